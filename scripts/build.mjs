@@ -6,11 +6,7 @@
 //   dist/renderer/      the Svelte renderer, built by Vite
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readFileSync } from 'node:fs';
-
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const watchless = { logLevel: 'warning', sourcemap: true, target: 'node20', platform: 'node', bundle: true };
-const define = { RENOVO_VERSION: JSON.stringify(pkg.version) };
 
 const nodeBundles = [
   { entryPoints: { index: 'src/main/index.ts', utility: 'src/main/utility.ts' }, outdir: 'dist/main', external: ['electron'], packages: 'external' },
@@ -21,7 +17,7 @@ const nodeBundles = [
 
 const started = Date.now();
 await Promise.all(
-  nodeBundles.map((b) => esbuild({ ...watchless, ...b, format: 'cjs', outExtension: { '.js': '.cjs' }, define })),
+  nodeBundles.map((b) => esbuild({ ...watchless, ...b, format: 'cjs', outExtension: { '.js': '.cjs' } })),
 );
 await viteBuild({ configFile: 'vite.renderer.config.ts', logLevel: 'warn' });
 console.log(`[renovo] built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
