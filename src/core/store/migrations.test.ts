@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LATEST_VERSION, StoreError, migrations, openStore } from './index';
+import { photo, tempDir } from './testUtil';
+
+const TABLES = [
+  'batch_items',
+  'batch_jobs',
+  'edits',
+  'model_versions',
+  'photos',
+  'training_metrics',
+  'training_runs',
+];
+
+let cleanup = (): void => {};
+afterEach(() => cleanup());
+
+function tables(db: Database.Database): string[] {
+  return db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all()
+    .map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(5);
+  });
+
+  it('create every table from an empty database and set user_version', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'nested', 'dir', 'renovo.db'); // parent dirs are created
+    const store = openStore(file);
+    expect(tables(store.db)).toEqual(TABLES);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    store.close();
+  });
+
+  it('works in memory', () => {
+    const store = openStore(':memory:');
+    expect(tables(store.db)).toEqual(TABLES);
+    store.close();
+  });
+
+  it('reopening is idempotent and keeps data', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'renovo.db');
+    const a = openStore(file);
+    a.photos.add(photo('kept'));
+    const schema = a.db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
+    a.close();
+    const b = openStore(file);
+    expect(b.db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all()).toEqual(schema);
+    expect(b.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(b.photos.list().map((p) => p.path)).toEqual(['/photos/kept.jpg']);
+    b.close();
+  });
+
+  it('upgrades a database left at an older version', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'renovo.db');
+    const raw = new Database(file);
+    raw.exec(migrations[0]!.sql);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const store = openStore(file);
+    expect(tables(store.db)).toEqual(TABLES);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    store.close();
+  });
+
+  it('refuses a database newer than the code with SCHEMA_TOO_NEW', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'renovo.db');
+    openStore(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${migrations.length + 1}`);
+    raw.close();
+    let err: unknown;
+    try {
+      openStore(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
+    expect((err as StoreError).message).toMatch(/newer/);
+    // The file was not touched: still at the newer version.
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 1);
+    check.close();
+  });
+
+  it('a failing migration leaves the database at the previous whole version', async () => {
+    const { migrate } = await import('./migrate');
+    const db = new Database(':memory:');
+    const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', sql: 'CREATE TABLE x (a); SELEC nope;' }];
+    expect(() => migrate(db, broken)).toThrow(StoreError);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(tables(db)).toEqual(['edits', 'photos']);
+    db.close();
+  });
+});

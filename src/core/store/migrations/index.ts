@@ -1,0 +1,23 @@
+// The ordered list of schema migrations. A migration's version is its position (1-based) and is
+// stored in PRAGMA user_version once applied. Never edit or reorder a shipped migration: append.
+import { sql as photos } from './001_photos';
+import { sql as edits } from './002_edits';
+import { sql as modelVersions } from './003_model_versions';
+import { sql as trainingRuns } from './004_training_runs';
+import { sql as batches } from './005_batches';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'photos', sql: photos },
+  { version: 2, name: 'edits', sql: edits },
+  { version: 3, name: 'model_versions', sql: modelVersions },
+  { version: 4, name: 'training_runs', sql: trainingRuns },
+  { version: 5, name: 'batches', sql: batches },
+];
+
+export const LATEST_VERSION = migrations.length;
