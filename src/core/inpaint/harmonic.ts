@@ -1,0 +1,34 @@
+// Harmonic (membrane) fill: solve Laplace's equation Δf = 0 in the hole with the known pixels as
+// boundary values — the Poisson solver with a zero guidance field. The trivial baseline engine.
+
+import { prepareRegion, solvePrepared } from '../blend/poisson';
+import { throwIfAborted } from '../blend/control';
+
+export interface EngineControl {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+/** Fills the hole of interleaved float planes (stride C); returns a new array. */
+export function harmonicFill(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, ctl: EngineControl = {}): Float32Array {
+  const out = Float32Array.from(data);
+  const prep = prepareRegion(w, h, hole);
+  if (!prep) return out;
+  const rhs = new Float32Array(w * h * C);
+  // start from the mean of the known pixels so the solver has less to do
+  const mean = new Float32Array(C);
+  let n = 0;
+  for (let p = 0; p < w * h; p++) {
+    if (hole[p]) continue;
+    n++;
+    for (let c = 0; c < C; c++) mean[c] += data[p * C + c];
+  }
+  const init = Float32Array.from(data);
+  for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) init[p * C + c] = n ? mean[c] / n : 0;
+  for (let c = 0; c < C; c++) {
+    throwIfAborted(ctl.signal);
+    solvePrepared(prep, C, c, data, rhs, init, out, { signal: ctl.signal, tol: 1e-2 });
+    ctl.onProgress?.((c + 1) / C);
+  }
+  return out;
+}

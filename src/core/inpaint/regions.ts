@@ -1,0 +1,185 @@
+// Region strategy: split the mask into connected holes, give each a crop with a context margin
+// (merging crops that overlap), work on the crop only, then paste the hole pixels back. Work and
+// memory scale with the holes, not with the photo.
+
+import type { ImageBuffer } from '../image/types';
+
+export interface Rect { x0: number; y0: number; x1: number; y1: number } // inclusive
+
+export interface Component {
+  rect: Rect;
+  area: number;
+  /** hole pixels with at least one known 4-neighbour */
+  boundary: number;
+}
+
+/** 8-connected components of the non-zero mask pixels. */
+export function labelComponents(mask: Uint8Array, width: number, height: number): Component[] {
+  const seen = new Uint8Array(width * height);
+  const stack = new Int32Array(width * height);
+  const out: Component[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    let sp = 0;
+    stack[sp++] = start;
+    seen[start] = 1;
+    let x0 = width, y0 = height, x1 = -1, y1 = -1, area = 0, boundary = 0;
+    while (sp > 0) {
+      const p = stack[--sp];
+      const x = p % width;
+      const y = (p - x) / width;
+      area++;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      if ((x > 0 && !mask[p - 1]) || (x < width - 1 && !mask[p + 1]) || (y > 0 && !mask[p - width]) || (y < height - 1 && !mask[p + width])) boundary++;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const q = yy * width + xx;
+          if (mask[q] && !seen[q]) { seen[q] = 1; stack[sp++] = q; }
+        }
+      }
+    }
+    out.push({ rect: { x0, y0, x1, y1 }, area, boundary });
+  }
+  return out;
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+}
+
+function union(a: Rect, b: Rect): Rect {
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+/**
+ * Crops for the components: each component's bounding box grown by margin(component), clipped to
+ * the image; overlapping crops are merged until none overlap. Each returned crop therefore holds
+ * every hole pixel that lies inside it.
+ */
+export function planCrops(components: Component[], width: number, height: number, margin: (c: Component) => number): Rect[] {
+  let rects = components.map((c) => {
+    const m = Math.max(1, Math.ceil(margin(c)));
+    return { x0: Math.max(0, c.rect.x0 - m), y0: Math.max(0, c.rect.y0 - m), x1: Math.min(width - 1, c.rect.x1 + m), y1: Math.min(height - 1, c.rect.y1 + m) };
+  });
+  let merged = true;
+  while (merged) {
+    merged = false;
+    const next: Rect[] = [];
+    for (const r of rects) {
+      let cur = r;
+      for (let i = 0; i < next.length; i++) {
+        if (overlaps(next[i], cur)) {
+          cur = union(next[i], cur);
+          next.splice(i, 1);
+          i = -1;
+          merged = true;
+        }
+      }
+      next.push(cur);
+    }
+    rects = next;
+  }
+  return rects.sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
+}
+
+/** A crop as float colour planes (alpha dropped), interleaved with stride C. */
+export interface Crop {
+  rect: Rect;
+  w: number;
+  h: number;
+  C: number;
+  data: Float32Array;
+  hole: Uint8Array;
+  holes: number;
+}
+
+export function extractCrop(image: ImageBuffer, mask: Uint8Array, rect: Rect): Crop {
+  const { width, channels } = image;
+  const C = channels === 4 ? 3 : channels;
+  const w = rect.x1 - rect.x0 + 1;
+  const h = rect.y1 - rect.y0 + 1;
+  const data = new Float32Array(w * h * C);
+  const hole = new Uint8Array(w * h);
+  let holes = 0;
+  for (let y = 0; y < h; y++) {
+    const srow = (y + rect.y0) * width + rect.x0;
+    for (let x = 0; x < w; x++) {
+      const s = srow + x;
+      const d = y * w + x;
+      for (let c = 0; c < C; c++) data[d * C + c] = image.data[s * channels + c];
+      if (mask[s]) { hole[d] = 1; holes++; }
+    }
+  }
+  return { rect, w, h, C, data, hole, holes };
+}
+
+/** Writes the crop's hole pixels (rounded, clamped) into `out`; every other byte is untouched. */
+export function pasteHoles(out: Uint8Array, width: number, channels: number, crop: Crop, values: Float32Array): void {
+  const { rect, w, h, C, hole } = crop;
+  for (let y = 0; y < h; y++) {
+    const orow = (y + rect.y0) * width + rect.x0;
+    for (let x = 0; x < w; x++) {
+      const d = y * w + x;
+      if (!hole[d]) continue;
+      const o = (orow + x) * channels;
+      for (let c = 0; c < C; c++) {
+        const v = values[d * C + c];
+        out[o + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
+
+/** Box-downscales a crop by an integer factor k (a coarse pixel is a hole if any child is). */
+export function downscaleCrop(crop: Crop, k: number): Crop {
+  const { w, h, C, data, hole } = crop;
+  const nw = Math.ceil(w / k), nh = Math.ceil(h / k);
+  const nd = new Float32Array(nw * nh * C);
+  const nh_ = new Uint8Array(nw * nh);
+  const cnt = new Float32Array(nw * nh);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const q = ((y / k) | 0) * nw + ((x / k) | 0);
+      if (hole[p]) nh_[q] = 1;
+      cnt[q]++;
+      for (let c = 0; c < C; c++) nd[q * C + c] += data[p * C + c];
+    }
+  }
+  let holes = 0;
+  for (let q = 0; q < nw * nh; q++) {
+    for (let c = 0; c < C; c++) nd[q * C + c] /= cnt[q];
+    if (nh_[q]) holes++;
+  }
+  return { rect: crop.rect, w: nw, h: nh, C, data: nd, hole: nh_, holes };
+}
+
+/** Bilinearly upsamples a small filled crop into the hole pixels of the full-size crop. */
+export function upsampleInto(full: Crop, small: Crop, smallValues: Float32Array, k: number): Float32Array {
+  const { w, h, C, hole } = full;
+  const out = Float32Array.from(full.data);
+  const sw = small.w, sh = small.h;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / k - 0.5));
+    const y0 = Math.floor(fy), y1 = Math.min(sh - 1, y0 + 1), ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (!hole[p]) continue;
+      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / k - 0.5));
+      const x0 = Math.floor(fx), x1 = Math.min(sw - 1, x0 + 1), tx = fx - x0;
+      for (let c = 0; c < C; c++) {
+        const a = smallValues[(y0 * sw + x0) * C + c], b = smallValues[(y0 * sw + x1) * C + c];
+        const d = smallValues[(y1 * sw + x0) * C + c], e = smallValues[(y1 * sw + x1) * C + c];
+        out[p * C + c] = (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty;
+      }
+    }
+  }
+  return out;
+}
