@@ -1,0 +1,29 @@
+// RenovoApi in the desktop app: `window.renovo`, exposed by the sandboxed preload over IPC.
+// The preload rejects with a plain {code, message} (Error objects lose fields across contextBridge);
+// this wrapper turns those back into ApiError.
+import { API_METHODS, type RenovoApi } from '../../../shared/api';
+import { toApiError } from './errors';
+
+declare global {
+  interface Window {
+    renovo?: RenovoApi;
+  }
+}
+
+export function createDesktopClient(bridge: RenovoApi): RenovoApi {
+  const api: Record<string, unknown> = {
+    onJobEvent: (listener: Parameters<RenovoApi['onJobEvent']>[0]) => bridge.onJobEvent(listener),
+    libraryUrl: (file: string) => bridge.libraryUrl(file),
+  };
+  for (const method of API_METHODS) {
+    const fn = bridge[method] as (input: unknown) => Promise<unknown>;
+    api[method] = async (input: unknown) => {
+      try {
+        return await fn(input);
+      } catch (reason) {
+        throw toApiError(reason);
+      }
+    };
+  }
+  return api as unknown as RenovoApi;
+}
