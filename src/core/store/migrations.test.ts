@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, StoreError, migrations, openStore } from './index';
@@ -102,6 +103,15 @@ describe('migrations', () => {
     const check = new Database(file, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 1);
     check.close();
+  });
+
+  it('a file that is not a database gives a StoreError naming the file', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'not-a.db');
+    writeFileSync(file, 'this is not sqlite '.repeat(100));
+    expect(() => openStore(file)).toThrow(StoreError);
+    expect(() => openStore(file)).toThrow(/not-a\.db/);
   });
 
   it('a failing migration leaves the database at the previous whole version', async () => {

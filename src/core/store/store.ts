@@ -36,10 +36,12 @@ export function openStore(file: string): Store {
   if (!inMemory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = guard(`open ${file}`, () => new Database(file));
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('foreign_keys = ON');
-    if (!inMemory) db.pragma('journal_mode = WAL');
-    migrate(db);
+    guard(`open ${file}`, () => {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('foreign_keys = ON');
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      migrate(db);
+    });
   } catch (e) {
     db.close();
     throw e;
