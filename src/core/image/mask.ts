@@ -1,0 +1,210 @@
+// Masks: 1 byte per pixel, non-zero = hole. Decoding is deliberately permissive about how a hole
+// is painted (any non-zero colour; transparent pixels are never holes) because users draw masks
+// in whatever editor they have. Dilation and feathering share one exact Euclidean distance
+// transform (Felzenszwalb & Huttenlocher 2012): O(pixels) whatever the radius, so a 24 MP mask
+// with a 50 px radius costs the same as with 2 px.
+
+import sharp from 'sharp';
+import { ImageError } from './errors';
+import { probeImage } from './io';
+import type { ImageBuffer, MaskBuffer } from './types';
+
+/** hole = any non-zero colour channel, and alpha > 0 when the image has alpha. */
+function holesFromInterleaved(data: Uint8Array, n: number, channels: number, out: Uint8Array): number {
+  const hasAlpha = channels === 2 || channels === 4;
+  const colour = hasAlpha ? channels - 1 : channels;
+  let holes = 0;
+  for (let i = 0, o = 0; i < n; i++, o += channels) {
+    if (hasAlpha && data[o + colour] === 0) {
+      out[i] = 0;
+      continue;
+    }
+    let v = 0;
+    for (let c = 0; c < colour; c++) v |= data[o + c];
+    if (v !== 0) {
+      out[i] = 255;
+      holes++;
+    } else out[i] = 0;
+  }
+  return holes;
+}
+
+export function maskFromImageBuffer(img: ImageBuffer): MaskBuffer {
+  const n = img.width * img.height;
+  if (img.data.length !== n * img.channels) throw new RangeError('maskFromImageBuffer: data length does not match size');
+  const data = new Uint8Array(n);
+  holesFromInterleaved(img.data, n, img.channels, data);
+  return { width: img.width, height: img.height, data };
+}
+
+/**
+ * Decode a mask image (PNG usually; any readable format). Must match `expected` (the upright
+ * photo size); EXIF orientation is applied so a mask exported by a camera-aware editor lines up.
+ */
+export async function decodeMask(
+  bytes: Uint8Array,
+  expected: { width: number; height: number },
+  name?: string,
+): Promise<MaskBuffer> {
+  const file = name ?? 'mask';
+  const meta = await probeImage(bytes, file);
+  if (meta.width !== expected.width || meta.height !== expected.height) {
+    throw new ImageError(
+      'MASK_SIZE_MISMATCH',
+      `mask is ${meta.width}×${meta.height} but the photo is ${expected.width}×${expected.height}`,
+      file,
+    );
+  }
+  let data: Buffer;
+  let channels: number;
+  try {
+    // No colour conversion: we only care about zero vs non-zero in the stored channels.
+    const r = await sharp(bytes, { failOn: 'error', autoOrient: true }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    data = r.data;
+    channels = r.info.channels;
+  } catch (e) {
+    throw new ImageError('NOT_AN_IMAGE', `mask could not be decoded (${e instanceof Error ? e.message.trim() : String(e)})`, file, { cause: e });
+  }
+  const n = meta.width * meta.height;
+  const out = new Uint8Array(n);
+  const holes = holesFromInterleaved(data, n, channels, out);
+  if (holes === 0) throw new ImageError('EMPTY_MASK', 'mask has no hole (every pixel is black or transparent)', file);
+  return { width: meta.width, height: meta.height, data: out };
+}
+
+/** 8-bit grey PNG, 255 = hole, 0 = keep. */
+export async function encodeMask(mask: MaskBuffer): Promise<Buffer> {
+  const n = mask.width * mask.height;
+  if (mask.data.length !== n) throw new RangeError('encodeMask: data length does not match size');
+  const grey = new Uint8Array(n);
+  for (let i = 0; i < n; i++) grey[i] = mask.data[i] ? 255 : 0;
+  return sharp(grey, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .toColourspace('b-w') // otherwise libvips widens to sRGB
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+}
+
+const FAR = 1e20;
+
+/** 1-D squared distance transform of f (length n) into d, using scratch v (int) and z (float). */
+function dt1d(f: Float32Array, n: number, d: Float32Array, v: Int32Array, z: Float64Array): void {
+  let k = 0;
+  v[0] = 0;
+  z[0] = -Infinity;
+  z[1] = Infinity;
+  for (let q = 1; q < n; q++) {
+    let p = v[k];
+    let s = (f[q] + q * q - (f[p] + p * p)) / (2 * q - 2 * p);
+    // z[0] is -Infinity, so this stops at k = 0 at the latest.
+    while (s <= z[k]) {
+      k--;
+      p = v[k];
+      s = (f[q] + q * q - (f[p] + p * p)) / (2 * q - 2 * p);
+    }
+    k++;
+    v[k] = q;
+    z[k] = s;
+    z[k + 1] = Infinity;
+  }
+  k = 0;
+  for (let q = 0; q < n; q++) {
+    while (z[k + 1] < q) k++;
+    const dq = q - v[k];
+    d[q] = dq * dq + f[v[k]];
+  }
+}
+
+/** Exact squared Euclidean distance from every pixel to the nearest hole pixel (0 inside holes). */
+export function distanceToHoleSquared(mask: MaskBuffer): Float32Array {
+  const { width: w, height: h, data } = mask;
+  if (data.length !== w * h) throw new RangeError('mask data length does not match size');
+  const out = new Float32Array(w * h);
+  const m = Math.max(w, h);
+  const f = new Float32Array(m);
+  const d = new Float32Array(m);
+  const v = new Int32Array(m);
+  const z = new Float64Array(m + 1);
+  // Columns first, then rows (separable).
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) f[y] = data[y * w + x] ? 0 : FAR;
+    dt1d(f, h, d, v, z);
+    for (let y = 0; y < h; y++) out[y * w + x] = d[y];
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) f[x] = out[row + x];
+    dt1d(f, w, d, v, z);
+    for (let x = 0; x < w; x++) out[row + x] = d[x];
+  }
+  return out;
+}
+
+/** Grow holes by a disc of `radius` pixels (pixel becomes hole if a hole pixel lies within radius). */
+export function dilateMask(mask: MaskBuffer, radius: number): MaskBuffer {
+  const n = mask.width * mask.height;
+  const out = new Uint8Array(n);
+  if (!(radius > 0)) {
+    for (let i = 0; i < n; i++) out[i] = mask.data[i] ? 255 : 0;
+    return { width: mask.width, height: mask.height, data: out };
+  }
+  const d2 = distanceToHoleSquared(mask);
+  const r2 = radius * radius;
+  for (let i = 0; i < n; i++) out[i] = d2[i] <= r2 ? 255 : 0;
+  return { width: mask.width, height: mask.height, data: out };
+}
+
+/**
+ * Blend weights: 1 inside the hole, smoothstep falloff to 0 at `radius` pixels outside it
+ * (w = t²(3−2t), t = 1 − distance/radius), so composites have no visible seam.
+ */
+export function featherMask(mask: MaskBuffer, radius: number): Float32Array {
+  const n = mask.width * mask.height;
+  const out = new Float32Array(n);
+  if (!(radius > 0)) {
+    for (let i = 0; i < n; i++) out[i] = mask.data[i] ? 1 : 0;
+    return out;
+  }
+  const d2 = distanceToHoleSquared(mask);
+  const r2 = radius * radius;
+  for (let i = 0; i < n; i++) {
+    const q = d2[i];
+    if (q === 0) out[i] = 1;
+    else if (q >= r2) out[i] = 0;
+    else {
+      const t = 1 - Math.sqrt(q) / radius;
+      out[i] = t * t * (3 - 2 * t);
+    }
+  }
+  return out;
+}
+
+export function maskStats(mask: MaskBuffer): {
+  holePixels: number;
+  fraction: number;
+  bbox: { x: number; y: number; width: number; height: number } | null;
+} {
+  const { width: w, height: h, data } = mask;
+  let holes = 0;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (data[row + x]) {
+        holes++;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  const total = w * h;
+  return {
+    holePixels: holes,
+    fraction: total > 0 ? holes / total : 0,
+    bbox: holes > 0 ? { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } : null,
+  };
+}
