@@ -1,0 +1,45 @@
+// The `renovo` command: parse, dispatch, map failures to exit statuses. index.ts runs it.
+import { APP_VERSION } from '../core/app';
+import { defaultLibraryDir } from '../core/library';
+import { resolve } from 'node:path';
+import { parseCommandLine, type Command } from './args';
+import { historyCommand } from './commands/history';
+import { inpaintCommand } from './commands/inpaint';
+import { modelsCommand } from './commands/models';
+import { serveCommand } from './commands/serve';
+import type { CommandContext } from './commands/context';
+import { EXIT, classify, type ExitCode } from './exit';
+import { HELP } from './help';
+import { printError, printJson, printLine } from './output';
+
+const RUN: Record<Command, (ctx: CommandContext) => Promise<ExitCode>> = {
+  inpaint: inpaintCommand,
+  history: historyCommand,
+  models: modelsCommand,
+  serve: serveCommand,
+};
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  let json = argv.includes('--json');
+  try {
+    const parsed = parseCommandLine(argv);
+    json = parsed.values.json === true;
+    if (parsed.values.version) {
+      printLine(json ? JSON.stringify({ version: APP_VERSION }) : `renovo ${APP_VERSION}`);
+      return EXIT.OK;
+    }
+    if (parsed.values.help || !parsed.command) {
+      printLine(HELP[parsed.command ?? 'main']);
+      return parsed.command || parsed.values.help ? EXIT.OK : EXIT.USAGE;
+    }
+    const library = typeof parsed.values.library === 'string' ? parsed.values.library : process.env.RENOVO_LIBRARY;
+    const libraryDir = resolve(library && library.length > 0 ? library : defaultLibraryDir());
+    return await RUN[parsed.command]({ values: parsed.values, positionals: parsed.positionals, json, libraryDir });
+  } catch (e) {
+    const r = classify(e);
+    if (r.exit === EXIT.CANCELLED) printError('cancelled; nothing was written');
+    else printError(r.message + (r.exit === EXIT.USAGE ? ' (see renovo --help)' : ''));
+    if (json) printJson({ error: { code: r.code, message: r.message } });
+    return r.exit;
+  }
+}

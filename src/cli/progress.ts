@@ -1,0 +1,59 @@
+// Progress on stderr: a redrawn bar with ETA on a terminal, a line per 10 % otherwise (logs, CI).
+import type { WriteStream } from 'node:tty';
+
+type Stream = NodeJS.WriteStream | WriteStream;
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export class ProgressReporter {
+  private readonly started = Date.now();
+  private lastDraw = 0;
+  private lastStep = -1;
+  private drawn = false;
+
+  constructor(
+    private readonly stream: Stream = process.stderr,
+    private readonly label = 'Inpainting',
+    private readonly tty = !!(stream as { isTTY?: boolean }).isTTY,
+  ) {}
+
+  update(fraction: number, message = ''): void {
+    const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+    if (this.tty) {
+      const now = Date.now();
+      if (now - this.lastDraw < 80 && f < 1) return;
+      this.lastDraw = now;
+      this.stream.write(`\r\x1b[2K${this.line(f, message)}`);
+      this.drawn = true;
+    } else {
+      const step = Math.floor(f * 10);
+      if (step === this.lastStep) return;
+      this.lastStep = step;
+      this.stream.write(`${this.label}: ${Math.round(f * 100)}%${message ? ` (${message})` : ''}\n`);
+    }
+  }
+
+  line(f: number, message: string): string {
+    const width = 28;
+    const filled = Math.round(f * width);
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = f > 0.01 ? (elapsed * (1 - f)) / f : NaN;
+    const pct = `${Math.floor(f * 100)}`.padStart(3);
+    const cols = (this.stream as { columns?: number }).columns ?? 100;
+    const text = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}%  ETA ${clock(eta)}  ${message}`;
+    return text.slice(0, Math.max(20, cols - 1));
+  }
+
+  /** Clears the bar (TTY) so the final message starts on a clean line. */
+  done(): void {
+    if (this.tty && this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,78 @@
+// One place that turns any failure from core into an ApiError with a stable code and a message
+// that names the file and the problem. The CLI and the bridge then only need `errorKind(code)` to
+// pick an exit status / HTTP status.
+import { ApiError } from '../../shared/api';
+
+/** How a failure should be reported: the user's input was bad, something is missing, … */
+export type ErrorKind = 'bad-input' | 'not-found' | 'cancelled' | 'internal';
+
+/** Codes whose cause is the user's input (bad file, bad mask, refused write, unknown id …). */
+const BAD_INPUT = new Set([
+  'FILE_NOT_FOUND',
+  'NOT_AN_IMAGE',
+  'TRUNCATED',
+  'TOO_LARGE',
+  'UNSUPPORTED_FORMAT',
+  'MASK_SIZE_MISMATCH',
+  'EMPTY_MASK',
+  'MASK_ALL_HOLE',
+  'WRITE_REFUSED',
+  'PHOTO_NOT_FOUND',
+  'EDIT_NOT_FOUND',
+  'EDIT_OF_OTHER_PHOTO',
+  'INVALID_INPUT',
+  'CONFLICT',
+  'LIBRARY_REFUSED',
+]);
+
+export function errorKind(code: string): ErrorKind {
+  if (code === 'CANCELLED') return 'cancelled';
+  if (BAD_INPUT.has(code)) return 'bad-input';
+  if (code === 'NOT_FOUND') return 'not-found';
+  return 'internal';
+}
+
+interface CodedError {
+  name: string;
+  message: string;
+  code?: unknown;
+}
+
+function asCoded(e: unknown): CodedError {
+  if (e instanceof Error) return e as CodedError;
+  return { name: 'Error', message: String(e) };
+}
+
+/**
+ * Maps ImageError / InpaintError / StoreError / LibraryError / job errors to ApiError. Works by
+ * name + code (not instanceof) because errors from a worker thread arrive re-created by the job
+ * runner with their original name and code.
+ */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  const err = asCoded(e);
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  switch (err.name) {
+    case 'AbortError':
+      return new ApiError('CANCELLED', 'The job was cancelled');
+    case 'ImageError':
+      if (code === 'NOT_FOUND') return new ApiError('FILE_NOT_FOUND', err.message);
+      return new ApiError(code ?? 'NOT_AN_IMAGE', err.message);
+    case 'InpaintError':
+      if (code === 'ALL_HOLE') return new ApiError('MASK_ALL_HOLE', err.message);
+      if (code === 'EMPTY_MASK' || code === 'MASK_SIZE_MISMATCH') return new ApiError(code, err.message);
+      return new ApiError('INPAINT_FAILED', err.message);
+    case 'StoreError':
+      if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);
+      if (code === 'CONSTRAINT' || code === 'CONFLICT' || code === 'INVALID') return new ApiError('CONFLICT', err.message);
+      return new ApiError('STORAGE_ERROR', `History database error: ${err.message}`);
+    case 'LibraryError':
+      if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);
+      if (code === 'OUTSIDE_LIBRARY') return new ApiError('LIBRARY_REFUSED', err.message);
+      return new ApiError('LIBRARY_ERROR', `Library error: ${err.message}`);
+    case 'WorkerCrashError':
+      return new ApiError('WORKER_CRASHED', err.message);
+    default:
+      return new ApiError('INTERNAL', err.message || 'Internal error');
+  }
+}

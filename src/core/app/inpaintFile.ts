@@ -1,0 +1,152 @@
+// CLI-facing helpers: inpaint a photo file with a mask file, and read the history.
+// The original is only referenced (its absolute path is registered), never copied or modified.
+import { realpathSync, existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ApiError } from '../../shared/api';
+import { writeFileAtomic } from '../image/files';
+import { decodeImage, encodeImage, formatFromName, readImageFile, type ExportFormat } from '../image/io';
+import type { JobRunnerOptions } from '../jobs';
+import { sha256Hex } from '../library';
+import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
+import { openAppContext } from './context';
+import { extensionFor, stem } from './files';
+import { prepareMask, recordInpaintEdit, runInpaintJob, type InpaintSettings } from './inpaint';
+
+export interface InpaintFileOptions extends InpaintSettings {
+  libraryDir: string;
+  photoPath: string;
+  maskPath: string;
+  /** Default: `<photo dir>/<name>-renovo.<ext>`. */
+  outputPath?: string;
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  runner?: JobRunnerOptions;
+}
+
+export interface InpaintFileResult {
+  editId: number;
+  photoId: number;
+  outputPath: string;
+  engine: string;
+  durationMs: number;
+  seed: number;
+}
+
+const WRITABLE_EXT = new Set(['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff']);
+
+/** `<photo dir>/<name>-renovo.<ext>`; formats Renovo cannot write (e.g. GIF) become PNG. */
+export function defaultOutputPath(photoPath: string): string {
+  const ext = extname(photoPath).slice(1).toLowerCase();
+  const outExt = WRITABLE_EXT.has(ext) ? extname(photoPath).slice(1) : 'png';
+  return join(dirname(photoPath), `${stem(basename(photoPath))}-renovo.${outExt}`);
+}
+
+function canonical(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    try {
+      return join(realpathSync(dirname(p)), basename(p));
+    } catch {
+      return resolve(p);
+    }
+  }
+}
+
+/**
+ * Checks the output path before any work is done: never the original (or the mask), never an
+ * existing file unless `overwrite`, and a format Renovo can write. Throws ApiError WRITE_REFUSED /
+ * INVALID_INPUT. (writeFileAtomic checks again at write time, so a race cannot slip through.)
+ */
+export function checkOutputPath(outputPath: string, protect: string[], overwrite: boolean): ExportFormat {
+  const out = canonical(outputPath);
+  for (const p of protect) {
+    if (canonical(p) === out) {
+      throw new ApiError('WRITE_REFUSED', `${outputPath}: refusing to write over the input file ${p}; originals are never modified`);
+    }
+  }
+  const format = formatFromName(outputPath);
+  if (!format || format === 'avif') {
+    throw new ApiError('INVALID_INPUT', `${outputPath}: cannot write this file type; use .jpg, .png, .webp or .tif`);
+  }
+  if (!overwrite && existsSync(outputPath)) {
+    throw new ApiError('WRITE_REFUSED', `${outputPath}: file already exists (use --overwrite to replace it)`);
+  }
+  return format;
+}
+
+/** Inpaints `photoPath` with `maskPath`, writes the result and records the edit in the library. */
+export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFileResult> {
+  const photoPath = resolve(opts.photoPath);
+  const maskPath = resolve(opts.maskPath);
+  const outputPath = resolve(opts.outputPath ?? defaultOutputPath(photoPath));
+  const format = checkOutputPath(outputPath, [photoPath, maskPath], opts.overwrite ?? false);
+
+  // Validate every input before the library is opened: bad input writes nothing anywhere.
+  const photoBytes = await readImageFile(photoPath);
+  const { image, meta } = await decodeImage(photoBytes, { name: photoPath });
+  const maskBytes = await readImageFile(maskPath);
+  const mask = await prepareMask(maskBytes, image, maskPath, opts.dilate);
+  const settings: InpaintSettings = { engine: opts.engine, blend: opts.blend, dilate: opts.dilate, seed: opts.seed };
+
+  const ctx = await openAppContext(opts.libraryDir, { runner: opts.runner });
+  try {
+    const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress });
+    opts.signal?.throwIfAborted();
+    // The original's EXIF/ICC/XMP are carried over to the output.
+    const outBytes = await encodeImage(run.image, { format, metadataFrom: photoBytes });
+    opts.signal?.throwIfAborted();
+    await writeFileAtomic(outputPath, outBytes, { overwrite: opts.overwrite ?? false, protect: [photoPath, maskPath] });
+    let edit: EditRow;
+    try {
+      const sha256 = sha256Hex(photoBytes);
+      const photo =
+        ctx.library.store.photos.findBySha(sha256) ??
+        ctx.library.store.photos.add({
+          path: photoPath,
+          sha256,
+          byteSize: photoBytes.byteLength,
+          width: meta.width,
+          height: meta.height,
+          format: meta.format,
+        });
+      edit = await recordInpaintEdit(ctx.library, { photoId: photo.id, parentId: null, mask, run, settings });
+    } catch (e) {
+      await unlink(outputPath).catch(() => undefined); // keep output and history consistent
+      throw e;
+    }
+    return { editId: edit.id, photoId: edit.photoId, outputPath, engine: run.engine, durationMs: run.durationMs, seed: run.seed };
+  } finally {
+    await ctx.close();
+  }
+}
+
+export interface PhotoHistory {
+  photo: PhotoRow;
+  edits: EditRow[];
+}
+
+/** Edit history of one photo file (looked up by content hash) or of every photo in the library. */
+export async function readHistory(libraryDir: string, photoPath?: string): Promise<PhotoHistory[]> {
+  let sha: string | undefined;
+  if (photoPath !== undefined) sha = sha256Hex(await readImageFile(resolve(photoPath)));
+  const ctx = await openAppContext(libraryDir);
+  try {
+    const { photos, edits } = ctx.library.store;
+    const rows = sha !== undefined ? [photos.findBySha(sha)].filter((p): p is PhotoRow => !!p) : photos.list();
+    return rows.map((photo) => ({ photo, edits: edits.listForPhoto(photo.id) }));
+  } finally {
+    await ctx.close();
+  }
+}
+
+export async function readModels(libraryDir: string): Promise<ModelVersionRow[]> {
+  const ctx = await openAppContext(libraryDir);
+  try {
+    return ctx.library.store.models.list();
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,282 @@
+// createRenovoService: one function per ApiMethod over core. Inputs are already validated by the
+// caller (main's IPC choke point or the bridge's parseApiCall); every failure leaves as an ApiError.
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  type ApiInput,
+  type ApiMethod,
+  type ApiOutputs,
+  type EditDto,
+  type EngineInfo,
+  type JobEvent,
+  type PhotoDto,
+} from '../../shared/api';
+import { decodeImage, encodeImage, probeImage } from '../image/io';
+import type { ImageBuffer } from '../image/types';
+import { listEngines } from '../inpaint';
+import { isCancellation, type JobRunnerOptions } from '../jobs';
+import { sha256Hex } from '../library';
+import type { EditRow, PhotoRow } from '../store';
+import { openAppContext, type AppContext } from './context';
+import { toEditDto, toModelDto, toPhotoDto } from './dto';
+import { toApiError } from './errors';
+import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
+import { prepareMask, recordInpaintEdit, runInpaintJob } from './inpaint';
+import { removeUnreferenced } from './references';
+import { APP_VERSION } from './version';
+
+export type ServiceMethods = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+
+export interface RenovoService extends ServiceMethods {
+  readonly libraryDir: string;
+  /** Subscribe to job events; returns a disposer. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /** Absolute path of a library-relative file; throws (LibraryError) for anything outside it. */
+  resolveLibraryFile(rel: string): string;
+  /** Cancels running jobs, waits for them to stop, closes workers and the database. */
+  close(): Promise<void>;
+}
+
+export interface RenovoServiceOptions {
+  libraryDir: string;
+  host: 'desktop' | 'web';
+  runner?: JobRunnerOptions;
+}
+
+interface RunningJob {
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+export async function createRenovoService(options: RenovoServiceOptions): Promise<RenovoService> {
+  const ctx = await openAppContext(options.libraryDir, { runner: options.runner });
+  return new Service(ctx, options.host).api();
+}
+
+class Service {
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly jobs = new Map<string, RunningJob>();
+  private closing = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly host: 'desktop' | 'web',
+  ) {}
+
+  private get store() {
+    return this.ctx.library.store;
+  }
+
+  /** The public object: every method maps its failures to ApiError. */
+  api(): RenovoService {
+    const wrap =
+      <M extends ApiMethod>(fn: ServiceMethods[M]) =>
+      async (input: ApiInput<M>): Promise<ApiOutputs[M]> => {
+        if (this.closing) throw new ApiError('CLOSED', 'Renovo is shutting down');
+        try {
+          return await (fn as (i: ApiInput<M>) => Promise<ApiOutputs[M]>)(input);
+        } catch (e) {
+          throw toApiError(e);
+        }
+      };
+    const methods: ServiceMethods = {
+      getAppInfo: wrap<'getAppInfo'>(() => this.getAppInfo()),
+      listPhotos: wrap<'listPhotos'>(() => this.listPhotos()),
+      importPhoto: wrap<'importPhoto'>((i) => this.importPhoto(i)),
+      getPhoto: wrap<'getPhoto'>((i) => this.photoDto(this.photo(i.photoId))),
+      listEdits: wrap<'listEdits'>((i) => this.listEdits(i)),
+      startInpaint: wrap<'startInpaint'>((i) => this.startInpaint(i)),
+      cancelJob: wrap<'cancelJob'>(async (i) => this.cancelJob(i)),
+      deleteEdit: wrap<'deleteEdit'>((i) => this.deleteEdit(i)),
+      exportImage: wrap<'exportImage'>((i) => this.exportImage(i)),
+      listModels: wrap<'listModels'>(async () => this.store.models.list().map(toModelDto)),
+    };
+    return {
+      ...methods,
+      libraryDir: this.ctx.libraryDir,
+      onJobEvent: (listener) => {
+        this.listeners.add(listener);
+        return () => void this.listeners.delete(listener);
+      },
+      resolveLibraryFile: (rel) => this.ctx.library.resolve(rel),
+      close: () => this.close(),
+    };
+  }
+
+  // ---- queries ----
+
+  private async getAppInfo(): Promise<ApiOutputs['getAppInfo']> {
+    const engines: EngineInfo[] = listEngines().map((e) => ({ id: e.id, label: e.label, description: e.description }));
+    return { version: APP_VERSION, libraryDir: this.ctx.libraryDir, engines, host: this.host };
+  }
+
+  private async listPhotos(): Promise<PhotoDto[]> {
+    const out: PhotoDto[] = [];
+    for (const row of this.store.photos.list()) out.push(await this.photoDto(row));
+    return out;
+  }
+
+  private async listEdits(input: ApiInput<'listEdits'>): Promise<EditDto[]> {
+    this.photo(input.photoId);
+    const out: EditDto[] = [];
+    for (const row of this.store.edits.listForPhoto(input.photoId)) out.push(await this.editDto(row));
+    return out;
+  }
+
+  private photo(id: number): PhotoRow {
+    const row = this.store.photos.get(id);
+    if (!row) throw new ApiError('PHOTO_NOT_FOUND', `Photo ${id} does not exist`);
+    return row;
+  }
+
+  private edit(id: number, photoId?: number): EditRow {
+    const row = this.store.edits.get(id);
+    if (!row) throw new ApiError('EDIT_NOT_FOUND', `Edit ${id} does not exist`);
+    if (photoId !== undefined && row.photoId !== photoId) {
+      throw new ApiError('EDIT_OF_OTHER_PHOTO', `Edit ${id} belongs to photo ${row.photoId}, not to photo ${photoId}`);
+    }
+    return row;
+  }
+
+  private async photoDto(row: PhotoRow): Promise<PhotoDto> {
+    const preview = await this.ctx.previews.ensure(row.sha256, () => readPhotoBytes(this.ctx.library, row), photoName(row));
+    return toPhotoDto(row, preview);
+  }
+
+  private async editDto(row: EditRow): Promise<EditDto> {
+    const load = async (): Promise<Uint8Array> => this.ctx.library.readBytes(row.outputFile);
+    const sha = shaFromLibraryFile(row.outputFile) ?? sha256Hex(this.ctx.library.readBytes(row.outputFile));
+    return toEditDto(row, await this.ctx.previews.ensure(sha, load, row.outputFile));
+  }
+
+  // ---- import ----
+
+  private async importPhoto(input: ApiInput<'importPhoto'>): Promise<PhotoDto> {
+    const bytes = input.bytes;
+    // Decode fully (not just the header): a truncated file must be refused before it is stored.
+    const { meta } = await decodeImage(bytes, { name: input.name });
+    const sha256 = sha256Hex(bytes);
+    const existing = this.store.photos.findBySha(sha256);
+    if (existing) return this.photoDto(existing);
+    const rel = await this.ctx.library.putBytes('imports', bytes, extensionFor(meta.format));
+    const row = this.store.photos.add({
+      path: rel,
+      sha256,
+      byteSize: bytes.byteLength,
+      width: meta.width,
+      height: meta.height,
+      format: meta.format,
+    });
+    return this.photoDto(row);
+  }
+
+  // ---- inpainting ----
+
+  private async startInpaint(input: ApiInput<'startInpaint'>): Promise<{ jobId: string }> {
+    const photo = this.photo(input.photoId);
+    const parent = input.parentEditId === null ? null : this.edit(input.parentEditId, photo.id);
+    // Everything that can be wrong with the input is checked before a job id is handed out.
+    const image = await this.loadSource(photo, parent);
+    const mask = await prepareMask(input.mask, image, 'mask', input.dilate);
+    const settings = { engine: input.engine, blend: input.blend, dilate: input.dilate, seed: input.seed };
+
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const finished = (async () => {
+      try {
+        const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
+          signal,
+          onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
+        });
+        if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
+        const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings });
+        if (signal.aborted) {
+          // Cancelled while the result was being stored: undo, so a cancelled job writes nothing.
+          const rows = this.store.edits.deleteSubtree(row.id);
+          await removeUnreferenced(this.ctx.library, rows.flatMap((r) => [r.outputFile, r.maskFile ?? '']).filter(Boolean));
+          throw new ApiError('CANCELLED', 'cancelled');
+        }
+        this.emit({ jobId, type: 'done', edit: await this.editDto(row) });
+      } catch (e) {
+        if (signal.aborted || isCancellation(e)) this.emit({ jobId, type: 'cancelled' });
+        else this.emit({ jobId, type: 'failed', error: toApiError(e).message });
+      } finally {
+        this.jobs.delete(jobId);
+      }
+    })();
+    this.jobs.set(jobId, { controller, finished });
+    return { jobId };
+  }
+
+  /** Pixels an edit starts from: the original, or the parent edit's output. */
+  private async loadSource(photo: PhotoRow, parent: EditRow | null): Promise<ImageBuffer> {
+    if (parent) {
+      const bytes = await this.ctx.library.readBytes(parent.outputFile);
+      return (await decodeImage(bytes, { name: parent.outputFile })).image;
+    }
+    const bytes = await readPhotoBytes(this.ctx.library, photo);
+    return (await decodeImage(bytes, { name: photoFilePath(this.ctx.library, photo) })).image;
+  }
+
+  private cancelJob(input: ApiInput<'cancelJob'>): { cancelled: boolean } {
+    const job = this.jobs.get(input.jobId);
+    if (!job || job.controller.signal.aborted) return { cancelled: false };
+    job.controller.abort();
+    return { cancelled: true };
+  }
+
+  // ---- history ----
+
+  private async deleteEdit(input: ApiInput<'deleteEdit'>): Promise<{ deletedEditIds: number[] }> {
+    this.edit(input.editId);
+    const rows = this.store.edits.deleteSubtree(input.editId);
+    const files = rows.flatMap((r) => (r.maskFile ? [r.outputFile, r.maskFile] : [r.outputFile]));
+    await removeUnreferenced(this.ctx.library, files);
+    return { deletedEditIds: rows.map((r) => r.id) };
+  }
+
+  // ---- export ----
+
+  private async exportImage(input: ApiInput<'exportImage'>): Promise<ApiOutputs['exportImage']> {
+    const photo = this.photo(input.photoId);
+    const original = await readPhotoBytes(this.ctx.library, photo);
+    let image: ImageBuffer;
+    if (input.editId === null) {
+      image = (await decodeImage(original, { name: photoName(photo) })).image;
+    } else {
+      const edit = this.edit(input.editId, photo.id);
+      image = (await decodeImage(await this.ctx.library.readBytes(edit.outputFile), { name: edit.outputFile })).image;
+    }
+    // The original's EXIF/ICC/XMP travel with the exported pixels.
+    const bytes = await encodeImage(image, { format: input.format, quality: input.quality, metadataFrom: original });
+    await probeImage(bytes, 'export'); // sanity: we never hand out an unreadable file
+    return {
+      fileName: `${stem(photoName(photo))}-renovo.${extensionFor(input.format)}`,
+      mime: mimeFor(input.format),
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    };
+  }
+
+  // ---- events & lifecycle ----
+
+  private emit(event: JobEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A broken listener must not break the job or the other listeners.
+      }
+    }
+  }
+
+  private async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const running = [...this.jobs.values()];
+    for (const j of running) j.controller.abort();
+    await Promise.all(running.map((j) => j.finished));
+    this.listeners.clear();
+    await this.ctx.close();
+  }
+}

@@ -1,0 +1,5 @@
+// Job runner: heavy work on worker threads with progress and cancellation.
+export { JobRunner, type JobRunnerOptions, type RunOptions } from './runner';
+export { JobCancelledError, JobFailedError, WorkerCrashError, isCancellation } from './errors';
+export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput, InpaintEngineId } from './tasks';
+export { findAppRoot, workerEntryPath } from './locate';

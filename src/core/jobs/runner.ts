@@ -1,0 +1,247 @@
+// A small pool of worker threads running heavy tasks off the main thread.
+//
+// * Pool size min(2, cores) by default; workers start lazily and are unref'd while idle so an idle
+//   pool never keeps the process alive.
+// * Cancellation: when the caller's signal fires, run() rejects at once with JobCancelledError (so
+//   the caller writes nothing), the worker is told to abort its AbortController, and if it does not
+//   confirm within `cancelGraceMs` it is terminated and replaced.
+// * Typed arrays in inputs and outputs are transferred, not copied: after run() the caller's input
+//   buffers are detached.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
+import { workerEntryPath } from './locate';
+import type { FromWorker, ToWorker } from './protocol';
+import type { TaskInput, TaskKind, TaskOutput } from './tasks';
+import { collectTransferables } from './transfer';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface JobRunnerOptions {
+  /** Number of worker threads (default min(2, available cores)). */
+  size?: number;
+  /** Path of the worker bundle (default: dist/worker/index.cjs of this installation). */
+  workerPath?: string;
+  /** How long a cancelled task may take to stop before its worker is terminated. */
+  cancelGraceMs?: number;
+}
+
+interface Task {
+  id: number;
+  kind: TaskKind;
+  input: unknown;
+  opts: RunOptions;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  settled: boolean;
+  slot?: Slot;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  /** The task that was cancelled but whose worker has not yet confirmed it stopped. */
+  draining: Task | null;
+  killTimer?: NodeJS.Timeout;
+}
+
+export class JobRunner {
+  private readonly size: number;
+  private readonly workerPath: string;
+  private readonly cancelGraceMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: JobRunnerOptions = {}) {
+    this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
+    this.workerPath = options.workerPath ?? workerEntryPath();
+    this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+  }
+
+  /** Runs one task on a worker. Rejects with JobCancelledError when opts.signal fires. */
+  run<K extends TaskKind>(kind: K, input: TaskInput<K>, opts: RunOptions = {}): Promise<TaskOutput<K>> {
+    if (this.closed) return Promise.reject(new Error('JobRunner is closed'));
+    if (opts.signal?.aborted) return Promise.reject(new JobCancelledError());
+    if (!existsSync(this.workerPath)) {
+      return Promise.reject(
+        new WorkerCrashError(`The job worker is not built (${this.workerPath} is missing): run \`npm run build\``),
+      );
+    }
+    return new Promise<TaskOutput<K>>((resolve, reject) => {
+      const task: Task = {
+        id: this.nextId++,
+        kind,
+        input,
+        opts,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        settled: false,
+      };
+      if (opts.signal) {
+        task.onAbort = () => this.cancel(task);
+        opts.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** Number of tasks queued or running. */
+  get pending(): number {
+    return this.queue.length + this.slots.filter((s) => s.task).length;
+  }
+
+  /** Terminates all workers; tasks still queued or running are rejected as cancelled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.queue.splice(0)) this.settle(t, () => t.reject(new JobCancelledError('The job runner was closed')));
+    const slots = this.slots.splice(0);
+    for (const s of slots) {
+      if (s.task) this.settle(s.task, () => s.task!.reject(new JobCancelledError('The job runner was closed')));
+      if (s.killTimer) clearTimeout(s.killTimer);
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate().catch(() => 0)));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot = this.slots.find((s) => !s.task && !s.draining);
+      if (!slot) {
+        if (this.slots.length >= this.size) return;
+        try {
+          slot = this.spawn();
+        } catch (e) {
+          const t = this.queue.shift()!;
+          this.settle(t, () => t.reject(new WorkerCrashError(`Cannot start a job worker: ${(e as Error).message}`, { cause: e })));
+          continue;
+        }
+      }
+      const task = this.queue.shift()!;
+      this.assign(slot, task);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerPath);
+    const slot: Slot = { worker, task: null, draining: null };
+    worker.unref();
+    worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
+    worker.on('error', (err) => this.onWorkerGone(slot, new WorkerCrashError(`Job worker failed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => this.onWorkerGone(slot, new WorkerCrashError(`Job worker exited unexpectedly (code ${code})`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private assign(slot: Slot, task: Task): void {
+    slot.task = task;
+    task.slot = slot;
+    slot.worker.ref(); // a running job keeps the process alive
+    const msg: ToWorker = { type: 'run', id: task.id, kind: task.kind, input: task.input as never };
+    try {
+      slot.worker.postMessage(msg, collectTransferables(task.input));
+    } catch (e) {
+      slot.task = null;
+      slot.worker.unref();
+      this.settle(task, () => task.reject(e));
+      return;
+    }
+    task.input = undefined; // detached anyway; drop the reference
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    if (msg.type === 'ready') return;
+    if (slot.draining && msg.id === slot.draining.id) {
+      if (msg.type !== 'progress') this.release(slot);
+      return;
+    }
+    const task = slot.task;
+    if (!task || task.id !== msg.id) return; // stale message from a task already settled
+    switch (msg.type) {
+      case 'progress':
+        if (!task.settled) task.opts.onProgress?.(msg.fraction, msg.message);
+        return;
+      case 'done':
+        this.finish(slot);
+        this.settle(task, () => task.resolve(msg.output));
+        return;
+      case 'cancelled':
+        this.finish(slot);
+        this.settle(task, () => task.reject(new JobCancelledError()));
+        return;
+      case 'error':
+        this.finish(slot);
+        this.settle(task, () => task.reject(new JobFailedError(msg.error)));
+        return;
+    }
+  }
+
+  private cancel(task: Task): void {
+    if (task.settled) return;
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.settle(task, () => task.reject(new JobCancelledError()));
+      return;
+    }
+    const slot = task.slot;
+    this.settle(task, () => task.reject(new JobCancelledError()));
+    if (!slot || slot.task !== task) return;
+    // The slot stays out of service until the worker confirms (or is killed).
+    slot.task = null;
+    slot.draining = task;
+    slot.worker.postMessage({ type: 'cancel', id: task.id } satisfies ToWorker);
+    slot.killTimer = setTimeout(() => {
+      if (slot.draining !== task) return;
+      this.removeSlot(slot);
+      void slot.worker.terminate();
+      this.pump();
+    }, this.cancelGraceMs);
+    slot.killTimer.unref();
+  }
+
+  /** The running task finished normally; the worker takes the next task. */
+  private finish(slot: Slot): void {
+    slot.task = null;
+    slot.worker.unref();
+    queueMicrotask(() => this.pump());
+  }
+
+  /** A cancelled task's worker confirmed it stopped. */
+  private release(slot: Slot): void {
+    slot.draining = null;
+    if (slot.killTimer) clearTimeout(slot.killTimer);
+    slot.killTimer = undefined;
+    slot.worker.unref();
+    this.pump();
+  }
+
+  private onWorkerGone(slot: Slot, err: Error): void {
+    if (!this.slots.includes(slot)) return;
+    this.removeSlot(slot);
+    const task = slot.task;
+    if (task) this.settle(task, () => task.reject(err));
+    this.pump();
+  }
+
+  private removeSlot(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    if (slot.killTimer) clearTimeout(slot.killTimer);
+    slot.task = null;
+    slot.draining = null;
+  }
+
+  private settle(task: Task, fn: () => void): void {
+    if (task.settled) return;
+    task.settled = true;
+    if (task.onAbort) task.opts.signal?.removeEventListener('abort', task.onAbort);
+    fn();
+  }
+}

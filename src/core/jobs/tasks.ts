@@ -1,0 +1,42 @@
+// The task kinds a job worker can run: their input and output types, one entry per kind.
+// To add a kind (GAN z-optimisation, training, batch restore …): add it to TaskTypes here and a
+// handler to `handlers` in handlers.ts. Inputs/outputs must be structured-cloneable; typed arrays
+// inside them are transferred, not copied (see transfer.ts).
+import type { ImageBuffer, MaskBuffer } from '../image/types';
+import type { BlendMode } from '../../shared/api';
+
+export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic';
+
+export interface InpaintTaskInput {
+  image: ImageBuffer;
+  mask: MaskBuffer;
+  engine: InpaintEngineId;
+  blend: BlendMode;
+  seed?: number;
+}
+
+export interface InpaintTaskOutput {
+  image: ImageBuffer;
+  /** The engine that actually ran ('auto' resolved). */
+  engine: string;
+  /** Number of separate holes filled. */
+  holes: number;
+}
+
+export interface TaskTypes {
+  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput };
+}
+
+export type TaskKind = keyof TaskTypes;
+export type TaskInput<K extends TaskKind> = TaskTypes[K]['input'];
+export type TaskOutput<K extends TaskKind> = TaskTypes[K]['output'];
+
+/** What a handler gets besides its input. */
+export interface TaskContext {
+  signal: AbortSignal;
+  onProgress: (fraction: number, message?: string) => void;
+}
+
+export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext) => Promise<TaskOutput<K>> };
+
+export const TASK_KINDS: readonly TaskKind[] = ['inpaint'];

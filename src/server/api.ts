@@ -1,0 +1,61 @@
+// POST /api/<method>: the bridge's one choke point. Body → decodeWire → parseApiCall (the zod
+// schemas of src/shared/api.ts) → the service. Nothing reaches core unvalidated.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, parseApiCall, type ApiMethod } from '../shared/api';
+import { decodeWire, encodeWire } from '../shared/wire';
+import { errorKind, toApiError, type RenovoService } from '../core/app';
+import { BodyTooLargeError, readBody, send, sendError } from './http';
+
+export interface ApiRouteOptions {
+  service: RenovoService;
+  maxBodyBytes: number;
+}
+
+function statusFor(code: string): number {
+  switch (code) {
+    case 'UNKNOWN_METHOD':
+      return 404;
+    case 'INVALID_PAYLOAD':
+    case 'INVALID_JSON':
+      return 400;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'CLOSED':
+      return 503;
+  }
+  const kind = errorKind(code);
+  if (kind === 'bad-input' || kind === 'not-found' || kind === 'cancelled') return 422;
+  return 500;
+}
+
+export async function handleApi(req: IncomingMessage, res: ServerResponse, methodName: string, opts: ApiRouteOptions): Promise<void> {
+  if (req.method !== 'POST') {
+    sendError(req, res, 405, { code: 'METHOD_NOT_ALLOWED', message: `Use POST for /api/${methodName}` }, { Allow: 'POST' });
+    return;
+  }
+  try {
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    let payload: unknown;
+    try {
+      // Reading the body first keeps the connection usable whatever we answer.
+      const body = await readBody(req, opts.maxBodyBytes);
+      if (contentType !== 'application/json') {
+        throw new ApiError('INVALID_JSON', 'Content-Type must be application/json');
+      }
+      payload = decodeWire(body.toString('utf8'));
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        throw new ApiError('PAYLOAD_TOO_LARGE', `/api/${methodName}: request body is larger than ${Math.round(e.limit / 2 ** 20)} MiB`);
+      }
+      if (e instanceof ApiError) throw e;
+      throw new ApiError('INVALID_JSON', `/api/${methodName}: request body is not valid JSON (${(e as Error).message})`);
+    }
+    const { method, input } = parseApiCall<ApiMethod>(decodeURIComponent(methodName), payload);
+    const call = opts.service[method] as (i: unknown) => Promise<unknown>;
+    const result = await call(input);
+    send(req, res, 200, encodeWire(result), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  } catch (e) {
+    const err = toApiError(e);
+    if (!res.headersSent) sendError(req, res, statusFor(err.code), { code: err.code, message: err.message });
+  }
+}
