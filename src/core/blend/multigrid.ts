@@ -27,7 +27,10 @@ interface Level {
   /** padded width (w + 2) */
   W: number;
   nb: Float32Array;
+  /** 1/nb on unknown cells, 0 elsewhere (so a sweep keeps known cells at 0 without branches) */
   nbInv: Float32Array;
+  /** 1 on unknown cells, 0 elsewhere */
+  unk: Float32Array;
   red: Int32Array;
   black: Int32Array;
   all: Int32Array;
@@ -56,13 +59,14 @@ export interface Hierarchy {
   H: number;
 }
 
-const MAX_DENSE = 400;
+const MAX_DENSE = 160;
 
 function buildLevel(w: number, h: number, region: Uint8Array, neumann: NeumannSides): Level {
   const W = w + 2;
   const H = h + 2;
   const nb = new Float32Array(W * H);
   const nbInv = new Float32Array(W * H);
+  const unk = new Float32Array(W * H);
   let count = 0;
   let redCount = 0;
   for (let y = 0; y < h; y++) {
@@ -90,13 +94,14 @@ function buildLevel(w: number, h: number, region: Uint8Array, neumann: NeumannSi
       if (y === h - 1 && neumann.bottom) n--;
       nb[k] = n;
       nbInv[k] = n > 0 ? 1 / n : 0;
+      unk[k] = 1;
       all[ai++] = k;
       if (((x + y) & 1) === 0) red[ri++] = k;
       else black[bi++] = k;
     }
   }
   return {
-    w, h, W, nb, nbInv, red, black, all,
+    w, h, W, nb, nbInv, unk, red, black, all,
     parent: new Int32Array(count),
     e: new Float32Array(W * H),
     r: new Float32Array(W * H),
@@ -183,7 +188,23 @@ function cholesky(lv: Level): Float64Array | null {
   return A;
 }
 
+/** Gauss–Seidel over the cells of one colour ((x + y) & 1 === colour), scanning the rectangle. */
+function sweepColour(lv: Level, colour: number): void {
+  const { e, r, nbInv, W, w, h } = lv;
+  for (let y = 0; y < h; y++) {
+    const row = (y + 1) * W + 1;
+    for (let k = row + ((y + colour) & 1), end = row + w; k < end; k += 2) {
+      e[k] = (r[k] + e[k - 1] + e[k + 1] + e[k - W] + e[k + W]) * nbInv[k];
+    }
+  }
+}
+
 function sweep(lv: Level, list: Int32Array): void {
+  // rectangle scans are cache-friendly; fall back to the index list on sparse levels
+  if (list.length * 4 > lv.w * lv.h) {
+    sweepColour(lv, list === lv.red ? 0 : 1);
+    return;
+  }
   const { e, r, nbInv, W } = lv;
   for (let i = 0; i < list.length; i++) {
     const k = list[i];

@@ -194,13 +194,14 @@ export function cloneGuidance(
 /**
  * Guidance for blending an inpainting fill into its photo, Ω = the hole. Inside the hole v is the
  * fill's gradient (normal) or the stronger of fill/photo gradients (mixed). Across the hole's edge
- * the seam jump is *not* used: v there is the photo's gradient one step further out on the known
- * side (falling back to the fill's gradient one step inside, then 0), so a constant offset of the
- * fill is removed and a linear ramp is reproduced exactly.
+ * the seam jump is *not* used: v there is the fill's own gradient — for an exemplar fill (`source`
+ * given) the photo's gradient at the place the pixel was copied from; otherwise the photo's
+ * gradient one step further out on the known side (falling back to the fill's gradient one step
+ * inside, then 0). So a constant offset of the fill is removed and a linear ramp is reproduced.
  */
 export function fillGuidance(
   width: number, height: number, C: number, photo: Float32Array, fill: Float32Array,
-  hole: Uint8Array, mode: BlendMode,
+  hole: Uint8Array, mode: BlendMode, source: Int32Array | null = null,
 ): Float32Array {
   const rhs = new Float32Array(width * height * C);
   const mixed = mode === 'mixed';
@@ -223,6 +224,15 @@ export function fillGuidance(
               s += Math.abs(gp) > Math.abs(gf) ? gp : gf;
             } else s += gf;
           } else {
+            const sp = source ? source[p] : -1;
+            if (sp >= 0) {
+              // exemplar fill: the gradient at the place p was copied from
+              const sx = (sp % width) + dxs[d], sy = ((sp / width) | 0) + dys[d];
+              if (sx >= 0 && sy >= 0 && sx < width && sy < height && !hole[sy * width + sx]) {
+                s += photo[sp * C + c] - photo[(sy * width + sx) * C + c];
+                continue;
+              }
+            }
             // seam edge p→q: extrapolate from the known side (q → q+d), else the fill side (p−d → p)
             const rx = qx + dxs[d], ry = qy + dys[d];
             const bx = x - dxs[d], by = y - dys[d];
@@ -242,6 +252,8 @@ export function fillGuidance(
 
 export interface BlendPlanesOptions extends SolveOptions {
   mode?: BlendMode;
+  /** exemplar engines: per hole pixel, the known pixel it was copied from (−1: none) */
+  source?: Int32Array | null;
 }
 
 /**
@@ -257,10 +269,10 @@ export function blendFillPlanes(
   const out = Float32Array.from(photo);
   const prep = prepareRegion(width, height, hole);
   if (!prep) return out;
-  const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal');
+  const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal', opts.source ?? null);
   for (let c = 0; c < C; c++) {
     throwIfAborted(opts.signal);
-    solvePrepared(prep, C, c, photo, rhs, fill, out, opts);
+    solvePrepared(prep, C, c, photo, rhs, fill, out, { tol: 0.01, ...opts });
   }
   clampRegion(out, hole, C);
   return out;
@@ -320,7 +332,7 @@ export function seamlessClone(dest: ImageBuffer, source: ImageBuffer, mask: Mask
   const res = Float32Array.from(d);
   for (let c = 0; c < C; c++) {
     throwIfAborted(opts.signal);
-    solvePrepared(local, C, c, d, rhs, null, res, { signal: opts.signal, tol: opts.tol });
+    solvePrepared(local, C, c, d, rhs, null, res, { signal: opts.signal, tol: opts.tol ?? 0.01 });
     opts.onProgress?.((c + 1) / C, 'blend');
   }
   for (let y = 0; y < h; y++) {

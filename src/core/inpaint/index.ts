@@ -9,7 +9,7 @@ import { validateInpaintInput } from './validate';
 import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleInto, type Component, type Crop } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
-import { patchMatchFill } from './patchmatch';
+import { patchMatch } from './patchmatch';
 
 export { InpaintError } from './errors';
 
@@ -58,18 +58,23 @@ function marginFor(engine: EngineId, c: Component, patchSize: number): number {
   return Math.max(4 * patchSize, Math.round(0.75 * ext));
 }
 
-function fillCrop(engine: EngineId, crop: Crop, options: InpaintOptions, onProgress: (f: number) => void): Float32Array {
+interface Fill { values: Float32Array; source: Int32Array | null }
+
+function fillCrop(engine: EngineId, crop: Crop, options: InpaintOptions, onProgress: (f: number) => void): Fill {
   const { w, h, C, data, hole } = crop;
   const signal = options.signal;
-  if (engine === 'harmonic') return harmonicFill(data, w, h, C, hole, { signal, onProgress });
-  if (engine === 'telea') return teleaFill(data, w, h, C, hole, { signal, onProgress });
+  if (engine === 'harmonic') return { values: harmonicFill(data, w, h, C, hole, { signal, onProgress }), source: null };
+  if (engine === 'telea') return { values: teleaFill(data, w, h, C, hole, { signal, onProgress }), source: null };
   const pm = { ...options.patchmatch, seed: options.seed ?? 1, signal, onProgress };
-  if (w * h <= PATCHMATCH_MAX_CROP) return patchMatchFill(data, w, h, C, hole, pm);
+  if (w * h <= PATCHMATCH_MAX_CROP) {
+    const r = patchMatch(data, w, h, C, hole, pm);
+    return { values: r.fill, source: r.source };
+  }
   // very large crop: fill at reduced resolution, upsample the fill (the blend then fixes seams)
   const k = Math.ceil(Math.sqrt((w * h) / PATCHMATCH_MAX_CROP));
   const small = downscaleCrop(crop, k);
-  const smallFill = patchMatchFill(small.data, small.w, small.h, C, small.hole, pm);
-  return upsampleInto(crop, small, smallFill, k);
+  const smallFill = patchMatch(small.data, small.w, small.h, C, small.hole, pm).fill;
+  return { values: upsampleInto(crop, small, smallFill, k), source: null };
 }
 
 /**
@@ -104,7 +109,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
     const filled = fillCrop(engine, crop, options, report);
     throwIfAborted(signal);
-    const final = blend === 'off' ? filled : blendFillPlanes(crop.w, crop.h, crop.C, crop.data, filled, crop.hole, { mode: blend, signal });
+    const final = blend === 'off' ? filled.values : blendFillPlanes(crop.w, crop.h, crop.C, crop.data, filled.values, crop.hole, { mode: blend, signal, source: filled.source });
     pasteHoles(out, width, channels, crop, final);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);

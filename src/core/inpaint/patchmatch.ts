@@ -17,7 +17,7 @@ export interface PatchMatchOptions extends EngineControl {
   patchSize?: number;
   /** pyramid levels; 0 or undefined = automatic */
   levels?: number;
-  /** EM iterations at the coarse levels (the finest levels use fewer); default 4 */
+  /** EM iterations at the coarser levels (the finest level uses half as many); default 6 */
   iterations?: number;
   seed?: number;
 }
@@ -131,11 +131,24 @@ function autoLevels(w: number, h: number, hole: Uint8Array, patch: number): numb
 
 /** Fills the hole of interleaved float planes (stride C); returns a new array. */
 export function patchMatchFill(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions = {}): Float32Array {
+  return patchMatch(data, w, h, C, hole, opts).fill;
+}
+
+export interface PatchMatchResult {
+  fill: Float32Array;
+  /**
+   * For every hole pixel p, the known pixel its patch was copied from (the nearest neighbour of
+   * the patch centred at p), else −1. The blender uses it for the fill's gradient across the seam.
+   */
+  source: Int32Array | null;
+}
+
+export function patchMatch(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions = {}): PatchMatchResult {
   let patch = Math.round(opts.patchSize ?? 7);
   if (patch < 3) patch = 3;
   if ((patch & 1) === 0) patch++;
   const r = patch >> 1;
-  const iterations = Math.max(1, Math.round(opts.iterations ?? 4));
+  const iterations = Math.max(1, Math.round(opts.iterations ?? 6));
   const rand = mulberry32((opts.seed ?? 1) >>> 0);
   const signal = opts.signal;
 
@@ -145,7 +158,7 @@ export function patchMatchFill(data: Float32Array, w: number, h: number, C: numb
   const srcs = [validSources(pyr[0], r)];
   if (srcs[0].list.length === 0) {
     // no complete patch anywhere: the membrane fill is the best we can do
-    return harmonicFill(data, w, h, C, hole, opts);
+    return { fill: harmonicFill(data, w, h, C, hole, opts), source: null };
   }
   while (pyr.length < maxLevels) {
     const next = downsample(pyr[pyr.length - 1], C);
@@ -274,7 +287,7 @@ export function patchMatchFill(data: Float32Array, w: number, h: number, C: numb
     }
 
     const maxR = Math.max(lw, lh);
-    const emIters = l === 0 ? Math.max(1, iterations >> 1) : iterations;
+    const emIters = l === 0 && L > 1 ? Math.max(1, iterations >> 1) : iterations;
     for (let em = 0; em < emIters; em++) {
       computeDistances();
       // one PatchMatch pass: propagation + random search, alternating scan direction
@@ -328,5 +341,7 @@ export function patchMatchFill(data: Float32Array, w: number, h: number, C: numb
     prevH = lh;
     prevDomainMark = inDomain;
   }
-  return pyr[0].img;
+  const source = new Int32Array(w * h).fill(-1);
+  if (nnf) for (let p = 0; p < w * h; p++) if (hole[p]) source[p] = nnf[p];
+  return { fill: pyr[0].img, source };
 }
