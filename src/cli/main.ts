@@ -8,7 +8,7 @@ import { inpaintCommand } from './commands/inpaint';
 import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import type { CommandContext } from './commands/context';
-import { EXIT, classify, type ExitCode } from './exit';
+import { EXIT, UsageError, classify, type ExitCode } from './exit';
 import { HELP } from './help';
 import { printError, printJson, printLine } from './output';
 
@@ -28,9 +28,13 @@ export async function main(argv: string[]): Promise<ExitCode> {
       printLine(json ? JSON.stringify({ version: APP_VERSION }) : `renovo ${APP_VERSION}`);
       return EXIT.OK;
     }
-    if (parsed.values.help || !parsed.command) {
+    if (parsed.values.help) {
       printLine(HELP[parsed.command ?? 'main']);
-      return parsed.command || parsed.values.help ? EXIT.OK : EXIT.USAGE;
+      return EXIT.OK;
+    }
+    if (!parsed.command) {
+      process.stderr.write(`${HELP.main}\n\n`);
+      throw new UsageError('missing command');
     }
     const library = typeof parsed.values.library === 'string' ? parsed.values.library : process.env.RENOVO_LIBRARY;
     const libraryDir = resolve(library && library.length > 0 ? library : defaultLibraryDir());
