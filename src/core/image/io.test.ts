@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import {
@@ -17,7 +16,7 @@ import {
   type FixtureDir,
 } from '../../../test/fixtures/images';
 import { ImageError } from './errors';
-import { DEFAULT_MAX_PIXELS, decodeImage, encodeImage, formatFromName, makePreview, probeImage, readImageFile } from './io';
+import { DEFAULT_MAX_PIXELS, codecSupport, decodeImage, encodeImage, formatFromName, makePreview, probeImage, readImageFile } from './io';
 import type { ImageBuffer } from './types';
 
 let fx: FixtureDir;
@@ -220,5 +219,16 @@ describe('makePreview / probe / formatFromName', () => {
     // Minimal HEIC-branded ISO-BMFF header (not a full file): must be UNSUPPORTED_FORMAT, not NOT_AN_IMAGE.
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1')]);
     await expectImageError(probeImage(heic, 'x.heic'), 'UNSUPPORTED_FORMAT', 'x.heic');
+  });
+});
+
+describe('codecSupport', () => {
+  it('reports what this libvips build can read and write', () => {
+    const c = codecSupport();
+    expect(c.read).toEqual(expect.arrayContaining(['jpeg', 'png', 'webp', 'tiff', 'avif']));
+    expect(c.write).toEqual(['jpeg', 'png', 'webp', 'tiff', 'avif']);
+    // The prebuilt sharp 0.35 binaries ship libheif with AV1 only (no HEVC decoder).
+    expect(typeof c.heic).toBe('boolean');
+    expect(c.libvips).toMatch(/^\d+\.\d+/);
   });
 });

@@ -129,15 +129,15 @@ export async function probeImage(bytes: Uint8Array, name?: string): Promise<Imag
   try {
     m = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {
-    if (looksLikeHeic(bytes)) throw heicError(name);
+    if (looksLikeHeic(bytes) && !codecSupport().heic) throw heicError(name);
     throw fromSharpError(e, name, bytes);
   }
   let format: string = m.format;
   if (format === 'heif') {
-    if (m.compression === 'hevc') throw heicError(name);
-    format = m.compression === 'av1' ? 'avif' : 'heif';
+    if (m.compression === 'hevc' && !codecSupport().heic) throw heicError(name);
+    format = m.compression === 'hevc' ? 'heic' : m.compression === 'av1' ? 'avif' : 'heif';
   }
-  if (!READABLE.has(format)) {
+  if (!READABLE.has(format) && !(format === 'heic' && codecSupport().heic)) {
     throw new ImageError('UNSUPPORTED_FORMAT', `${format.toUpperCase()} files are not supported (use JPEG, PNG, WebP, TIFF or AVIF)`, label(name));
   }
   return {
@@ -329,4 +329,31 @@ export function formatFromName(name: string): ExportFormat | undefined {
     default:
       return undefined;
   }
+}
+
+export interface CodecSupport {
+  /** Input formats Renovo accepts with this libvips build. */
+  read: string[];
+  /** Export formats encodeImage can write. */
+  write: ExportFormat[];
+  /** True only if libvips' libheif can decode HEVC (HEIC); the prebuilt sharp binaries cannot. */
+  heic: boolean;
+  libvips: string;
+}
+
+/** What this build of sharp/libvips can do, checked at run time (for UI file filters, `renovo doctor`). */
+export function codecSupport(): CodecSupport {
+  const f = sharp.format;
+  const heifSuffixes = f.heif?.input.fileSuffix ?? [];
+  const heic = heifSuffixes.some((s) => /\.hei[cf]$/i.test(s));
+  const read = (['jpeg', 'png', 'webp', 'tiff', 'gif'] as const).filter((k) => f[k]?.input.buffer) as string[];
+  if (f.heif?.input.buffer) read.push('avif');
+  if (heic) read.push('heic');
+  const write: ExportFormat[] = [];
+  if (f.jpeg.output.buffer) write.push('jpeg');
+  if (f.png.output.buffer) write.push('png');
+  if (f.webp.output.buffer) write.push('webp');
+  if (f.tiff.output.buffer) write.push('tiff');
+  if (f.heif?.output.buffer) write.push('avif');
+  return { read, write, heic, libvips: sharp.versions.vips };
 }

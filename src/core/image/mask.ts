@@ -139,15 +139,40 @@ export function distanceToHoleSquared(mask: MaskBuffer): Float32Array {
   return out;
 }
 
+/**
+ * Squared distance to the nearest hole, computed only on the hole's bounding box grown by
+ * `reach` (all hole pixels lie inside it, so distances there are exact); pixels outside the box
+ * are further than `reach` and get Infinity. Small holes in big photos stay cheap.
+ */
+function distanceWithin(mask: MaskBuffer, reach: number): Float32Array {
+  const { width: w, height: h } = mask;
+  const out = new Float32Array(w * h).fill(Infinity);
+  const box = maskStats(mask).bbox;
+  if (!box) return out;
+  const m = Math.ceil(reach);
+  const x0 = Math.max(0, box.x - m);
+  const y0 = Math.max(0, box.y - m);
+  const x1 = Math.min(w, box.x + box.width + m);
+  const y1 = Math.min(h, box.y + box.height + m);
+  const cw = x1 - x0;
+  const ch = y1 - y0;
+  const crop = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++) crop.set(mask.data.subarray((y0 + y) * w + x0, (y0 + y) * w + x1), y * cw);
+  const d = distanceToHoleSquared({ width: cw, height: ch, data: crop });
+  for (let y = 0; y < ch; y++) out.set(d.subarray(y * cw, (y + 1) * cw), (y0 + y) * w + x0);
+  return out;
+}
+
 /** Grow holes by a disc of `radius` pixels (pixel becomes hole if a hole pixel lies within radius). */
 export function dilateMask(mask: MaskBuffer, radius: number): MaskBuffer {
   const n = mask.width * mask.height;
+  if (mask.data.length !== n) throw new RangeError('dilateMask: data length does not match size');
   const out = new Uint8Array(n);
   if (!(radius > 0)) {
     for (let i = 0; i < n; i++) out[i] = mask.data[i] ? 255 : 0;
     return { width: mask.width, height: mask.height, data: out };
   }
-  const d2 = distanceToHoleSquared(mask);
+  const d2 = distanceWithin(mask, radius);
   const r2 = radius * radius;
   for (let i = 0; i < n; i++) out[i] = d2[i] <= r2 ? 255 : 0;
   return { width: mask.width, height: mask.height, data: out };
@@ -159,12 +184,13 @@ export function dilateMask(mask: MaskBuffer, radius: number): MaskBuffer {
  */
 export function featherMask(mask: MaskBuffer, radius: number): Float32Array {
   const n = mask.width * mask.height;
+  if (mask.data.length !== n) throw new RangeError('featherMask: data length does not match size');
   const out = new Float32Array(n);
   if (!(radius > 0)) {
     for (let i = 0; i < n; i++) out[i] = mask.data[i] ? 1 : 0;
     return out;
   }
-  const d2 = distanceToHoleSquared(mask);
+  const d2 = distanceWithin(mask, radius);
   const r2 = radius * radius;
   for (let i = 0; i < n; i++) {
     const q = d2[i];
