@@ -23,6 +23,7 @@ import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
 import { prepareMask, recordInpaintEdit, runInpaintJob } from './inpaint';
 import { removeUnreferenced } from './references';
+import { storeImport } from './imports';
 import { APP_VERSION } from './version';
 
 export type ServiceMethods = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
@@ -158,7 +159,7 @@ class Service {
     const sha256 = sha256Hex(bytes);
     const existing = this.store.photos.findBySha(sha256);
     if (existing) return this.photoDto(existing);
-    const rel = await this.ctx.library.putBytes('imports', bytes, extensionFor(meta.format));
+    const rel = await storeImport(this.ctx.library, bytes, sha256, input.name, extensionFor(meta.format));
     const row = this.store.photos.add({
       path: rel,
       sha256,
