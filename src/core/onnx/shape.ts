@@ -183,7 +183,7 @@ const reshape: Infer = (x, p) => {
   const op = 'Reshape';
   f32(op, x, 1);
   const target = ints(p, 'shape');
-  if (target.some((d) => d < 0) || sizeOf(target) !== x[0].size) {
+  if (target.some((d) => d < 0 || !Number.isInteger(d)) || sizeOf(target) !== x[0].size) {
     fail(op, x, `cannot reshape ${x[0].size} elements to ${fmtShape(target)}`);
   }
   return [{ shape: target, dtype: x[0].dtype }];
