@@ -2,16 +2,8 @@
 // onJobEvent and libraryUrl as `window.renovo`. Fully bundled — a sandboxed preload can only
 // require 'electron'. Payloads are validated in main (ipc-gate.ts), not trusted here.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  API_METHODS,
-  IPC_EVENT_CHANNEL,
-  IPC_INVOKE_CHANNEL,
-  LIBRARY_HOST,
-  LIBRARY_PROTOCOL,
-  type ApiErrorPayload,
-  type ApiMethod,
-  type JobEvent,
-} from '../shared/api';
+import type { ApiErrorPayload, ApiMethod, JobEvent } from '../shared/api';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, PRELOAD_METHODS, libraryUrl } from './contract';
 
 type InvokeReply = { ok: true; value: unknown } | { ok: false; error: ApiErrorPayload };
 
@@ -25,7 +17,7 @@ async function invoke(method: ApiMethod, input: unknown): Promise<unknown> {
 }
 
 const api: Record<string, unknown> = {};
-for (const method of API_METHODS) {
+for (const method of Object.keys(PRELOAD_METHODS) as ApiMethod[]) {
   api[method] = (input: unknown) => invoke(method, input);
 }
 
@@ -38,13 +30,6 @@ api.onJobEvent = (listener: (event: JobEvent) => void): (() => void) => {
   };
 };
 
-api.libraryUrl = (file: string): string => {
-  const encoded = String(file)
-    .split('/')
-    .filter((s) => s.length > 0)
-    .map((s) => encodeURIComponent(s))
-    .join('/');
-  return `${LIBRARY_PROTOCOL}://${LIBRARY_HOST}/${encoded}`;
-};
+api.libraryUrl = (file: string): string => libraryUrl(String(file));
 
 contextBridge.exposeInMainWorld('renovo', Object.freeze(api));

@@ -1,4 +1,5 @@
-import { ApiError, type ApiErrorPayload } from '../../../shared/api';
+import type { ApiErrorPayload } from '../../../shared/api';
+import { ClientApiError as ApiError } from './contract';
 
 export function isErrorPayload(value: unknown): value is ApiErrorPayload {
   return (
