@@ -3,14 +3,16 @@
 // * Pool size min(2, cores) by default; workers start lazily and are unref'd while idle so an idle
 //   pool never keeps the process alive.
 // * Cancellation: when the caller's signal fires, run() rejects at once with JobCancelledError (so
-//   the caller writes nothing), the worker is told to abort its AbortController, and if it does not
-//   confirm within `cancelGraceMs` it is terminated and replaced.
+//   the caller writes nothing), the worker's shared cancel flag is set and a 'cancel' message sent,
+//   so its AbortController fires even inside a synchronous kernel; if the worker does not confirm
+//   within `cancelGraceMs` it is terminated and replaced.
 // * Typed arrays in inputs and outputs are transferred, not copied: after run() the caller's input
 //   buffers are detached.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
+import { createCancelFlag, setCancelFlag } from './cancelFlag';
 import { workerEntryPath } from './locate';
 import type { FromWorker, ToWorker } from './protocol';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks';
@@ -44,6 +46,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  /** Set to 1 to cancel the running task (see cancelFlag.ts). */
+  flag: Int32Array;
   task: Task | null;
   /** The task that was cancelled but whose worker has not yet confirmed it stopped. */
   draining: Task | null;
@@ -129,8 +133,9 @@ export class JobRunner {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerPath);
-    const slot: Slot = { worker, task: null, draining: null };
+    const flag = createCancelFlag();
+    const worker = new Worker(this.workerPath, { workerData: { cancelFlag: flag.buffer } });
+    const slot: Slot = { worker, flag, task: null, draining: null };
     worker.unref();
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onWorkerGone(slot, new WorkerCrashError(`Job worker failed: ${err.message}`, { cause: err })));
@@ -142,6 +147,7 @@ export class JobRunner {
   private assign(slot: Slot, task: Task): void {
     slot.task = task;
     task.slot = slot;
+    setCancelFlag(slot.flag, 0);
     slot.worker.ref(); // a running job keeps the process alive
     const msg: ToWorker = { type: 'run', id: task.id, kind: task.kind, input: task.input as never };
     try {
@@ -196,6 +202,7 @@ export class JobRunner {
     // The slot stays out of service until the worker confirms (or is killed).
     slot.task = null;
     slot.draining = task;
+    setCancelFlag(slot.flag, 1); // seen at once by a kernel polling signal.aborted
     slot.worker.postMessage({ type: 'cancel', id: task.id } satisfies ToWorker);
     slot.killTimer = setTimeout(() => {
       if (slot.draining !== task) return;

@@ -1,6 +1,8 @@
 // Entry point of a job worker (bundled to dist/worker/index.cjs). Runs one task at a time; a
-// 'cancel' message aborts the task's AbortController so the kernel stops at its next check.
-import { parentPort } from 'node:worker_threads';
+// 'cancel' message (or, while a synchronous kernel holds the thread, the shared cancel flag) aborts
+// the task's AbortController so the kernel stops at its next check.
+import { parentPort, workerData } from 'node:worker_threads';
+import { linkCancelFlag } from './cancelFlag';
 import { handlers } from './handlers';
 import { serializeError, type FromWorker, type ToWorker } from './protocol';
 import { collectTransferables } from './transfer';
@@ -10,6 +12,9 @@ const port = parentPort;
 if (!port) throw new Error('src/core/jobs/worker.ts must run inside a worker thread');
 
 const running = new Map<number, AbortController>();
+/** Shared with the runner, which sets it when the task this worker runs is cancelled. */
+const cancelFlag = (workerData as { cancelFlag?: SharedArrayBuffer } | null)?.cancelFlag;
+const flag = cancelFlag ? new Int32Array(cancelFlag) : undefined;
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
@@ -21,6 +26,7 @@ function isAbort(e: unknown, signal: AbortSignal): boolean {
 
 async function run(id: number, kind: TaskKind, input: unknown): Promise<void> {
   const controller = new AbortController();
+  if (flag) linkCancelFlag(controller, flag);
   running.set(id, controller);
   let lastSent = 0;
   const ctx: TaskContext = {
