@@ -194,6 +194,34 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     expect([meta.format, meta.width, meta.height]).toEqual(['png', W, H]);
   });
 
+  it('builds a second removal on the edit that is shown', async () => {
+    // The light rectangle of photoPixels: x 15–40 % of W, y 60–85 % of H.
+    const mask = page.locator('[data-testid="mask-canvas"]');
+    const box = (await mask.boundingBox())!;
+    const scale = box.width / W;
+    await page.locator('[data-testid="brush-size"]').fill(String(Math.round(H * 0.2 * scale)));
+    const y = (H * 0.725) * scale + box.y;
+    await page.mouse.move(box.x + W * 0.18 * scale, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + W * 0.37 * scale, y, { steps: 10 });
+    await page.mouse.up();
+    await page.mouse.move(box.x + W * 0.3 * scale, box.y + H * 0.35 * scale);
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    await page.screenshot({ path: join(OUT_DIR, '04-second-stroke.png') });
+
+    await page.locator('[data-testid="remove-button"]').click();
+    await expect.poll(() => page.locator('[data-testid="edit-item"]').count(), { timeout: 90_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="job"]').count()).toBe(0);
+    const photos = await apiCall<PhotoDto[]>(page, 'listPhotos', {});
+    const edits = await apiCall<EditDto[]>(page, 'listEdits', { photoId: photos[0]!.id });
+    expect(edits).toHaveLength(2);
+    const [first, second] = [...edits].sort((a, b) => a.id - b.id);
+    expect(second!.parentId).toBe(first!.id);
+    expect(await page.locator('[data-testid="viewing-badge"]').textContent()).toContain(`#${second!.id}`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT_DIR, '05-second-result.png') });
+  });
+
   it('logged no CSP violations or page errors', () => {
     // The deliberate import failure logs a failed request (HTTP 422); everything else is clean.
     const unexpected = consoleProblems.filter((text) => !/status of 4\d\d/.test(text));

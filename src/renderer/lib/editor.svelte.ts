@@ -12,6 +12,7 @@ import type {
   RenovoApi,
 } from '../../shared/api';
 import { describeError } from './api/errors';
+import { hasEventsReady } from './api/web-client';
 
 export type NoticeKind = 'error' | 'info' | 'success';
 export interface Notice {
@@ -159,6 +160,8 @@ export class EditorStore {
     this.job = { id: null, fraction: 0, message: 'Starting…', cancelling: false };
     try {
       const bytes = await mask.encodePng();
+      // Over the web bridge, events travel on a WebSocket: make sure it is open before the job starts.
+      if (hasEventsReady(this.api)) await this.api.eventsReady();
       const { jobId } = await this.api.startInpaint({
         photoId: photo.id,
         parentEditId: this.viewingEditId,

@@ -20,12 +20,23 @@ export function encodeLibraryPath(file: string): string {
     .join('/');
 }
 
+/** Implemented by transports whose job events arrive over a connection that opens asynchronously. */
+export interface EventsAware {
+  eventsReady(timeoutMs?: number): Promise<void>;
+}
+
+export function hasEventsReady(api: object): api is EventsAware {
+  return typeof (api as Partial<EventsAware>).eventsReady === 'function';
+}
+
 export function createWebClient(options: WebClientOptions = {}): RenovoApi {
   const origin = options.origin ?? window.location.origin;
   const doFetch = options.fetch ?? window.fetch.bind(window);
   const Socket = options.WebSocket ?? window.WebSocket;
   const listeners = new Set<(event: JobEvent) => void>();
   let socket: WebSocket | null = null;
+  let opened: Promise<void> | null = null;
+  let markOpen: (() => void) | null = null;
   let retryDelay = 250;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -66,8 +77,10 @@ export function createWebClient(options: WebClientOptions = {}): RenovoApi {
     if (socket || listeners.size === 0) return;
     const ws = new Socket(eventsUrl());
     socket = ws;
+    if (!opened) opened = new Promise<void>((resolve) => (markOpen = resolve));
     ws.onopen = () => {
       retryDelay = 250;
+      markOpen?.();
     };
     ws.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') return;
@@ -81,6 +94,8 @@ export function createWebClient(options: WebClientOptions = {}): RenovoApi {
     };
     ws.onclose = () => {
       socket = null;
+      opened = null;
+      markOpen = null;
       if (listeners.size === 0) return;
       retryTimer = setTimeout(() => {
         retryTimer = null;
@@ -107,7 +122,14 @@ export function createWebClient(options: WebClientOptions = {}): RenovoApi {
     libraryUrl(file: string): string {
       return `${origin}/library/${encodeLibraryPath(file)}`;
     },
-  } as Partial<RenovoApi> as Record<string, unknown>;
+    /** Resolves once job events flow (or after `timeoutMs`), so a job's first events are not missed. */
+    eventsReady(timeoutMs = 5000): Promise<void> {
+      if (socket && socket.readyState === 1) return Promise.resolve(); // OPEN
+      connect();
+      const waitOpen = opened ?? Promise.resolve();
+      return Promise.race([waitOpen, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs))]);
+    },
+  } as Partial<RenovoApi & EventsAware> as Record<string, unknown>;
   for (const method of API_METHODS) {
     api[method] = (input: unknown) => call(method, input);
   }
