@@ -25,6 +25,8 @@ export interface DcganNetOptions extends DcganConfig {
   bn?: BnMode;
   prefix?: string;
   activation?: (x: Tensor) => Tensor;
+  /** Reuse the parameters of an earlier call (e.g. D applied to real and to fake images). */
+  shared?: NetOut;
 }
 
 /** 'batch': BN with batch statistics (training); 'running': BN with running mean/var inputs (inference, z-optimisation). */
@@ -52,11 +54,12 @@ interface Ctx {
   prefix: string;
   bn: BnMode;
   res: NetOut;
+  shared?: NetOut;
 }
 
 function paramOf(c: Ctx, name: string, shape: number[]): Tensor {
   const full = `${c.prefix}${name}`;
-  const t = c.g.param(full, shape);
+  const t = c.shared?.params.get(full) ?? c.g.param(full, shape);
   c.res.params.set(full, t);
   return t;
 }
@@ -71,8 +74,8 @@ function bnLayer(c: Ctx, x: Tensor, index: number): Tensor {
     c.res.batchStats.push({ name: `${c.prefix}${base}`, mean: r.batchMean as Tensor, variance: r.batchVar as Tensor });
     return r.y;
   }
-  const mean = c.g.input(`${c.prefix}${base}.running_mean`, [ch]);
-  const variance = c.g.input(`${c.prefix}${base}.running_var`, [ch]);
+  const mean = c.shared?.stats.get(`${c.prefix}${base}.running_mean`) ?? c.g.input(`${c.prefix}${base}.running_mean`, [ch]);
+  const variance = c.shared?.stats.get(`${c.prefix}${base}.running_var`) ?? c.g.input(`${c.prefix}${base}.running_var`, [ch]);
   c.res.stats.set(mean.name, mean);
   c.res.stats.set(variance.name, variance);
   return batchNorm(x, scale, bias, mean, variance).y;
@@ -84,7 +87,7 @@ const emptyOut = (out: Tensor | null = null): NetOut => ({ out: out as Tensor, p
 export function dcganGenerator(g: Graph, z: Tensor, opts: DcganNetOptions = {}): NetOut {
   const { ngf = 64, nc = 3, bn = 'batch', prefix = 'G.' } = opts;
   const activation = opts.activation ?? relu;
-  const c: Ctx = { g, prefix, bn, res: emptyOut() };
+  const c: Ctx = { g, prefix, bn, res: emptyOut(), shared: opts.shared };
   const chans = [z.shape[1], ngf * 8, ngf * 4, ngf * 2, ngf];
   let x = z;
   for (let i = 0; i < 4; i++) {
@@ -101,7 +104,7 @@ export function dcganGenerator(g: Graph, z: Tensor, opts: DcganNetOptions = {}):
 export function dcganDiscriminator(g: Graph, img: Tensor, opts: DcganNetOptions = {}): NetOut {
   const { ndf = 64, bn = 'batch', prefix = 'D.' } = opts;
   const activation = opts.activation ?? ((t: Tensor): Tensor => leakyRelu(t, 0.2));
-  const c: Ctx = { g, prefix, bn, res: emptyOut() };
+  const c: Ctx = { g, prefix, bn, res: emptyOut(), shared: opts.shared };
   const chans = [img.shape[1], ndf, ndf * 2, ndf * 4, ndf * 8];
   let x = img;
   for (let i = 0; i < 4; i++) {
