@@ -50,7 +50,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, metho
       if (e instanceof ApiError) throw e;
       throw new ApiError('INVALID_JSON', `/api/${methodName}: request body is not valid JSON (${(e as Error).message})`);
     }
-    const { method, input } = parseApiCall<ApiMethod>(decodeURIComponent(methodName), payload);
+    const { method, input } = parseApiCall<ApiMethod>(methodName, payload);
     const call = opts.service[method] as (i: unknown) => Promise<unknown>;
     const result = await call(input);
     send(req, res, 200, encodeWire(result), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -10,7 +10,7 @@ import { send, sendError } from './http';
 import { handleLibrary } from './library';
 import { rawPathOf } from './paths';
 import { handleRenderer } from './renderer';
-import { allowedHosts, checkRequest, newToken, tokenCookie, tokensEqual } from './security';
+import { allowedHosts, checkHostAndOrigin, checkRequest, newToken, tokenCookie, tokensEqual } from './security';
 
 export interface ServerOptions {
   libraryDir: string;
@@ -52,8 +52,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rawPath = rawPathOf(req.url);
     // GET /?token=…: trade the token in the address bar for a cookie, then drop it from the URL.
     if (rawPath === '/' && req.url?.includes('token=')) {
-      const gate = checkRequest(req, hosts, '\0never');
-      if (!gate.ok && gate.status === 403) return sendError(req, res, 403, { code: gate.code, message: gate.message });
+      const gate = checkHostAndOrigin(req, hosts);
+      if (!gate.ok) return sendError(req, res, gate.status, { code: gate.code, message: gate.message });
       const given = new URL(req.url, 'http://localhost').searchParams.get('token') ?? '';
       if (!tokensEqual(given, token)) return sendError(req, res, 401, { code: 'UNAUTHORIZED', message: 'Wrong token' });
       return send(req, res, 302, '', { Location: '/', 'Set-Cookie': tokenCookie(token), 'Cache-Control': 'no-store' });

@@ -57,8 +57,8 @@ export function allowedHosts(bindHost: string, port: number): Set<string> {
 
 export type GateResult = { ok: true } | { ok: false; status: 401 | 403; code: string; message: string };
 
-/** Host and Origin first (403), then the token (401). */
-export function checkRequest(req: IncomingMessage, hosts: Set<string>, token: string): GateResult {
+/** DNS-rebinding / cross-site defence: Host must be ours, Origin (when sent) too. 403 otherwise. */
+export function checkHostAndOrigin(req: IncomingMessage, hosts: Set<string>): GateResult {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hosts.has(host)) {
     return { ok: false, status: 403, code: 'FORBIDDEN_HOST', message: `Host header ${JSON.stringify(host)} is not allowed` };
@@ -71,6 +71,13 @@ export function checkRequest(req: IncomingMessage, hosts: Set<string>, token: st
       return { ok: false, status: 403, code: 'FORBIDDEN_ORIGIN', message: `Origin ${JSON.stringify(origin)} is not allowed` };
     }
   }
+  return { ok: true };
+}
+
+/** Host and Origin first (403), then the token (401). */
+export function checkRequest(req: IncomingMessage, hosts: Set<string>, token: string): GateResult {
+  const where = checkHostAndOrigin(req, hosts);
+  if (!where.ok) return where;
   if (!isAuthorized(req, token)) {
     return { ok: false, status: 401, code: 'UNAUTHORIZED', message: 'Missing or wrong token: open the URL printed by `renovo serve`' };
   }
