@@ -46,7 +46,7 @@ export class ProgressReporter {
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = f > 0.01 ? (elapsed * (1 - f)) / f : NaN;
     const pct = `${Math.floor(f * 100)}`.padStart(3);
-    const cols = (this.stream as { columns?: number }).columns ?? 100;
+    const cols = (this.stream as { columns?: number }).columns || 100; // 0 when the size is unknown
     const text = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}%  ETA ${clock(eta)}  ${message}`;
     return text.slice(0, Math.max(20, cols - 1));
   }
