@@ -73,5 +73,12 @@ serviceReady.then(
     service.onJobEvent((event) => post({ type: 'event', event }));
     post({ type: 'ready' });
   },
-  (error: unknown) => post({ type: 'fatal', error: toErrorPayload(error) }),
+  (error: unknown) => {
+    const payload = toErrorPayload(error);
+    // The usual cause in development: native modules built for Node, not for Electron's ABI.
+    if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(payload.message)) {
+      payload.message += ' (rebuild native modules for Electron: RENOVO_ELECTRON_REBUILD=1 npm install)';
+    }
+    post({ type: 'fatal', error: payload });
+  },
 );

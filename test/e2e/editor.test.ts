@@ -29,6 +29,11 @@ async function apiCall<T>(page: Page, method: string, input: unknown): Promise<T
   ) as Promise<T>;
 }
 
+async function dismissNotices(page: Page): Promise<void> {
+  const buttons = page.getByRole('button', { name: 'Dismiss' });
+  while ((await buttons.count()) > 0) await buttons.first().click();
+}
+
 async function rawRgb(file: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
@@ -206,7 +211,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     await page.mouse.move(box.x + W * 0.37 * scale, y, { steps: 10 });
     await page.mouse.up();
     await page.mouse.move(box.x + W * 0.3 * scale, box.y + H * 0.35 * scale);
-    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    await dismissNotices(page);
     await page.screenshot({ path: join(OUT_DIR, '04-second-stroke.png') });
 
     await page.locator('[data-testid="remove-button"]').click();
@@ -218,6 +223,8 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     const [first, second] = [...edits].sort((a, b) => a.id - b.id);
     expect(second!.parentId).toBe(first!.id);
     expect(await page.locator('[data-testid="viewing-badge"]').textContent()).toContain(`#${second!.id}`);
+    await page.mouse.move(box.x + W * 0.3 * scale, box.y + H * 0.3 * scale);
+    await dismissNotices(page);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(OUT_DIR, '05-second-result.png') });
   });
