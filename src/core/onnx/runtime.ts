@@ -12,6 +12,11 @@ export interface RuntimeOptions {
   provider?: ProviderChoice;
   /** Intra-op threads (default: onnxruntime's own default). */
   threads?: number;
+  /**
+   * Let idle intra-op threads spin (onnxruntime's default: true). Spinning lowers latency on an
+   * idle machine but burns the cores other work needs; false suits busy or shared machines.
+   */
+  spin?: boolean;
   /** Receives the one-line provider diagnostic (default: none). */
   log?: (line: string) => void;
 }
@@ -114,9 +119,10 @@ export class Runtime {
           opts.intraOpNumThreads = this.options.threads;
           opts.interOpNumThreads = 1;
         }
+        if (this.options.spin === false) opts.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
         const session = await ort.InferenceSession.create(model.bytes, opts);
         const why = errors.length ? `${plan.why}; ${errors.join('; ')}` : plan.why;
-        this.diagnostic = `onnxruntime ${ort.env.versions.common}: provider=${ep} (${why}), threads=${this.options.threads ?? 'default'}`;
+        this.diagnostic = `onnxruntime ${ort.env.versions.common}: provider=${ep} (${why}), threads=${this.options.threads ?? 'default'}${this.options.spin === false ? ', no spinning' : ''}`;
         this.options.log?.(this.diagnostic);
         return new CompiledGraph(session, model, ep);
       } catch (e) {
