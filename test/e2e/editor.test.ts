@@ -229,6 +229,36 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     await page.screenshot({ path: join(OUT_DIR, '05-second-result.png') });
   });
 
+  it('cancels a running removal', async () => {
+    // A bigger photo and a big hole, so the job runs long enough to be cancelled.
+    const BW = 2400;
+    const BH = 1600;
+    const big = photoPixels(BW, BH);
+    const bigFile = join(workDir, 'big.jpg');
+    await writeFile(bigFile, await sharp(big.data, { raw: { width: BW, height: BH, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+    await page.locator('[data-testid="open-input"]').first().setInputFiles(bigFile);
+    await expect.poll(async () => page.locator('[data-testid="photo-title"]').textContent(), { timeout: 60_000 }).toContain(`${BW} × ${BH}`);
+    const mask = page.locator('[data-testid="mask-canvas"]');
+    expect(await mask.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([BW, BH]);
+    const box = (await mask.boundingBox())!;
+    await page.locator('[data-testid="brush-size"]').fill('200');
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.5, { steps: 15 });
+    await page.mouse.up();
+
+    await page.locator('[data-testid="remove-button"]').click();
+    const cancel = page.locator('[data-testid="cancel-button"]');
+    await expect.poll(() => cancel.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await page.screenshot({ path: join(OUT_DIR, '06-running.png') });
+    await cancel.click();
+    await expect.poll(() => page.locator('[data-testid="job"]').count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.getByText('Removal cancelled.').count()).toBe(1);
+    expect(await page.locator('[data-testid="edit-item"]').count()).toBe(0);
+    // The mask survives a cancel, so the user can try again.
+    expect(await page.locator('[data-testid="remove-button"]').isEnabled()).toBe(true);
+  });
+
   it('logged no CSP violations or page errors', () => {
     // The deliberate import failure logs a failed request (HTTP 422); everything else is clean.
     const unexpected = consoleProblems.filter((text) => !/status of 4\d\d/.test(text));
