@@ -19,7 +19,12 @@ function fromBase64(text: string): Uint8Array {
 }
 
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { [BYTES_KEY]: toBase64(v) } : v));
+  // Read the raw value from the holder: JSON.stringify has already run Buffer#toJSON on `v`, so a
+  // Node Buffer (a Uint8Array) would otherwise arrive as {type: 'Buffer', data: [...]}.
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    return raw instanceof Uint8Array ? { [BYTES_KEY]: toBase64(raw) } : v;
+  });
 }
 
 export function decodeWire(text: string): unknown {
