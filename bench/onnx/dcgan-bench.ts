@@ -7,6 +7,7 @@
  * invocation: bench/onnx/dcgan_torch.py. Run: bench/onnx/run.sh
  */
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { Graph } from '../../src/core/onnx/graph';
 import { Adam } from '../../src/core/onnx/optim';
 import { Runtime } from '../../src/core/onnx/runtime';
@@ -114,9 +115,10 @@ interface TorchResult {
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}, threads=${THREADS}`);
+  const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
+  console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} x ${cpus()[0]?.model}, threads=${THREADS}, spin=${SPIN}, load average ${load()}`);
   const zi = await zStep(false);
-  console.log(`z-step: graph ${zi.nodes} nodes, build+serialise ${zi.buildMs.toFixed(0)} ms, session ${zi.compileMs.toFixed(0)} ms`);
+  console.log(`z-step: graph ${zi.nodes} nodes, build+serialise (incl. random weights) ${zi.buildMs.toFixed(0)} ms, session ${zi.compileMs.toFixed(0)} ms`);
   console.log(`z-step, weights as inputs (16 latents, fwd G+D + bwd to z + Adam): median ${median(zi.times).toFixed(1)} ms, min ${Math.min(...zi.times).toFixed(1)} [${fmt(zi.times)}]; forward only ${zi.fwdMs.toFixed(1)} ms`);
   const z = await zStep(true);
   const zMed = median(z.times);
@@ -125,10 +127,12 @@ async function main(): Promise<void> {
   const t = await trainStep();
   const tMed = median(t.times);
   console.log(`train step (batch 64, D+G): median ${tMed.toFixed(0)} ms [${fmt(t.times)}] = ${(64000 / tMed).toFixed(1)} images/s; peak RSS ${t.peakMb.toFixed(0)} MB (after z-step part: ${zRss.toFixed(0)} MB); Adam over G+D params ${t.adamMs.toFixed(1)} ms`);
+  console.log(`load average ${load()}`);
   if (SKIP_TORCH) return;
   const out = execFileSync('/usr/bin/python3', ['bench/onnx/dcgan_torch.py', String(THREADS), String(Math.min(Z_RUNS, 10)), String(Math.min(T_RUNS, 3))], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const tr = JSON.parse(out.trim().split('\n').pop() as string) as TorchResult;
   console.log(`PyTorch ${tr.torch} CPU (${THREADS} threads): z-step median ${tr.zstep_median_ms.toFixed(1)} ms [${fmt(tr.zstep_ms)}]; train step median ${tr.train_median_ms.toFixed(0)} ms [${fmt(tr.train_ms)}] = ${(64000 / tr.train_median_ms).toFixed(1)} images/s; peak RSS ${tr.maxrss_mb.toFixed(0)} MB`);
+  console.log(`load average ${load()}`);
   console.log(`ratio z-step ORT/PyTorch = ${(zMed / tr.zstep_median_ms).toFixed(3)} (speed-up x${(tr.zstep_median_ms / zMed).toFixed(2)}); train step ORT/PyTorch = ${(tMed / tr.train_median_ms).toFixed(3)} (speed-up x${(tr.train_median_ms / tMed).toFixed(2)})`);
 }
 

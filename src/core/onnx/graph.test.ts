@@ -132,3 +132,27 @@ describe('serialisation and runtime', () => {
     await rt.release();
   });
 });
+
+describe('ConvTranspose lowering', () => {
+  it('polyphase (four 2x2 Convs, interleaved) equals native ConvTranspose for k4 s2 p1, with bias', async () => {
+    const g = new Graph('ct');
+    const x = g.input('x', [2, 5, 3, 4]);
+    const w = g.param('w', [5, 6, 4, 4]);
+    const b = g.param('b', [6]);
+    g.output('y', o.convTranspose(x, w, b, { stride: 2, padding: 1 }));
+    const { Rng } = await import('./testing/random');
+    const rng = new Rng(2);
+    const feeds = { x: rng.normals(120), w: rng.normals(480), b: rng.normals(6) };
+    const rt = new Runtime({ provider: 'cpu', threads: 1 });
+    const poly = serialize(g, { convTranspose: 'polyphase' });
+    const native = serialize(g);
+    expect(poly.hash).not.toBe(native.hash);
+    const a = (await (await rt.compile(poly)).run(feeds)).y;
+    const c = (await (await rt.compile(native)).run(feeds)).y;
+    expect(a.length).toBe(2 * 6 * 6 * 8);
+    let maxDiff = 0;
+    a.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - c[i]))));
+    expect(maxDiff).toBeLessThan(1e-5);
+    await rt.release();
+  });
+});

@@ -36,6 +36,14 @@ export interface SerializeOptions {
   initializers?: ReadonlyMap<string, Float32Array>;
   /** Keep every declared input even if no kept output uses it (default false). */
   keepAllInputs?: boolean;
+  /**
+   * How to emit ConvTranspose with kernel 4, stride 2, padding 1 (the DCGAN/U-Net upsampler):
+   * 'native' (default) as one ConvTranspose; 'polyphase' as four 2x2 Convs whose outputs are
+   * interleaved. Measured on onnxruntime 1.30 CPU (BENCHMARKS.md) polyphase was slower for the
+   * DCGAN shapes (weight gathering + interleave cost more than the faster Conv kernel saves);
+   * it is kept as an option for execution providers whose ConvTranspose is weak.
+   */
+  convTranspose?: 'polyphase' | 'native';
   producer?: string;
   docString?: string;
 }
@@ -73,6 +81,47 @@ class Lowering {
   f32(v: number): string {
     return this.const('float32', [v], []);
   }
+}
+
+/** ConvTranspose(k4, s2, p1) == interleave over phases (rh, rw) of Conv(x, w_phase) with 2x2 taps. */
+function isPolyphaseCase(n: Node): boolean {
+  if (n.op !== 'ConvTranspose') return false;
+  const p = n.params;
+  const eq = (k: string, v: number[]): boolean => ints(p, k).join(',') === v.join(',');
+  return eq('kernel_shape', [4, 4]) && eq('strides', [2, 2]) && eq('pads', [1, 1, 1, 1]) && eq('dilations', [1, 1]) && eq('output_padding', [0, 0]) && num(p, 'group', 1) === 1;
+}
+
+function lowerPolyphase(n: Node, L: Lowering): OnnxNode[] {
+  const [x, w, b] = n.inputs;
+  const y = n.outputs[0];
+  const [N, , H, W] = x.shape;
+  const cout = w.shape[1];
+  const tag = `${y.name}__pp`;
+  const out: OnnxNode[] = [];
+  const node = (op: string, inputs: string[], outName: string, attrs: Attr[] = []): string => {
+    out.push({ op, inputs, outputs: [outName], attrs, name: outName });
+    return outName;
+  };
+  // y[2m + r] = sum over taps: r = 0 -> x[m-1] w[3] + x[m] w[1]; r = 1 -> x[m] w[2] + x[m+1] w[0]
+  const wt = node('Transpose', [w.name], `${tag}_wt`, [{ name: 'perm', ints: [1, 0, 2, 3] }]);
+  const taps = [[3, 1], [2, 0]];
+  const wh = taps.map((t, r) => node('Gather', [wt, L.i64(t)], `${tag}_wh${r}`, [{ name: 'axis', i: 2 }]));
+  const phases: string[] = [];
+  for (const rh of [0, 1]) {
+    for (const rw of [0, 1]) {
+      const wp = node('Gather', [wh[rh], L.i64(taps[rw])], `${tag}_w${rh}${rw}`, [{ name: 'axis', i: 3 }]);
+      const pads = [rh === 0 ? 1 : 0, rw === 0 ? 1 : 0, rh === 0 ? 0 : 1, rw === 0 ? 0 : 1];
+      const ins = b ? [x.name, wp, b.name] : [x.name, wp];
+      phases.push(node('Conv', ins, `${tag}_y${rh}${rw}`, [
+        { name: 'kernel_shape', ints: [2, 2] }, { name: 'strides', ints: [1, 1] }, { name: 'pads', ints: pads }, { name: 'dilations', ints: [1, 1] }, { name: 'group', i: 1 },
+      ]));
+    }
+  }
+  const cat = node('Concat', phases, `${tag}_cat`, [{ name: 'axis', i: 1 }]);
+  const r6 = node('Reshape', [cat, L.i64([N, 2, 2, cout, H, W])], `${tag}_r6`);
+  const tr = node('Transpose', [r6], `${tag}_tr`, [{ name: 'perm', ints: [0, 3, 4, 1, 5, 2] }]);
+  node('Reshape', [tr, L.i64([N, cout, 2 * H, 2 * W])], y.name);
+  return out;
 }
 
 function lowerNode(n: Node, L: Lowering): OnnxNode {
@@ -193,7 +242,8 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Serialized
     }
   }
   const L = new Lowering();
-  const nodes = graph.nodes.filter((n) => needed.has(n.id)).map((n) => lowerNode(n, L));
+  const polyphase = opts.convTranspose === 'polyphase';
+  const nodes = graph.nodes.filter((n) => needed.has(n.id)).flatMap((n) => (polyphase && isPolyphaseCase(n) ? lowerPolyphase(n, L) : [lowerNode(n, L)]));
   for (const [name, t] of outs) {
     if (t.name !== name) nodes.push({ op: 'Identity', inputs: [t.name], outputs: [name], attrs: [], name: `out_${name}` });
   }
