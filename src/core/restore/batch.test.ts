@@ -1,0 +1,172 @@
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir, readdir, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store';
+import { runBatch, BatchPause, type BatchItemEvent } from './batch';
+import { REPORT_DIR } from './report';
+import { checkFolders, outputPathFor, scanFolder } from './scan';
+import { RestoreError } from './errors';
+import { hashTree, makeScanFolder } from './testutil';
+
+let root: string;
+let inDir: string;
+let outDir: string;
+let store: Store;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'renovo-batch-'));
+  inDir = join(root, 'scans');
+  outDir = join(root, 'restored');
+  await mkdir(inDir);
+  store = openStore(join(root, 'history.db'));
+});
+
+afterEach(async () => {
+  store.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function outputs(dir: string): Promise<string[]> {
+  const all = Object.keys(await hashTree(dir)).map((p) => p.split('\\').join('/'));
+  return all.filter((p) => !p.startsWith(REPORT_DIR + '/') && !p.startsWith('.renovo-batch')).sort();
+}
+
+describe('scan', () => {
+  it('walks recursively, keeps image types, ignores system/hidden files and links', async () => {
+    const good = await makeScanFolder(inDir, { good: 4, bad: true, system: true });
+    await symlink(join(inDir, good[0]), join(inDir, 'link.jpg'));
+    const s = await scanFolder(inDir);
+    const rels = s.files.map((f) => f.relPath);
+    expect(rels).toEqual([...good, 'album/truncated.jpg', 'not-a-photo.png', 'zero.jpg'].sort());
+    expect(rels.some((r) => /Thumbs|DS_Store|\._|notes/.test(r))).toBe(false);
+    expect(s.ignored.map((i) => i.relPath)).toEqual(expect.arrayContaining(['notes.txt', 'link.jpg']));
+  });
+
+  it('maps outputs with a suffix and refuses nested or identical folders', async () => {
+    expect(outputPathFor('/out', 'a/b/photo.JPG', '_restored')).toBe(join('/out', 'a', 'b', 'photo_restored.JPG'));
+    expect(() => outputPathFor('/out', 'x.jpg', '../evil')).toThrow(RestoreError);
+    await expect(checkFolders(inDir, inDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(inDir, join(inDir, 'out'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(join(root, 'restored', 'in'), outDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(inDir, outDir)).resolves.toBeTruthy();
+  });
+});
+
+describe('runBatch', () => {
+  it('restores a folder, mirrors it, records bad files and skips them, keeps EXIF, never touches the input', async () => {
+    const good = await makeScanFolder(inDir, { good: 4, bad: true, system: true });
+    const before = await hashTree(inDir);
+    const events: BatchItemEvent[] = [];
+    let lastFraction = 0;
+    const summary = await runBatch({
+      inputDir: inDir,
+      outputDir: outDir,
+      options: { sensitivity: 0.5, suffix: '_r' },
+      store,
+      workers: 2,
+      workerScript: '', // in-process
+      onItem: (e) => events.push(e),
+      onProgress: (p) => { lastFraction = p.fraction; },
+    });
+    expect(summary.status).toBe('done');
+    expect(summary.total).toBe(7);
+    expect(summary.done).toBe(4);
+    expect(summary.failed).toBe(3);
+    expect(lastFraction).toBe(1);
+    expect(summary.errors.map((e) => e.relPath).sort()).toEqual(['album/truncated.jpg', 'not-a-photo.png', 'zero.jpg']);
+    const byPath = Object.fromEntries(summary.errors.map((e) => [e.relPath, e.error]));
+    expect(byPath['zero.jpg']).toMatch(/empty/);
+    expect(byPath['album/truncated.jpg']).toMatch(/truncated/);
+    expect(byPath['not-a-photo.png']).toMatch(/not an image/);
+    expect(await outputs(outDir)).toEqual(good.map((r) => r.replace(/\.(jpg|png)$/, '_r.$1')).sort());
+    // EXIF carried over (first scan was written with EXIF)
+    const meta = await sharp(await readFile(join(outDir, good.find((g) => g === 'scan 00.jpg')!.replace('.jpg', '_r.jpg')))).metadata();
+    expect(meta.exif?.toString('latin1')).toContain('Renovo batch test');
+    // report
+    const report = JSON.parse(await readFile(summary.report!.json, 'utf8')) as { items: Array<{ status: string; thumbs: unknown }> };
+    expect(report.items).toHaveLength(7);
+    expect(report.items.filter((i) => i.status === 'done' && i.thumbs)).toHaveLength(4);
+    const html = await readFile(summary.report!.html, 'utf8');
+    expect(html).toContain('thumbs/');
+    expect(html).toContain('truncated');
+    // database
+    const job = store.batches.get(summary.batchId)!;
+    expect(job.status).toBe('done');
+    expect(store.batches.items(summary.batchId, 'done').every((i) => /^[0-9a-f]{64}$/.test(i.sha256 ?? ''))).toBe(true);
+    expect(await hashTree(inDir)).toEqual(before);
+    expect(events.filter((e) => e.status === 'done')).toHaveLength(4);
+  });
+
+  it('never overwrites an existing output unless asked', async () => {
+    await makeScanFolder(inDir, { good: 2 });
+    await mkdir(outDir, { recursive: true });
+    const mine = join(outDir, 'scan 00.jpg');
+    await writeFile(mine, 'my own file');
+    const s1 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s1.skipped).toBe(1);
+    expect(s1.done).toBe(1);
+    expect(await readFile(mine, 'utf8')).toBe('my own file');
+    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { overwrite: true } });
+    expect(s2.resumed).toBe(false);
+    expect(s2.done).toBe(2);
+    expect((await readFile(mine)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it('resume: an output written just before a crash is recognised (journal) and not redone; a foreign file is left alone', async () => {
+    await makeScanFolder(inDir, { good: 3 });
+    const s1 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s1.done).toBe(3);
+    // simulate: killed after writing outputs 0 and 1 but before their rows were committed, and
+    // someone else put a file at output 2's path meanwhile
+    const items = store.batches.items(s1.batchId);
+    store.db.prepare("UPDATE batch_jobs SET status = 'running', finished_at = NULL WHERE id = ?").run(s1.batchId);
+    store.db.prepare("UPDATE batch_items SET status = 'pending', sha256 = NULL WHERE batch_id = ?").run(s1.batchId);
+    const st0 = await stat(items[0].outputPath);
+    await writeFile(items[2].outputPath, 'not ours');
+    await writeFile(join(outDir, `.${'scan 00.jpg'}.0123456789ab.tmp`), 'half a file');
+    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s2.resumed).toBe(true);
+    expect(s2.batchId).toBe(s1.batchId);
+    expect(s2.recovered).toBe(2);
+    expect(s2.processedThisRun).toBe(0);
+    expect(s2.skipped).toBe(1);
+    expect(await readFile(items[2].outputPath, 'utf8')).toBe('not ours');
+    const st1 = await stat(items[0].outputPath);
+    expect(st1.mtimeMs).toBe(st0.mtimeMs);
+    expect(st1.ino).toBe(st0.ino);
+    expect((await readdir(outDir)).some((n) => n.endsWith('.tmp'))).toBe(false);
+    expect(store.batches.items(s1.batchId)).toHaveLength(3);
+  });
+
+  it('cancel leaves the batch resumable; pause holds new files', async () => {
+    await makeScanFolder(inDir, { good: 4 });
+    const ac = new AbortController();
+    const pause = new BatchPause();
+    let doneCount = 0;
+    const s1 = await runBatch({
+      inputDir: inDir,
+      outputDir: outDir,
+      store,
+      workers: 1,
+      workerScript: '',
+      signal: ac.signal,
+      pause,
+      onItem: (e) => {
+        if (e.status === 'done' && ++doneCount === 1) {
+          pause.pause();
+          setTimeout(() => ac.abort(), 50);
+        }
+      },
+    });
+    expect(s1.status).toBe('cancelled');
+    expect(s1.done).toBe(1);
+    expect(store.batches.get(s1.batchId)!.status).toBe('running');
+    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 2, workerScript: '' });
+    expect(s2.resumed).toBe(true);
+    expect(s2.processedThisRun).toBe(3);
+    expect(s2.done).toBe(4);
+    expect(await outputs(outDir)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,428 @@
+// Batch restoration of a folder of scans, built to run unattended for hours:
+//  * resumable: the batch and one row per file live in the history database (batch_jobs,
+//    batch_items). Starting the same input/output pair again resumes the unfinished batch: done
+//    files are not redone, new files are added, nothing is duplicated (UNIQUE(batch, rel_path));
+//  * outputs are written atomically (temp file + link), so a kill leaves either a whole output
+//    or none. Before each write the output's sha256 is appended (fsync'd) to a journal in the
+//    output folder; on resume, an output that exists while its row is still pending is ours iff
+//    its hash is in the journal (killed between write and commit) and is then marked done
+//    without redoing it. Any other existing output is never overwritten unless `overwrite`, and
+//    stale temp files of our own pending outputs are removed;
+//  * the input folder is never written: folders that contain each other are refused, every write
+//    protects its input path, and nothing but reads happen under the input;
+//  * per-file errors (unreadable, truncated, not an image…) are recorded on the row and skipped;
+//  * cancel (AbortSignal) stops promptly and leaves the batch resumable; pause holds new files;
+//  * at the end: an HTML contact sheet (before / after / damage overlay) and a JSON report.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../image/files';
+import type { Store } from '../store';
+import type { BatchItemRow } from '../store/types';
+import { RestoreError } from './errors';
+import { findRestoreWorker, inProcessExecutor, threadExecutor, type FileExecutor } from './executor';
+import type { FileResult } from './file';
+import type { RestoreOptions, RestoreStats } from './pipeline';
+import { writeReport, REPORT_DIR, type ItemRecord } from './report';
+import { checkFolders, outputPathFor, scanFolder } from './scan';
+
+export interface BatchOptions {
+  /** damage detection sensitivity 0..1 (default 0.5) */
+  sensitivity?: number;
+  /** light denoise strength 0..1 (default 0) */
+  denoise?: number;
+  detectTears?: boolean;
+  /** levels + colour cast (default true) */
+  tone?: boolean;
+  /** replace existing outputs (default false: existing outputs are skipped) */
+  overwrite?: boolean;
+  /** appended to each output's name before the extension, e.g. "_restored" */
+  suffix?: string;
+  /** output quality for lossy formats */
+  quality?: number;
+  maxPixels?: number;
+}
+
+export interface BatchProgress {
+  batchId: number;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  /** files finished in this run (done + failed + skipped) / total, including earlier runs */
+  fraction: number;
+  running: string[];
+  elapsedMs: number;
+  /** null until a file has finished in this run */
+  etaMs: number | null;
+  imagesPerMinute: number | null;
+}
+
+export interface BatchItemEvent {
+  relPath: string;
+  status: 'done' | 'error' | 'skipped';
+  error?: string;
+  outputPath: string;
+  durationMs?: number;
+  /** true when the output had been written by an earlier, interrupted run */
+  recovered?: boolean;
+}
+
+/** Pause/resume for a running batch: files already started finish, no new file starts. */
+export class BatchPause {
+  private waiters: Array<() => void> = [];
+  private isPaused = false;
+  get paused(): boolean {
+    return this.isPaused;
+  }
+  pause(): void {
+    this.isPaused = true;
+  }
+  resume(): void {
+    this.isPaused = false;
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** Resolves when not paused (or when the signal fires). */
+  async wait(signal?: AbortSignal): Promise<void> {
+    while (this.isPaused && !signal?.aborted) {
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        signal?.addEventListener('abort', () => r(), { once: true });
+      });
+    }
+  }
+}
+
+export interface RunBatchParams {
+  inputDir: string;
+  outputDir: string;
+  options?: BatchOptions;
+  store: Store;
+  /** files processed at once (default min(2, cores)) */
+  workers?: number;
+  /** a FileExecutor to use instead of the default (worker threads when a bundled worker exists) */
+  executor?: FileExecutor;
+  /** path of the bundled worker.ts; default: findRestoreWorker(); none → in-process */
+  workerScript?: string;
+  signal?: AbortSignal;
+  pause?: BatchPause;
+  onProgress?: (p: BatchProgress) => void;
+  onItem?: (e: BatchItemEvent) => void;
+}
+
+export interface BatchSummary {
+  batchId: number;
+  resumed: boolean;
+  status: 'done' | 'cancelled';
+  inputDir: string;
+  outputDir: string;
+  options: BatchOptions;
+  executor: FileExecutor['kind'];
+  workers: number;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  /** files processed in this run (not counting earlier runs) */
+  processedThisRun: number;
+  /** outputs found complete from an interrupted run and marked done without redoing them */
+  recovered: number;
+  durationMs: number;
+  imagesPerMinute: number | null;
+  errors: Array<{ relPath: string; error: string }>;
+  /** files in the input that were not processed and why (not images, links…) */
+  ignored: Array<{ relPath: string; reason: string }>;
+  report: { html: string; json: string } | null;
+}
+
+export const JOURNAL_NAME = '.renovo-batch-journal.jsonl';
+
+function restoreOptions(o: BatchOptions): RestoreOptions {
+  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone };
+}
+
+function validateOptions(o: BatchOptions): BatchOptions {
+  const num = (v: unknown, name: string, lo: number, hi: number): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) throw new RestoreError('BAD_OPTIONS', `${name} must be a number from ${lo} to ${hi}`);
+    return v;
+  };
+  const out: BatchOptions = {
+    sensitivity: num(o.sensitivity, 'sensitivity', 0, 1),
+    denoise: num(o.denoise, 'denoise', 0, 1),
+    detectTears: o.detectTears === undefined ? undefined : !!o.detectTears,
+    tone: o.tone === undefined ? undefined : !!o.tone,
+    overwrite: !!o.overwrite,
+    suffix: o.suffix ?? '',
+    quality: num(o.quality, 'quality', 1, 100),
+    maxPixels: num(o.maxPixels, 'maxPixels', 1, Number.MAX_SAFE_INTEGER),
+  };
+  if (/[\\/\0]/.test(out.suffix ?? '')) throw new RestoreError('BAD_OPTIONS', `suffix "${out.suffix}" must not contain path separators`);
+  // drop undefined so the stored JSON is tidy
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as BatchOptions;
+}
+
+async function sha256File(path: string): Promise<string | null> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await open(path, 'r').then((h) => h.close());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Hashes this batch runner wrote (or was about to write) per output path. */
+async function readJournal(path: string): Promise<Map<string, Set<string>>> {
+  const map = new Map<string, Set<string>>();
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return map;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as { out?: unknown; sha?: unknown };
+      if (typeof e.out === 'string' && typeof e.sha === 'string') {
+        if (!map.has(e.out)) map.set(e.out, new Set());
+        map.get(e.out)!.add(e.sha);
+      }
+    } catch {
+      /* a line cut by a kill: ignore */
+    }
+  }
+  return map;
+}
+
+async function appendJournal(path: string, entry: { batch: number; out: string; sha: string }): Promise<void> {
+  const fh = await open(path, 'a');
+  try {
+    await fh.appendFile(JSON.stringify(entry) + '\n');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Removes temp files writeFileAtomic may have left for `target` (".<name>.<12 hex>.tmp"). */
+async function removeStaleTemps(target: string): Promise<void> {
+  const dir = dirname(target);
+  const name = basename(target);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const re = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}\\.tmp$`);
+  for (const n of names) if (re.test(n)) await unlink(join(dir, n)).catch(() => undefined);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isAbort(e: unknown, signal?: AbortSignal): boolean {
+  return !!signal?.aborted || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** Runs (or resumes) a batch; resolves with the summary, also when cancelled. */
+export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
+  const started = Date.now();
+  const { store, signal } = params;
+  const { inputDir, outputDir } = await checkFolders(params.inputDir, params.outputDir);
+  const scan = await scanFolder(inputDir, { signal });
+  await mkdir(outputDir, { recursive: true });
+
+  let job = store.batches.findUnfinished(inputDir, outputDir);
+  const resumed = !!job;
+  // a resumed batch keeps the options it was started with (its outputs must stay consistent)
+  const options = job ? validateOptions(job.options as BatchOptions) : validateOptions(params.options ?? {});
+  if (!job) job = store.batches.create({ inputDir, outputDir, options: { ...options } });
+  const batchId = job.id;
+  store.batches.addItems(
+    batchId,
+    scan.files.map((f) => ({ relPath: f.relPath, inputPath: f.absPath, outputPath: outputPathFor(outputDir, f.relPath, options.suffix ?? '') })),
+  );
+
+  const journalPath = join(outputDir, JOURNAL_NAME);
+  const journal = await readJournal(journalPath);
+  const reportDir = join(outputDir, REPORT_DIR);
+  await mkdir(join(reportDir, 'thumbs'), { recursive: true });
+  await mkdir(join(reportDir, 'items'), { recursive: true });
+
+  const events: BatchItemEvent[] = [];
+  const emit = (e: BatchItemEvent): void => {
+    events.push(e);
+    params.onItem?.(e);
+  };
+  let recovered = 0;
+
+  // settle pending rows whose output already exists
+  for (const item of store.batches.items(batchId, 'pending')) {
+    await removeStaleTemps(item.outputPath);
+    if (!(await exists(item.outputPath))) continue;
+    const sha = await sha256File(item.outputPath);
+    if (sha && journal.get(item.outputPath)?.has(sha)) {
+      store.batches.markItem(item.id, { status: 'done', sha256: sha });
+      recovered++;
+      emit({ relPath: item.relPath, status: 'done', outputPath: item.outputPath, recovered: true });
+    } else if (!options.overwrite) {
+      const error = 'output already exists (not overwritten; use overwrite to replace it)';
+      store.batches.markItem(item.id, { status: 'skipped', error });
+      emit({ relPath: item.relPath, status: 'skipped', error, outputPath: item.outputPath });
+    }
+  }
+
+  const pending = store.batches.items(batchId, 'pending');
+  const total = store.batches.items(batchId).length;
+  const count = (s: 'done' | 'error' | 'skipped'): number => store.batches.items(batchId, s).length;
+  let done = count('done'), failed = count('error'), skipped = count('skipped');
+
+  const wanted = Math.max(1, Math.floor(params.workers ?? Math.min(2, availableParallelism())));
+  let executor = params.executor;
+  let ownExecutor = false;
+  if (!executor) {
+    const script = params.workerScript ?? findRestoreWorker();
+    executor = script && wanted > 1 ? threadExecutor(script, wanted) : inProcessExecutor(script ? 1 : wanted);
+    ownExecutor = true;
+  }
+  const running = new Set<string>();
+  let processedThisRun = 0;
+  const progress = (): void => {
+    const elapsedMs = Date.now() - started;
+    const finished = done + failed + skipped;
+    const rate = processedThisRun > 0 ? processedThisRun / elapsedMs : null;
+    params.onProgress?.({
+      batchId,
+      total,
+      done,
+      failed,
+      skipped,
+      fraction: total > 0 ? finished / total : 1,
+      running: [...running],
+      elapsedMs,
+      etaMs: rate ? Math.round((total - finished) / rate) : null,
+      imagesPerMinute: rate ? rate * 60_000 : null,
+    });
+  };
+  progress();
+
+  const records = new Map<number, ItemRecord>();
+  const writeItem = async (item: BatchItemRow, r: FileResult, durationMs: number): Promise<void> => {
+    // journal first: if we die after the link, resume recognises the file as ours
+    await appendJournal(journalPath, { batch: batchId, out: item.outputPath, sha: r.sha256 });
+    await mkdir(dirname(item.outputPath), { recursive: true });
+    await writeFileAtomic(item.outputPath, r.bytes, { overwrite: !!options.overwrite, protect: [item.inputPath] });
+    if (r.thumbs) {
+      await writeFile(join(reportDir, 'thumbs', `${item.id}-before.jpg`), r.thumbs.before);
+      await writeFile(join(reportDir, 'thumbs', `${item.id}-after.jpg`), r.thumbs.after);
+      await writeFile(join(reportDir, 'thumbs', `${item.id}-mask.jpg`), r.thumbs.mask);
+    }
+    const rec: ItemRecord = { width: r.width, height: r.height, format: r.format, durationMs, stats: r.stats, thumbs: !!r.thumbs };
+    records.set(item.id, rec);
+    await writeFile(join(reportDir, 'items', `${item.id}.json`), JSON.stringify(rec));
+  };
+
+  let next = 0;
+  const pause = params.pause;
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      if (pause) await pause.wait(signal);
+      if (signal?.aborted) return;
+      const item = pending[next++];
+      if (!item) return;
+      running.add(item.relPath);
+      progress();
+      const t0 = Date.now();
+      let counted = true;
+      try {
+        const r = await executor!.run(
+          { inputPath: item.inputPath, outputPath: item.outputPath, options: restoreOptions(options), quality: options.quality, maxPixels: options.maxPixels },
+          { signal },
+        );
+        if (signal?.aborted) {
+          counted = false;
+          return;
+        }
+        const durationMs = Date.now() - t0;
+        try {
+          await writeItem(item, r, durationMs);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (code === 'WRITE_REFUSED' && (await exists(item.outputPath)) && !options.overwrite) {
+            const error = 'output already exists (not overwritten; use overwrite to replace it)';
+            store.batches.markItem(item.id, { status: 'skipped', error, durationMs });
+            skipped++;
+            emit({ relPath: item.relPath, status: 'skipped', error, outputPath: item.outputPath, durationMs });
+            continue;
+          }
+          throw e;
+        }
+        store.batches.markItem(item.id, { status: 'done', sha256: r.sha256, durationMs });
+        done++;
+        emit({ relPath: item.relPath, status: 'done', outputPath: item.outputPath, durationMs });
+      } catch (e) {
+        if (isAbort(e, signal)) {
+          counted = false;
+          return;
+        }
+        const error = message(e);
+        store.batches.markItem(item.id, { status: 'error', error, durationMs: Date.now() - t0 });
+        failed++;
+        emit({ relPath: item.relPath, status: 'error', error, outputPath: item.outputPath });
+      } finally {
+        running.delete(item.relPath);
+        if (counted) processedThisRun++;
+        progress();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: executor.concurrency }, () => lane()));
+  } finally {
+    if (ownExecutor) await executor.close();
+  }
+
+  const cancelled = !!signal?.aborted && store.batches.items(batchId, 'pending').length > 0;
+  let report: BatchSummary['report'] = null;
+  const summary: BatchSummary = {
+    batchId,
+    resumed,
+    status: cancelled ? 'cancelled' : 'done',
+    inputDir,
+    outputDir,
+    options,
+    executor: executor.kind,
+    workers: executor.concurrency,
+    total,
+    done,
+    failed,
+    skipped,
+    processedThisRun,
+    recovered,
+    durationMs: Date.now() - started,
+    imagesPerMinute: processedThisRun > 0 ? (processedThisRun * 60_000) / (Date.now() - started) : null,
+    errors: store.batches.items(batchId, 'error').map((i) => ({ relPath: i.relPath, error: i.error ?? 'error' })),
+    ignored: scan.ignored,
+    report,
+  };
+  if (!cancelled) {
+    store.batches.finish(batchId, 'done');
+    report = await writeReport(summary, store.batches.items(batchId), reportDir, records);
+    summary.report = report;
+  }
+  return summary;
+}
+
+export type { RestoreStats };
