@@ -7,11 +7,11 @@ import {
   isAllowedRequestUrl,
   isAppOrigin,
   libraryRelForUrl,
-  libraryUrlFor,
   mimeForPath,
   rendererFileForUrl,
   safeDownloadName,
 } from './protocol-paths';
+import { libraryProtocolUrl } from '../shared/contract';
 
 const root = path.resolve('/opt/renovo/dist/renderer');
 
@@ -66,9 +66,9 @@ describe('libraryRelForUrl', () => {
     });
   });
 
-  it('round-trips libraryUrlFor', () => {
+  it('round-trips the preload libraryProtocolUrl', () => {
     const rel = 'outputs/ab/name with spaces & #hash?.png';
-    expect(libraryRelForUrl(libraryUrlFor(rel))).toEqual({ ok: true, path: rel });
+    expect(libraryRelForUrl(libraryProtocolUrl(rel))).toEqual({ ok: true, path: rel });
   });
 
   it('refuses anything that could leave the library', () => {

@@ -120,14 +120,6 @@ export function libraryRelForUrl(url: string, method = 'GET'): PathResult {
 }
 
 /** `renovo://library/<file>` for a library-relative POSIX path (the preload builds the same URL). */
-export function libraryUrlFor(file: string): string {
-  return `${LIBRARY_ORIGIN}/${file
-    .split('/')
-    .filter((s) => s.length > 0)
-    .map((s) => encodeURIComponent(s))
-    .join('/')}`;
-}
-
 /**
  * Whether the app's session may issue a request at all. Only the app's own scheme, the library
  * scheme, in-page blob:/data: URLs and DevTools are allowed; http(s), ws, file and the rest are blocked.

@@ -2,8 +2,16 @@
 // onJobEvent and libraryUrl as `window.renovo`. Fully bundled — a sandboxed preload can only
 // require 'electron'. Payloads are validated in main (ipc-gate.ts), not trusted here.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiErrorPayload, ApiMethod, JobEvent } from '../shared/api';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, PRELOAD_METHODS, libraryUrl } from './contract';
+// Imports only ../shared/contract, which has no runtime dependencies (zod stays out of the preload).
+import {
+  API_METHODS,
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  libraryProtocolUrl,
+  type ApiErrorPayload,
+  type ApiMethod,
+  type JobEvent,
+} from '../shared/contract';
 
 type InvokeReply = { ok: true; value: unknown } | { ok: false; error: ApiErrorPayload };
 
@@ -17,7 +25,7 @@ async function invoke(method: ApiMethod, input: unknown): Promise<unknown> {
 }
 
 const api: Record<string, unknown> = {};
-for (const method of Object.keys(PRELOAD_METHODS) as ApiMethod[]) {
+for (const method of API_METHODS) {
   api[method] = (input: unknown) => invoke(method, input);
 }
 
@@ -30,6 +38,6 @@ api.onJobEvent = (listener: (event: JobEvent) => void): (() => void) => {
   };
 };
 
-api.libraryUrl = (file: string): string => libraryUrl(String(file));
+api.libraryUrl = (file: string): string => libraryProtocolUrl(String(file));
 
 contextBridge.exposeInMainWorld('renovo', Object.freeze(api));

@@ -10,7 +10,7 @@ import type {
   JobEvent,
   PhotoDto,
   RenovoApi,
-} from '../../shared/api';
+} from '../../shared/contract';
 import { describeError } from './api/errors';
 import { hasEventsReady } from './api/web-client';
 

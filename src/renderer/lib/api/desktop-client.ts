@@ -1,8 +1,8 @@
 // RenovoApi in the desktop app: `window.renovo`, exposed by the sandboxed preload over IPC.
 // The preload rejects with a plain {code, message} (Error objects lose fields across contextBridge);
 // this wrapper turns those back into ApiError.
-import type { RenovoApi } from '../../../shared/api';
-import { CLIENT_API_METHODS as API_METHODS } from './contract';
+import type { RenovoApi } from '../../../shared/contract';
+import { API_METHODS } from '../../../shared/contract';
 import { toApiError } from './errors';
 
 declare global {

@@ -1,5 +1,5 @@
-import type { ApiErrorPayload } from '../../../shared/api';
-import { ClientApiError as ApiError } from './contract';
+import type { ApiErrorPayload } from '../../../shared/contract';
+import { ApiError } from '../../../shared/contract';
 
 export function isErrorPayload(value: unknown): value is ApiErrorPayload {
   return (

@@ -1,4 +1,4 @@
-import type { RenovoApi } from '../../../shared/api';
+import type { RenovoApi } from '../../../shared/contract';
 import { createDesktopClient } from './desktop-client';
 import { createWebClient } from './web-client';
 

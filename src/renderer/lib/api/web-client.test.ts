@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeWire } from '../../../shared/wire';
-import { ClientApiError } from './contract';
+import { ApiError as ClientApiError } from '../../../shared/contract';
 import { createWebClient, hasEventsReady } from './web-client';
 
 type Call = { url: string; init: RequestInit };

@@ -1,8 +1,8 @@
 // RenovoApi over the web bridge (`renovo serve`, docs/bridge-protocol.md): POST /api/<method> with the
 // wire codec, cookie auth (set by the server on `/?token=`), job events over WebSocket /events.
-import type { ApiMethod, JobEvent, RenovoApi } from '../../../shared/api';
+import type { ApiMethod, JobEvent, RenovoApi } from '../../../shared/contract';
 import { decodeWire, encodeWire } from '../../../shared/wire';
-import { CLIENT_API_METHODS as API_METHODS, ClientApiError as ApiError } from './contract';
+import { API_METHODS, ApiError } from '../../../shared/contract';
 import { isErrorPayload } from './errors';
 
 export interface WebClientOptions {

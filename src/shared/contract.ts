@@ -1,0 +1,159 @@
+// The RenovoApi contract shared by the renderer, the preload, main, the web bridge and core:
+// method names, result types, events, errors and transport constants. No runtime dependencies
+// (no zod, no Node, no DOM), so the sandboxed preload and the page can import it as is; the payload
+// schemas that main and the bridge validate with live in ./schemas.
+import type { ApiInputs } from './schemas';
+
+export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic'] as const;
+export type EngineChoice = (typeof ENGINE_IDS)[number];
+
+export const BLEND_MODES = ['off', 'normal', 'mixed'] as const;
+export type BlendMode = (typeof BLEND_MODES)[number];
+
+export const EXPORT_FORMATS = ['jpeg', 'png', 'webp', 'tiff'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Every API method, once. Adding a method here forces a schema (./schemas) and a result type. */
+const API_METHOD_TABLE = {
+  getAppInfo: true,
+  listPhotos: true,
+  importPhoto: true,
+  getPhoto: true,
+  listEdits: true,
+  startInpaint: true,
+  cancelJob: true,
+  deleteEdit: true,
+  exportImage: true,
+  listModels: true,
+} as const;
+
+export type ApiMethod = keyof typeof API_METHOD_TABLE;
+export const API_METHODS = Object.keys(API_METHOD_TABLE) as ApiMethod[];
+export type ApiInput<M extends ApiMethod> = ApiInputs[M];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_METHOD_TABLE, name);
+}
+
+// ---- Results (produced by core; trusted, so described by types only) ----
+
+export interface EngineInfo {
+  id: Exclude<EngineChoice, 'auto'>;
+  label: string;
+  description: string;
+}
+
+export interface AppInfo {
+  version: string;
+  libraryDir: string;
+  engines: EngineInfo[];
+  /** Where the desktop app or the bridge runs: lets the renderer hide desktop-only affordances. */
+  host: 'desktop' | 'web';
+}
+
+/** Files are library-relative POSIX paths; turn them into URLs with the client's `libraryUrl`. */
+export interface PhotoDto {
+  id: number;
+  name: string;
+  path: string;
+  sha256: string;
+  width: number;
+  height: number;
+  format: string;
+  importedAt: string;
+  previewFile: string;
+}
+
+export interface EditDto {
+  id: number;
+  photoId: number;
+  parentId: number | null;
+  kind: 'inpaint' | 'restore' | 'adjust';
+  engine: string;
+  modelVersionId: number | null;
+  params: Record<string, unknown>;
+  maskFile: string | null;
+  outputFile: string;
+  previewFile: string;
+  durationMs: number;
+  createdAt: string;
+}
+
+export interface ModelDto {
+  id: number;
+  name: string;
+  version: number;
+  architecture: string;
+  source: 'shipped' | 'trained' | 'imported';
+  parentId: number | null;
+  createdAt: string;
+}
+
+export interface ExportResult {
+  fileName: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export interface ApiOutputs {
+  getAppInfo: AppInfo;
+  listPhotos: PhotoDto[];
+  importPhoto: PhotoDto;
+  getPhoto: PhotoDto;
+  listEdits: EditDto[];
+  startInpaint: { jobId: string };
+  cancelJob: { cancelled: boolean };
+  deleteEdit: { deletedEditIds: number[] };
+  exportImage: ExportResult;
+  listModels: ModelDto[];
+}
+
+export type JobEvent =
+  | { jobId: string; type: 'progress'; fraction: number; message: string }
+  | { jobId: string; type: 'done'; edit: EditDto }
+  | { jobId: string; type: 'failed'; error: string }
+  | { jobId: string; type: 'cancelled' };
+
+/** What the renderer programs against, whichever transport carries it. */
+export type RenovoApi = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]>;
+} & {
+  /** Subscribe to job events; returns a disposer. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /** URL under which the renderer may load a library-relative file. */
+  libraryUrl(file: string): string;
+};
+
+/** Error shape carried across IPC and HTTP: a stable code plus a human-readable message. */
+export interface ApiErrorPayload {
+  code: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+// ---- Transport constants ----
+
+export const IPC_INVOKE_CHANNEL = 'renovo:invoke';
+export const IPC_EVENT_CHANNEL = 'renovo:job-event';
+/** Custom protocol serving library files to the desktop renderer: renovo://library/<file>. */
+export const LIBRARY_PROTOCOL = 'renovo';
+export const LIBRARY_HOST = 'library';
+
+/** `renovo://library/<file>` for a library-relative POSIX path, each segment percent-encoded. */
+export function libraryProtocolUrl(file: string): string {
+  const encoded = file
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => encodeURIComponent(s))
+    .join('/');
+  return `${LIBRARY_PROTOCOL}://${LIBRARY_HOST}/${encoded}`;
+}
