@@ -165,8 +165,10 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ size: 1 });
     const job = runner.run('inpaint', slowJob());
     await new Promise((r) => setTimeout(r, 50));
+    // Attach the expectation before closing: close() rejects the job while it awaits the workers.
+    const cancelled = expect(job).rejects.toBeInstanceOf(JobCancelledError);
     await runner.close();
-    await expect(job).rejects.toBeInstanceOf(JobCancelledError);
+    await cancelled;
     await expect(runner.run('inpaint', slowJob())).rejects.toThrow(/closed/);
   });
 });
