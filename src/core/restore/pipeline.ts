@@ -27,6 +27,8 @@ export interface RestoreOptions {
   maxDamageWidth?: number;
   /** seed for PatchMatch (default 1) */
   seed?: number;
+  /** tile size for detection and thin-damage repair (default 1024 / 2048); mainly for tests */
+  tileSize?: number;
 }
 
 export interface RestoreStats {
@@ -74,16 +76,16 @@ function cropMask(mask: Uint8Array, width: number, x0: number, y0: number, w: nu
  * Fills `mask` in `work` (in place) tile by tile: each tile plus a margin is inpainted on its
  * own and only the tile's core is written back, so working memory is a tile, not the photo.
  */
-async function repairTiled(work: ImageBuffer, mask: Uint8Array, engine: EngineId, blend: 'off' | 'normal' | 'mixed', seed: number, control: RunControl, report: (f: number) => void): Promise<number> {
+async function repairTiled(work: ImageBuffer, mask: Uint8Array, engine: EngineId, blend: 'off' | 'normal' | 'mixed', seed: number, control: RunControl, report: (f: number) => void, tile = REPAIR_TILE): Promise<number> {
   const { width: W, height: H, channels: C } = work;
   let filled = 0;
-  const tilesX = Math.ceil(W / REPAIR_TILE), tilesY = Math.ceil(H / REPAIR_TILE);
+  const tilesX = Math.ceil(W / tile), tilesY = Math.ceil(H / tile);
   let t = 0;
-  for (let ty = 0; ty < H; ty += REPAIR_TILE) {
-    for (let tx = 0; tx < W; tx += REPAIR_TILE) {
+  for (let ty = 0; ty < H; ty += tile) {
+    for (let tx = 0; tx < W; tx += tile) {
       throwIfAborted(control.signal);
       report(t++ / (tilesX * tilesY));
-      const cx1 = Math.min(W, tx + REPAIR_TILE), cy1 = Math.min(H, ty + REPAIR_TILE);
+      const cx1 = Math.min(W, tx + tile), cy1 = Math.min(H, ty + tile);
       let any = false;
       for (let y = ty; y < cy1 && !any; y++) {
         const row = y * W;
@@ -188,6 +190,7 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
     sensitivity: options.sensitivity,
     detectTears: options.detectTears,
     maxDamageWidth: options.maxDamageWidth,
+    tileSize: options.tileSize,
     signal: control.signal,
   });
   ms.detect = performance.now() - t0;
@@ -205,7 +208,7 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
       thinOnly = new Uint8Array(det.thin);
       for (let i = 0; i < thinOnly.length; i++) if (det.tears[i]) thinOnly[i] = 0;
     }
-    thinPixels = await repairTiled(work, thinOnly, 'telea', blend, seed, control, (f) => progress(0.3 + 0.4 * f, 'repairing scratches and dust'));
+    thinPixels = await repairTiled(work, thinOnly, 'telea', blend, seed, control, (f) => progress(0.3 + 0.4 * f, 'repairing scratches and dust'), options.tileSize ?? REPAIR_TILE);
     if (thinPixels > 0) engines.push('telea');
     if (det.tears) {
       progress(0.7, 'filling torn areas');
