@@ -1,7 +1,7 @@
 // Entry of the Electron utilityProcess (dist/main/utility.cjs): hosts core — createRenovoService
 // with its worker_threads — off the main process. Talks to main over process.parentPort only.
 // Main has already validated every call at its IPC choke point (ipc-gate.ts).
-import { createRenovoService, type RenovoService } from '../core/app';
+import { createRenovoService, defaultShippedModelsDir, type RenovoService } from '../core/app';
 import type { ApiMethod } from '../shared/api';
 import { toErrorPayload } from './ipc-gate';
 import { isMainToUtility, type MainToUtility, type UtilityToMain } from './utility-protocol';
@@ -26,7 +26,7 @@ let shuttingDown = false;
 
 // Opening the library (database, migrations, workers) starts at once; messages wait for it.
 const serviceReady: Promise<RenovoService> = libraryDir
-  ? createRenovoService({ libraryDir, host: 'desktop' })
+  ? createRenovoService({ libraryDir, host: 'desktop', shippedModelsDir: defaultShippedModelsDir() })
   : Promise.reject(new Error('utility process started without --library'));
 
 async function handle(message: MainToUtility): Promise<void> {

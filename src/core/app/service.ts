@@ -18,6 +18,7 @@ import { isCancellation, type JobRunnerOptions } from '../jobs';
 import { sha256Hex } from '../library';
 import type { EditRow, PhotoRow } from '../store';
 import { openAppContext, type AppContext } from './context';
+import { registerShippedModels } from './models';
 import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
@@ -42,6 +43,8 @@ export interface RenovoServiceOptions {
   libraryDir: string;
   host: 'desktop' | 'web';
   runner?: JobRunnerOptions;
+  /** Register the shipped models found here (models/<name>/manifest.json) on open; see models.ts. */
+  shippedModelsDir?: string | null;
 }
 
 interface RunningJob {
@@ -51,6 +54,13 @@ interface RunningJob {
 
 export async function createRenovoService(options: RenovoServiceOptions): Promise<RenovoService> {
   const ctx = await openAppContext(options.libraryDir, { runner: options.runner });
+  if (options.shippedModelsDir) {
+    try {
+      registerShippedModels(ctx.library, options.shippedModelsDir);
+    } catch (e) {
+      console.error(`renovo: could not register shipped models from ${options.shippedModelsDir}: ${(e as Error).message}`);
+    }
+  }
   return new Service(ctx, options.host).api();
 }
 

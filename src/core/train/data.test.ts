@@ -7,7 +7,7 @@ import { BatchSampler, DatasetError, loadImageFolder } from './data';
 import { SplitRng } from './rng';
 
 let dir: string;
-const solid = (r: number, g: number, b: number, w = 40, h = 30): sharp.Sharp => sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } });
+const solid = (r: number, g: number, b: number, w = 40, h = 30): ReturnType<typeof sharp> => sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'renovo-data-'));

@@ -1,0 +1,97 @@
+// Shipped models (models/<name>/ with manifest.json, G/D fp16 safetensors) registered as model
+// versions with source 'shipped' the first time a library is opened with them. Each becomes one
+// library file (G and D in one safetensors, as trained versions are stored), so fine-tuning and
+// the semantic engine read every version the same way. Parents (manifest.parent) are registered
+// first and linked. Registration is idempotent: a shipped version whose file hash is already
+// recorded under its name is skipped; a changed shipped model becomes the next version.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findAppRoot } from '../jobs';
+import type { Library } from '../library';
+import type { ModelVersionRow } from '../store';
+import { MANIFEST_FORMAT, type ShippedManifest } from '../train/ship';
+import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from '../train/modelfile';
+import { sha256Hex } from '../library';
+
+/** `$RENOVO_MODELS_DIR`, else `<app root>/models`, else null. */
+export function defaultShippedModelsDir(): string | null {
+  if (process.env.RENOVO_MODELS_DIR) return process.env.RENOVO_MODELS_DIR;
+  try {
+    const dir = join(findAppRoot(), 'models');
+    return existsSync(dir) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ShippedModelInfo {
+  dir: string;
+  manifest: ShippedManifest;
+}
+
+export function readShippedModels(modelsDir: string): ShippedModelInfo[] {
+  if (!existsSync(modelsDir)) return [];
+  const out: ShippedModelInfo[] = [];
+  for (const name of readdirSync(modelsDir).sort()) {
+    const p = join(modelsDir, name, 'manifest.json');
+    if (!existsSync(p)) continue;
+    const manifest = JSON.parse(readFileSync(p, 'utf8')) as ShippedManifest;
+    if (manifest.format !== MANIFEST_FORMAT) continue;
+    out.push({ dir: join(modelsDir, name), manifest });
+  }
+  // parents first
+  const order: ShippedModelInfo[] = [];
+  const seen = new Set<string>();
+  const visit = (m: ShippedModelInfo, depth = 0): void => {
+    if (seen.has(m.manifest.name) || depth > out.length) return;
+    const parent = m.manifest.parent && out.find((x) => x.manifest.name === m.manifest.parent?.name);
+    if (parent) visit(parent, depth + 1);
+    seen.add(m.manifest.name);
+    order.push(m);
+  };
+  out.forEach((m) => visit(m));
+  return order;
+}
+
+function checkedFile(dir: string, m: ShippedManifest, file: string): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(join(dir, file)));
+  const want = m.files[file]?.sha256;
+  if (want && sha256Hex(bytes) !== want) throw new Error(`shipped model ${m.name}: ${file} does not match the sha256 in its manifest`);
+  return bytes;
+}
+
+/** Registers shipped models not yet in the library; returns the rows added. */
+export function registerShippedModels(library: Library, modelsDir: string | null = defaultShippedModelsDir()): ModelVersionRow[] {
+  if (!modelsDir) return [];
+  const { models } = library.store;
+  const added: ModelVersionRow[] = [];
+  for (const { dir, manifest: m } of readShippedModels(modelsDir)) {
+    const g = decodeModelFile(checkedFile(dir, m, 'G.safetensors'), `${m.name}/G.safetensors`);
+    const d = decodeModelFile(checkedFile(dir, m, 'D.safetensors'), `${m.name}/D.safetensors`);
+    const bytes = encodeModelFile(g.spec, new Map([...g.weights, ...d.weights]), { dtype: 'F16', metadata: { 'renovo.name': m.name, 'renovo.shipped': 'true' } });
+    const sha = sha256Hex(bytes);
+    const existing = models.list().filter((r) => r.name === m.name);
+    if (existing.some((r) => r.sha256 === sha)) continue;
+    const file = library.putBytes('models', bytes, MODEL_FILE_EXT);
+    const sample = existsSync(join(dir, 'sample.png')) ? library.putBytes('models', new Uint8Array(readFileSync(join(dir, 'sample.png'))), 'png') : null;
+    const parent = m.parent ? models.list().filter((r) => r.name === m.parent?.name && r.source === 'shipped').pop() : undefined;
+    added.push(
+      models.add({
+        name: m.name,
+        version: (existing.at(-1)?.version ?? 0) + 1,
+        architecture: m.architecture.arch,
+        file,
+        sha256: sha,
+        parentId: parent?.id ?? null,
+        source: 'shipped',
+        metrics: {
+          spec: g.spec, sample, shippedDir: dir, steps: m.training.steps, epochs: m.training.epochs, wallMs: m.training.wallTimeMs,
+          hyper: m.training.hyper, command: m.training.command,
+          dataset: { path: m.data.folder, imageCount: m.data.imageCount, contentHash: m.data.contentHash, description: m.data.description },
+          description: m.samples.description,
+        },
+      }),
+    );
+  }
+  return added;
+}

@@ -1,0 +1,129 @@
+/**
+ * Training and fine-tuning sessions recorded in the history database: a training-run row (kind,
+ * base model, dataset path/count/content hash, hyper-parameters), per-step losses, and on success a
+ * new model version (weights + sample grid in the library's models area, parent = the base model
+ * for fine-tunes). A cancelled session keeps its checkpoint folder; running the same session again
+ * with the same run folder continues from it (a new run row records the continuation).
+ *
+ * Bad input (missing folder, too few images, unknown base model, mismatched architecture) throws
+ * before anything is written to the database.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import type { Library } from '../library';
+import type { Runtime } from '../onnx/runtime';
+import type { ModelVersionRow, TrainingRunRow } from '../store';
+import { dcganSpec, type DcganSpec } from '../nets/dcgan';
+import { loadImageFolder, type CropMode } from './data';
+import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
+import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from './modelfile';
+import { TrainControl, trainLoop, type TrainLoopResult, type TrainProgress } from './loop';
+
+/** Fine-tuning preset: smaller batch and learning rates than training from scratch, smoothed labels. */
+export const FINETUNE_HYPER: GanHyper = { ...DEFAULT_HYPER, batch: 32, lrD: 1e-4, lrG: 1e-4, labelSmoothing: 0.1 };
+export const FINETUNE_STEPS = 300;
+
+export interface TrainSessionOptions {
+  library: Library;
+  runtime: Runtime;
+  /** Name of the resulting model (its next version number is used). */
+  name: string;
+  dataDir: string;
+  /** Fine-tune from this model version (omit to train from scratch). */
+  base?: ModelVersionRow;
+  /** Architecture for training from scratch (ignored for fine-tunes: the base's is used). */
+  spec?: DcganSpec;
+  hyper?: Partial<GanHyper>;
+  steps: number;
+  /** Checkpoint folder; reusing one continues from its newest checkpoint. */
+  runDir: string;
+  checkpointEvery?: number;
+  checkpointEveryMs?: number;
+  crop?: CropMode;
+  cacheDir?: string;
+  minImages?: number;
+  control?: TrainControl;
+  onProgress?: (p: TrainProgress) => void;
+  onWarning?: (message: string) => void;
+  onDatasetProgress?: (done: number, total: number) => void;
+  /** Recorded with the run (e.g. the command line). */
+  command?: string;
+}
+
+export interface TrainSessionResult {
+  run: TrainingRunRow;
+  model: ModelVersionRow | null;
+  loop: TrainLoopResult;
+}
+
+/** Loads a model version's weights from the library. */
+export async function loadModelVersion(library: Library, row: ModelVersionRow): Promise<{ spec: DcganSpec; weights: Map<string, Float32Array> }> {
+  const bytes = await readFile(library.resolve(row.file));
+  const m = decodeModelFile(new Uint8Array(bytes), `model ${row.name} v${row.version} (${row.file})`);
+  return { spec: m.spec, weights: m.weights };
+}
+
+export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainSessionResult> {
+  const { library } = o;
+  const store = library.store;
+  const kind = o.base ? 'finetune' : 'train';
+  const hyper: GanHyper = { ...(o.base ? FINETUNE_HYPER : DEFAULT_HYPER), ...o.hyper };
+  checkHyper(hyper);
+  if (!/^[\w.-]{1,64}$/.test(o.name)) throw new Error(`model name '${o.name}' must be 1-64 letters, digits, '.', '_' or '-'`);
+  let spec: DcganSpec;
+  let init: Map<string, Float32Array> | undefined;
+  if (o.base) {
+    const base = await loadModelVersion(library, o.base);
+    spec = base.spec;
+    init = base.weights;
+  } else {
+    spec = o.spec ?? dcganSpec({});
+  }
+  const dataDir = resolvePath(o.dataDir);
+  const dataset = await loadImageFolder(dataDir, {
+    resolution: spec.resolution, crop: o.crop ?? 'random', cacheDir: o.cacheDir, minImages: Math.max(o.minImages ?? 8, hyper.batch),
+    onWarning: o.onWarning, onProgress: o.onDatasetProgress, signal: o.control?.signal,
+  });
+  const params = {
+    arch: spec.arch, spec, hyper, steps: o.steps, runDir: resolvePath(o.runDir), crop: dataset.crop,
+    baseModel: o.base ? { id: o.base.id, name: o.base.name, version: o.base.version, sha256: o.base.sha256 } : null,
+    command: o.command ?? null, skippedFiles: dataset.skipped.length,
+  };
+  const run = store.trainingRuns.start({ kind, baseModelId: o.base?.id ?? null, datasetPath: dataDir, imageCount: dataset.count, datasetHash: dataset.contentHash, params });
+  const started = Date.now();
+  let loop: TrainLoopResult;
+  try {
+    loop = await trainLoop({
+      runtime: o.runtime, dataset, spec, hyper, steps: o.steps, runDir: o.runDir, init,
+      checkpointEvery: o.checkpointEvery, checkpointEveryMs: o.checkpointEveryMs, control: o.control, onProgress: o.onProgress,
+      meta: { trainingRunId: run.id, name: o.name, baseModelId: o.base?.id ?? null, command: o.command ?? null },
+      onMetrics: (step, m) => store.trainingRuns.logMetrics(run.id, step, m),
+    });
+  } catch (e) {
+    store.trainingRuns.finish(run.id, { status: 'failed', resultModelId: null, steps: 0, durationMs: Date.now() - started, error: (e as Error).message });
+    throw e;
+  }
+  if (loop.status === 'cancelled') {
+    const done = store.trainingRuns.finish(run.id, {
+      status: 'cancelled', resultModelId: null, steps: loop.step, durationMs: Date.now() - started,
+      error: `cancelled at step ${loop.step} of ${o.steps}; checkpoint kept in ${loop.checkpointPath} (run again with the same run folder to continue)`,
+    });
+    return { run: done, model: null, loop };
+  }
+  const file = library.putBytes('models', encodeModelFile(spec, loop.weights, { metadata: { 'renovo.name': o.name } }), MODEL_FILE_EXT);
+  const sample = library.putBytes('models', new Uint8Array(await readFile(loop.samplePath)), 'png');
+  const sha256 = file.split('/').pop()!.split('.')[0];
+  const version = (store.models.findByName(o.name)?.version ?? 0) + 1;
+  const model = store.models.add({
+    name: o.name, version, architecture: spec.arch, file, sha256, parentId: o.base?.id ?? null, source: 'trained',
+    metrics: {
+      spec, hyper, steps: loop.step, epochs: loop.epoch, wallMs: loop.elapsedMs, losses: loop.losses, sample,
+      dataset: { path: dataDir, name: basename(dataDir), imageCount: dataset.count, contentHash: dataset.contentHash },
+      trainingRunId: run.id, checkpoint: loop.checkpointPath, resumedFromStep: loop.resumedFrom || null,
+    },
+  });
+  const done = store.trainingRuns.finish(run.id, { status: 'done', resultModelId: model.id, steps: loop.step, durationMs: Date.now() - started });
+  return { run: done, model, loop };
+}
+
+export { TrainControl };
