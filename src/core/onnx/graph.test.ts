@@ -134,7 +134,7 @@ describe('serialisation and runtime', () => {
 });
 
 describe('ConvTranspose lowering', () => {
-  it('polyphase (four 2x2 Convs, interleaved) equals native ConvTranspose for k4 s2 p1, with bias', async () => {
+  it('polyphase and batch-GEMM + col2im lowerings equal native ConvTranspose for k4 s2 p1, with bias', async () => {
     const g = new Graph('ct');
     const x = g.input('x', [2, 5, 3, 4]);
     const w = g.param('w', [5, 6, 4, 4]);
@@ -144,15 +144,17 @@ describe('ConvTranspose lowering', () => {
     const rng = new Rng(2);
     const feeds = { x: rng.normals(120), w: rng.normals(480), b: rng.normals(6) };
     const rt = new Runtime({ provider: 'cpu', threads: 1 });
-    const poly = serialize(g, { convTranspose: 'polyphase' });
-    const native = serialize(g);
-    expect(poly.hash).not.toBe(native.hash);
-    const a = (await (await rt.compile(poly)).run(feeds)).y;
+    const native = serialize(g, { convTranspose: 'native' });
     const c = (await (await rt.compile(native)).run(feeds)).y;
-    expect(a.length).toBe(2 * 6 * 6 * 8);
-    let maxDiff = 0;
-    a.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - c[i]))));
-    expect(maxDiff).toBeLessThan(1e-5);
+    for (const mode of ['polyphase', 'matmul'] as const) {
+      const m = serialize(g, { convTranspose: mode });
+      expect(m.hash).not.toBe(native.hash);
+      const a = (await (await rt.compile(m)).run(feeds)).y;
+      expect(a.length).toBe(2 * 6 * 6 * 8);
+      let maxDiff = 0;
+      a.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - c[i]))));
+      expect(maxDiff, mode).toBeLessThan(1e-5);
+    }
     await rt.release();
   });
 });
