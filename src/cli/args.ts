@@ -2,8 +2,9 @@
 // command; each command's own options are parsed strictly (unknown option = usage error).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './exit';
+import { TRAIN_OPTIONS } from './commands/train-options';
 
-export const COMMANDS = ['inpaint', 'history', 'models', 'serve'] as const;
+export const COMMANDS = ['inpaint', 'history', 'models', 'serve', 'train', 'finetune'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -26,7 +27,9 @@ export const COMMAND_OPTIONS = {
     seed: { type: 'string', short: 's' },
   },
   history: {},
-  models: {},
+  models: { output: { type: 'string', short: 'o' } },
+  train: { ...TRAIN_OPTIONS, arch: { type: 'string', short: 'a' }, ngf: { type: 'string' }, ndf: { type: 'string' }, nz: { type: 'string' } },
+  finetune: { ...TRAIN_OPTIONS, base: { type: 'string' } },
   serve: {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },

@@ -22,7 +22,9 @@ Renovo — photo restoration: remove objects and scratches from photos.
 Commands:
   inpaint PHOTO --mask MASK.png   fill the masked area of a photo
   history [PHOTO]                 list the edits of a photo (or of every photo)
-  models                          list the generative models in the library
+  models [list|show|export|delete] list / inspect / export / delete model versions
+  train --data DIR                train a DCGAN on a folder of images
+  finetune --base MODEL --data DIR  adapt a model version to a folder (e.g. paintings)
   serve                           serve the Renovo UI to a local browser
 
 Run 'renovo <command> --help' for the options of a command.
@@ -74,15 +76,94 @@ Examples:
 
 ${EXIT_STATUSES}`,
 
-  models: `Usage: renovo models
+  models: `Usage: renovo models [list]
+       renovo models show MODEL
+       renovo models export MODEL --output DIR
+       renovo models delete MODEL
 
-Lists the generative model versions in the library (shipped, trained and imported).
+Lists the generative model versions in the library (shipped, trained and imported); shows one
+with its lineage, data and training runs; exports one to a folder (G.safetensors, D.safetensors,
+standalone generator.onnx, sample.png, manifest.json); or deletes one (its weights file too).
+MODEL is a name (latest version), name@VERSION, or #ID. Shipped models (models/ next to the app)
+are registered on first use; a deleted shipped version comes back on the next start.
+
+Options:
+  -o, --output DIR   export: destination folder (created if needed)
 
 ${GLOBAL_OPTIONS}
 
 Examples:
   renovo models
-  renovo models --json
+  renovo models show landscape-dcgan64
+  renovo models export monet-dcgan64@1 --output ~/monet-model
+  renovo models delete '#7'
+  renovo models list --json
+
+${EXIT_STATUSES}`,
+
+  train: `Usage: renovo train --data DIR [options]
+
+Trains a DCGAN (Radford et al.) on the images in DIR (searched recursively; JPEG, PNG, WebP,
+TIFF; other files are skipped with a warning). Images are centre-cropped to squares, resized,
+randomly cropped and flipped; the preprocessed copy is cached so later epochs and runs are fast.
+Checkpoints go to the run folder every --checkpoint-every steps and on Ctrl+C; running the same
+command with --run-dir continues from the newest one. A sample grid from fixed latents is
+written at every epoch. The result is a new model version (recorded with its training run,
+losses, data path, image count and content hash).
+
+Options:
+  -d, --data DIR            training images (required; at least one batch of usable images)
+  -a, --arch NAME           dcgan64 | dcgan128 | dcgan32 | dcgan16   (default: dcgan64)
+      --ngf N, --ndf N      generator / discriminator width (default: 64, 64)
+      --nz N                latent size (default: 100)
+  -n, --name NAME           model name (default: <arch>-<folder name>); reusing a name adds a version
+      --steps N             training steps (default: 5000); one step = D steps + G steps
+  -b, --batch N             batch size (default: 64)
+      --lr-d X, --lr-g X    Adam learning rates (default: 2e-4, 2e-4)
+      --beta1-d X, --beta1-g X   Adam beta1 (default: 0.5, 0.5)
+      --d-steps N, --g-steps N   D and G updates per step (default: 1, 1)
+      --label-smoothing X   real-label smoothing for D, e.g. 0.1 (default: 0)
+  -s, --seed N              random seed: data order, augmentation, latents, init (default: 1)
+      --crop MODE           random | center (default: random)
+      --run-dir DIR         checkpoint folder (default: <library>/training-runs/<name>-<time>)
+      --checkpoint-every N  steps between checkpoints (default: 500)
+      --threads N           onnxruntime threads (default: min(4, CPU cores))
+
+${GLOBAL_OPTIONS}
+
+Examples:
+  renovo train --data ~/Pictures/landscapes --ngf 32 --ndf 32 --steps 3000
+  renovo train -d photos/ --arch dcgan128 --batch 32 --label-smoothing 0.1 --name my-gan
+  renovo train -d photos/ --d-steps 3 --g-steps 1 --lr-d 1e-3 --lr-g 5e-4 --beta1-d 0.9 --beta1-g 0.6
+  renovo train -d photos/ --run-dir ~/runs/my-gan-20260101-120000   (continue a stopped run)
+
+Press Ctrl+C to stop: a checkpoint is saved first (exit status 130).
+
+${EXIT_STATUSES}`,
+
+  finetune: `Usage: renovo finetune --base MODEL --data DIR [--steps N] [options]
+
+Continues training model version MODEL (name, name@VERSION or #ID; see 'renovo models') on the
+images in DIR, for example a folder of Monet paintings. The result is a new model version whose
+parent is MODEL, recorded with the data path, image count and content hash, hyper-parameters,
+steps, time and sample grid. Preset: batch 32, Adam 1e-4 / 1e-4 (beta1 0.5), label smoothing
+0.1, 300 steps; every option of 'renovo train' except the architecture ones can override it.
+
+Options:
+      --base MODEL          model version to start from (required)
+  -d, --data DIR            images to adapt to (required)
+      --steps N             fine-tuning steps (default: 300)
+  -n, --name NAME           result name (default: <base name>-<folder name>)
+  (and -b/--batch, --lr-d, --lr-g, --beta1-d, --beta1-g, --d-steps, --g-steps, --label-smoothing,
+   --seed, --crop, --run-dir, --checkpoint-every, --threads as for 'renovo train')
+
+${GLOBAL_OPTIONS}
+
+Examples:
+  renovo finetune --base landscape-dcgan64 --data ~/Pictures/monet --steps 400
+  renovo finetune --base landscape-dcgan64@1 -d art/ --name my-style --lr-g 5e-5 --json
+
+Press Ctrl+C to stop: a checkpoint is saved first (exit status 130).
 
 ${EXIT_STATUSES}`,
 

@@ -7,6 +7,7 @@ import { historyCommand } from './commands/history';
 import { inpaintCommand } from './commands/inpaint';
 import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
+import { finetuneCommand, trainCommand } from './commands/train';
 import type { CommandContext } from './commands/context';
 import { EXIT, UsageError, classify, type ExitCode } from './exit';
 import { HELP } from './help';
@@ -17,6 +18,8 @@ const RUN: Record<Command, (ctx: CommandContext) => Promise<ExitCode>> = {
   history: historyCommand,
   models: modelsCommand,
   serve: serveCommand,
+  train: trainCommand,
+  finetune: finetuneCommand,
 };
 
 export async function main(argv: string[]): Promise<ExitCode> {

@@ -3,9 +3,10 @@ import { readModels } from '../../core/app';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import type { CommandContext } from './context';
+import { modelsAdmin } from './models-admin';
 
 export async function modelsCommand(ctx: CommandContext): Promise<ExitCode> {
-  if (ctx.positionals.length > 0) throw new UsageError(`models: unexpected argument '${ctx.positionals[0]}'`);
+  if (ctx.positionals.length > 0 || ctx.values.output !== undefined) return modelsAdmin(ctx);
   const models = await readModels(ctx.libraryDir);
   if (ctx.json) {
     printJson({ models });

@@ -95,3 +95,56 @@ export function registerShippedModels(library: Library, modelsDir: string | null
   }
   return added;
 }
+
+export interface ExportedModel {
+  dir: string;
+  files: Record<string, { sha256: string; bytes: number }>;
+}
+
+/**
+ * Writes a model version to a folder: G.safetensors and D.safetensors (as stored: fp32 for trained
+ * versions, fp16 for shipped ones), a standalone generator.onnx (batch 1), the sample grid and a
+ * manifest.json with the version row, its lineage and the training runs that produced it.
+ */
+export async function exportModelVersion(library: Library, row: ModelVersionRow, outDir: string): Promise<ExportedModel> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { Graph } = await import('../onnx/graph');
+  const { exportInferenceModel } = await import('../onnx/export');
+  const { dcganGenerator } = await import('../nets/dcgan');
+  const m = decodeModelFile(new Uint8Array(library.readBytes(row.file)), `model ${row.name} v${row.version}`);
+  const dtype = row.source === 'shipped' ? 'F16' : 'F32';
+  await mkdir(outDir, { recursive: true });
+  const files: ExportedModel['files'] = {};
+  const put = async (name: string, bytes: Uint8Array): Promise<void> => {
+    await writeFile(join(outDir, name), bytes);
+    files[name] = { sha256: sha256Hex(bytes), bytes: bytes.length };
+  };
+  const meta = { 'renovo.name': row.name, 'renovo.version': String(row.version) };
+  await put('G.safetensors', encodeModelFile(m.spec, m.weights, { dtype, prefix: 'G.', metadata: meta }));
+  await put('D.safetensors', encodeModelFile(m.spec, m.weights, { dtype, prefix: 'D.', metadata: meta }));
+  const g = new Graph(`${row.name}_generator`);
+  g.output('image', dcganGenerator(g, g.input('z', [1, m.spec.nz, 1, 1]), { ...m.spec, bn: 'running' }).out);
+  await put('generator.onnx', exportInferenceModel(g, new Map([...m.weights].filter(([k]) => k.startsWith('G.'))), { docString: `Renovo ${row.name} v${row.version}` }).bytes);
+  const sample = typeof row.metrics.sample === 'string' ? row.metrics.sample : null;
+  if (sample && library.exists(sample)) await put('sample.png', new Uint8Array(library.readBytes(sample)));
+  const runs = library.store.trainingRuns.list().filter((r) => r.resultModelId === row.id);
+  const manifest = {
+    format: 'renovo-exported-model/1', model: row, spec: m.spec, lineage: library.store.models.lineage(row.id).map((r) => ({ id: r.id, name: r.name, version: r.version, source: r.source, sha256: r.sha256 })),
+    trainingRuns: runs, files, exportedAt: new Date().toISOString(),
+  };
+  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { dir: outDir, files };
+}
+
+/**
+ * Deletes a model version row and its weights file (unless another version shares the same
+ * content). Shipped versions come back on the next start unless their folder is removed.
+ */
+export function deleteModelVersion(library: Library, row: ModelVersionRow): void {
+  const { models } = library.store;
+  models.delete(row.id);
+  const others = models.list();
+  if (!others.some((r) => r.file === row.file)) library.remove(row.file);
+  const sample = typeof row.metrics.sample === 'string' ? row.metrics.sample : null;
+  if (sample && !others.some((r) => r.metrics.sample === sample)) library.remove(sample);
+}

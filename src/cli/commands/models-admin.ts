@@ -1,0 +1,74 @@
+// renovo models [list] | show MODEL | export MODEL --output DIR | delete MODEL
+import { resolve } from 'node:path';
+import { deleteModelVersion, exportModelVersion, registerShippedModels } from '../../core/app/models';
+import { Library } from '../../core/library';
+import type { ModelVersionRow } from '../../core/store';
+import { EXIT, UsageError, type ExitCode } from '../exit';
+import { printJson, printLine } from '../output';
+import type { CommandContext } from './context';
+import { findModel } from './train';
+
+export const MODELS_SUBCOMMANDS = ['list', 'show', 'export', 'delete'] as const;
+
+const line = (m: ModelVersionRow): string => {
+  const parent = m.parentId === null ? '' : `  from #${m.parentId}`;
+  const steps = typeof m.metrics.steps === 'number' ? `  ${m.metrics.steps} steps` : '';
+  return `#${m.id}  ${m.name} v${m.version}  ${m.architecture}  ${m.source}${parent}${steps}  ${m.createdAt}`;
+};
+
+export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
+  const [sub = 'list', ref, ...rest] = ctx.positionals;
+  if (rest.length) throw new UsageError(`models ${sub}: unexpected argument '${rest[0]}'`);
+  if (!(MODELS_SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`models: unknown subcommand '${sub}' (use ${MODELS_SUBCOMMANDS.join(', ')})`);
+  if (sub !== 'list' && !ref) throw new UsageError(`models ${sub}: missing MODEL (name, name@version or #id)`);
+  if (sub === 'list' && ref) throw new UsageError(`models list: unexpected argument '${ref}'`);
+  const library = Library.open(ctx.libraryDir);
+  try {
+    // Listing shows the database as it is (a fresh library lists nothing); commands that resolve a
+    // model name register the shipped models first, as the desktop app does on start.
+    if (sub !== 'list') registerShippedModels(library);
+    const { models, trainingRuns } = library.store;
+    if (sub === 'list') {
+      const all = models.list();
+      if (ctx.json) printJson({ models: all });
+      else if (all.length === 0) printLine('No models in the library yet.');
+      else for (const m of all) printLine(line(m));
+      return EXIT.OK;
+    }
+    const row = findModel(library, ref as string);
+    if (sub === 'show') {
+      const lineage = models.lineage(row.id);
+      const runs = trainingRuns.list().filter((r) => r.resultModelId === row.id);
+      if (ctx.json) {
+        printJson({ model: row, lineage, trainingRuns: runs, file: library.resolve(row.file) });
+        return EXIT.OK;
+      }
+      printLine(line(row));
+      printLine(`  file      ${library.resolve(row.file)}  (sha256 ${row.sha256})`);
+      printLine(`  lineage   ${lineage.map((m) => `${m.name} v${m.version} (#${m.id}, ${m.source})`).join(' <- ')}`);
+      const ds = row.metrics.dataset as { path?: string; imageCount?: number; contentHash?: string } | undefined;
+      if (ds) printLine(`  data      ${ds.path} (${ds.imageCount} images, hash ${String(ds.contentHash).slice(0, 16)}…)`);
+      if (typeof row.metrics.description === 'string') printLine(`  samples   ${row.metrics.description}`);
+      if (typeof row.metrics.sample === 'string') printLine(`  grid      ${library.resolve(row.metrics.sample)}`);
+      if (typeof row.metrics.wallMs === 'number') printLine(`  time      ${(row.metrics.wallMs / 60000).toFixed(1)} min, ${String(row.metrics.steps)} steps`);
+      for (const r of runs) printLine(`  run #${r.id}  ${r.kind}  ${r.status}  ${r.steps} steps  ${r.startedAt}`);
+      return EXIT.OK;
+    }
+    if (sub === 'export') {
+      if (typeof ctx.values.output !== 'string') throw new UsageError('models export: --output DIR is required');
+      const out = await exportModelVersion(library, row, resolve(ctx.values.output));
+      if (ctx.json) printJson(out);
+      else {
+        printLine(`exported ${row.name} v${row.version} to ${out.dir}`);
+        for (const [f, e] of Object.entries(out.files)) printLine(`  ${f}  ${e.bytes} bytes  ${e.sha256}`);
+      }
+      return EXIT.OK;
+    }
+    deleteModelVersion(library, row);
+    if (ctx.json) printJson({ deleted: row });
+    else printLine(`deleted ${row.name} v${row.version} (#${row.id})${row.source === 'shipped' ? ' (shipped: it is registered again on the next start)' : ''}`);
+    return EXIT.OK;
+  } finally {
+    library.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Library } from '../../core/library';
+import { main } from '../main';
+
+let dir: string;
+let lib: string;
+let data: string;
+const tiny = ['--arch', 'dcgan16', '--ngf', '4', '--ndf', '4', '--batch', '4', '--threads', '1'];
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(['--library', lib, ...args]);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'renovo-cli-train-'));
+  lib = join(dir, 'lib');
+  data = join(dir, 'data');
+  await mkdir(join(data, 'nested'), { recursive: true });
+  for (let i = 0; i < 10; i++) {
+    await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: 20 * i, g: 90, b: 200 - 10 * i } } }).jpeg().toFile(join(data, i < 5 ? '' : 'nested', `p${i}.jpg`));
+  }
+  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
+});
+afterAll(async () => {
+  delete process.env.RENOVO_MODELS_DIR;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('renovo train / finetune / models', () => {
+  it('trains, fine-tunes with lineage, shows, exports and deletes model versions', async () => {
+    const t = await run('train', '--data', data, ...tiny, '--steps', '3', '--name', 'cli-base', '--run-dir', join(dir, 'run1'));
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/cli-base v1 \(#1\): dcgan16, 3 steps/);
+    expect(t.err).toMatch(/Training: 100%/);
+    const f = await run('finetune', '--base', 'cli-base', '--data', data, '--steps', '2', '--batch', '4', '--threads', '1', '--json');
+    expect(f.code, f.err).toBe(0);
+    const fj = JSON.parse(f.out) as { model: { name: string; parentId: number }; run: { kind: string; imageCount: number } };
+    expect(fj.model).toMatchObject({ name: 'cli-base-data', parentId: 1 });
+    expect(fj.run).toMatchObject({ kind: 'finetune', imageCount: 10 });
+    const list = await run('models', 'list');
+    expect(list.out).toMatch(/#2 {2}cli-base-data v1 {2}dcgan16 {2}trained {2}from #1/);
+    const show = await run('models', 'show', 'cli-base-data');
+    expect(show.out).toMatch(/lineage {3}cli-base-data v1 \(#2, trained\) <- cli-base v1 \(#1, trained\)/);
+    const exp = await run('models', 'export', 'cli-base@1', '--output', join(dir, 'export'));
+    expect(exp.code).toBe(0);
+    expect((await readdir(join(dir, 'export'))).sort()).toEqual(['D.safetensors', 'G.safetensors', 'generator.onnx', 'manifest.json', 'sample.png']);
+    expect((await run('models', 'delete', '#2')).code).toBe(0);
+    const l = Library.open(lib);
+    try {
+      expect(l.store.models.list().map((m) => m.name)).toEqual(['cli-base']);
+      expect(l.store.trainingRuns.list()).toHaveLength(2);
+    } finally {
+      l.close();
+    }
+  });
+
+  it('fails clearly: bad folder (exit 3, nothing recorded), unknown model (3), bad options (2)', async () => {
+    const before = (await run('models', '--json')).out;
+    const bad = await run('train', '--data', join(dir, 'missing'), ...tiny);
+    expect(bad.code).toBe(3);
+    expect(bad.err).toMatch(/missing does not exist/);
+    const few = await run('train', '--data', data, ...tiny.slice(0, 6), '--batch', '64');
+    expect(few.code).toBe(3);
+    expect(few.err).toMatch(/has 10 usable images \(need at least 64/);
+    expect((await run('finetune', '--base', 'nope', '--data', data)).code).toBe(3);
+    expect((await run('train', '--data', data, '--arch', 'dcgan48')).code).toBe(2);
+    expect((await run('train', '--data', data, '--lr-d', 'fast')).code).toBe(2);
+    expect((await run('finetune', '--data', data)).code).toBe(2);
+    expect((await run('models', 'bogus')).code).toBe(2);
+    expect((await run('models', '--json')).out).toBe(before);
+  });
+});
