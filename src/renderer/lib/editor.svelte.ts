@@ -8,11 +8,14 @@ import type {
   EngineChoice,
   ExportFormat,
   JobEvent,
+  ModelDto,
   PhotoDto,
   RenovoApi,
 } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { hasEventsReady } from './api/web-client';
+import { MaskStore } from './mask-store.svelte';
+import { ViewState } from './view.svelte';
 
 export type NoticeKind = 'error' | 'info' | 'success';
 export interface Notice {
@@ -29,13 +32,19 @@ export interface JobState {
   cancelling: boolean;
 }
 
-/** Implemented by the stage that owns the full-resolution mask canvas. */
-export interface MaskSource {
-  encodePng(): Promise<Uint8Array<ArrayBuffer>>;
-  isEmpty(): boolean;
-  clear(): void;
-}
+export type ToolId = 'brush' | 'eraser' | 'rect' | 'lasso' | 'object';
+export type Theme = 'dark' | 'light';
 
+export const TOOLS: { id: ToolId; label: string; key: string }[] = [
+  { id: 'brush', label: 'Brush', key: 'B' },
+  { id: 'eraser', label: 'Eraser', key: 'E' },
+  { id: 'rect', label: 'Rectangle', key: 'M' },
+  { id: 'lasso', label: 'Lasso', key: 'L' },
+  { id: 'object', label: 'Object', key: 'W' },
+];
+
+export const BRUSH_MIN = 2;
+export const BRUSH_MAX = 1000;
 export const MASK_DILATE_PX = 4;
 const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -44,26 +53,52 @@ export class EditorStore {
 
   appInfo = $state.raw<AppInfo | null>(null);
   photos = $state.raw<PhotoDto[]>([]);
+  models = $state.raw<ModelDto[]>([]);
   photo = $state.raw<PhotoDto | null>(null);
   edits = $state.raw<EditDto[]>([]);
   /** The edit shown on the stage (null = the original). Removal builds on what is shown. */
   viewingEditId = $state<number | null>(null);
 
-  brushSize = $state(36);
+  /** Edits stepped back from with undo, most recent last (cleared when the user picks another). */
+  editRedo = $state.raw<number[]>([]);
+  /** The full-resolution mask and its undo stack. */
+  readonly mask = new MaskStore();
+  readonly view = new ViewState();
+
+  tool = $state<ToolId>('brush');
+  /** Brush diameter in photo pixels (the cursor shows it at the current zoom). */
+  brushSize = $state(40);
+  /** 0–100: 100 = hard edge. */
+  hardness = $state(100);
+  /** Object tool: colour tolerance 0–100 and grow (+) / shrink (−) in working pixels. */
+  tolerance = $state(30);
+  grow = $state(2);
+  overlayColour = $state('#ff4060');
+  overlayOpacity = $state(0.55);
+
   engine = $state<EngineChoice>('auto');
   blend = $state<BlendMode>('normal');
+  dilate = $state(MASK_DILATE_PX);
   exportFormat = $state<ExportFormat>('jpeg');
+  exportQuality = $state(92);
+
+  theme = $state<Theme>('dark');
+  compare = $state<'off' | 'split'>('off');
+  /** Split position, 0–1 of the stage width: left of it shows the original. */
+  split = $state(0.5);
+  holdBefore = $state(false);
+  helpOpen = $state(false);
 
   job = $state<JobState | null>(null);
   busy = $state<string | null>(null);
-  maskPainted = $state(false);
   notices = $state<Notice[]>([]);
 
+  maskPainted = $derived(!this.mask.empty);
   viewing = $derived(this.edits.find((e) => e.id === this.viewingEditId) ?? null);
   /** Library-relative preview file currently on the stage. */
   displayFile = $derived(this.viewing?.previewFile ?? this.photo?.previewFile ?? null);
-
-  #mask: MaskSource | null = null;
+  canUndo = $derived(this.mask.canUndo || this.viewingEditId !== null);
+  canRedo = $derived(this.mask.canRedo || this.editRedo.length > 0);
   #noticeSeq = 0;
   #buffered = new Map<string, JobEvent[]>();
   #unsubscribe: (() => void) | null = null;
@@ -75,9 +110,10 @@ export class EditorStore {
   async init(): Promise<void> {
     this.#unsubscribe = this.api.onJobEvent((event) => this.#onJobEvent(event));
     try {
-      const [info, photos] = await Promise.all([this.api.getAppInfo({}), this.api.listPhotos({})]);
+      const [info, photos, models] = await Promise.all([this.api.getAppInfo({}), this.api.listPhotos({}), this.api.listModels({})]);
       this.appInfo = info;
       this.photos = photos;
+      this.models = models;
     } catch (error) {
       this.notify('error', `Could not connect to Renovo: ${describeError(error)}`);
     }
@@ -88,12 +124,41 @@ export class EditorStore {
     this.#unsubscribe = null;
   }
 
-  attachMask(source: MaskSource | null): void {
-    this.#mask = source;
+  clearMask(): void {
+    if (!this.job) this.mask.clear();
   }
 
-  clearMask(): void {
-    this.#mask?.clear();
+  invertMask(): void {
+    if (!this.photo || this.job) return;
+    this.mask.apply('Invert', null, (m) => {
+      for (let i = 0; i < m.data.length; i++) m.data[i] = 255 - m.data[i]!;
+      return { x: 0, y: 0, width: m.width, height: m.height };
+    });
+  }
+
+  setBrushSize(size: number): void {
+    this.brushSize = Math.max(BRUSH_MIN, Math.min(BRUSH_MAX, Math.round(size)));
+  }
+
+  /** Undo a mask step; with none left, step back to the parent edit. */
+  undo(): void {
+    if (this.job) return;
+    if (this.mask.undo()) return;
+    const current = this.viewing;
+    if (current) {
+      this.editRedo = [...this.editRedo, current.id];
+      this.viewingEditId = current.parentId;
+    }
+  }
+
+  redo(): void {
+    if (this.job) return;
+    if (this.mask.redo()) return;
+    const next = this.editRedo.at(-1);
+    if (next !== undefined && this.edits.some((e) => e.id === next)) {
+      this.editRedo = this.editRedo.slice(0, -1);
+      this.viewingEditId = next;
+    } else this.editRedo = [];
   }
 
   notify(kind: NoticeKind, text: string, timeoutMs = kind === 'error' ? 0 : 4000): void {
@@ -127,11 +192,44 @@ export class EditorStore {
   }
 
   async openPhoto(photo: PhotoDto): Promise<void> {
-    this.#mask?.clear();
     this.photo = photo;
     this.viewingEditId = null;
+    this.editRedo = [];
     this.edits = [];
+    this.compare = 'off';
+    this.mask.reset(photo.width, photo.height);
+    this.view.setImage(photo.width, photo.height);
+    // A brush about 4 % of the short side: big enough to cover things, small enough to be precise.
+    this.setBrushSize(Math.min(photo.width, photo.height) * 0.04);
     await this.refreshEdits();
+  }
+
+  /** Paste an image from the clipboard (Ctrl+V): imported like an opened file. */
+  async importFromClipboard(data: DataTransfer | null): Promise<boolean> {
+    const item = Array.from(data?.items ?? []).find((i) => i.kind === 'file' && i.type.startsWith('image/'));
+    const file = item?.getAsFile();
+    if (!file) return false;
+    const ext = file.type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+    const named = file.name && file.name !== 'image.png' ? file : new File([file], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${ext}`, { type: file.type });
+    await this.importFile(named);
+    return true;
+  }
+
+  async deleteEdit(editId: number): Promise<void> {
+    const photo = this.photo;
+    if (!photo || this.job) return;
+    try {
+      const { deletedEditIds } = await this.api.deleteEdit({ editId });
+      const gone = new Set(deletedEditIds);
+      const deleted = this.edits.find((e) => e.id === editId);
+      if (this.viewingEditId !== null && gone.has(this.viewingEditId)) this.viewingEditId = deleted?.parentId ?? null;
+      this.editRedo = this.editRedo.filter((id) => !gone.has(id));
+      this.edits = this.edits.filter((e) => !gone.has(e.id));
+      this.notify('info', deletedEditIds.length > 1 ? `Deleted ${deletedEditIds.length} edits.` : `Deleted edit #${editId}.`);
+      await this.refreshEdits();
+    } catch (error) {
+      this.notify('error', `Could not delete edit #${editId}: ${describeError(error)}`);
+    }
   }
 
   async refreshEdits(): Promise<void> {
@@ -145,15 +243,17 @@ export class EditorStore {
     }
   }
 
-  view(editId: number | null): void {
+  /** Show an edit (null = the original); removal then continues from it (a branch if it has children). */
+  show(editId: number | null): void {
+    if (editId !== this.viewingEditId) this.editRedo = [];
     this.viewingEditId = editId;
   }
 
   async startRemoval(): Promise<void> {
     const photo = this.photo;
-    const mask = this.#mask;
-    if (!photo || !mask || this.job) return;
-    if (mask.isEmpty()) {
+    const mask = this.mask;
+    if (!photo || this.job || this.busy) return;
+    if (mask.empty) {
       this.notify('info', 'Paint over the object you want to remove first.');
       return;
     }
@@ -168,7 +268,7 @@ export class EditorStore {
         mask: bytes,
         engine: this.engine,
         blend: this.blend,
-        dilate: MASK_DILATE_PX,
+        dilate: this.dilate,
       });
       if (!this.job) return;
       this.job = { ...this.job, id: jobId };
@@ -199,7 +299,14 @@ export class EditorStore {
     if (!photo || this.busy) return;
     this.busy = 'Exporting…';
     try {
-      const result = await this.api.exportImage({ photoId: photo.id, editId: this.viewingEditId, format: this.exportFormat });
+      const lossy = this.exportFormat === 'jpeg' || this.exportFormat === 'webp';
+      const result = await this.api.exportImage({
+        photoId: photo.id,
+        editId: this.viewingEditId,
+        format: this.exportFormat,
+        ...(lossy ? { quality: this.exportQuality } : {}),
+      });
+
       const blob = new Blob([result.bytes as Uint8Array<ArrayBuffer>], { type: result.mime });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -235,10 +342,12 @@ export class EditorStore {
         break;
       case 'done':
         this.job = null;
-        this.#mask?.clear();
+        // The mask now lives with the edit (edit.maskFile); start the next one from a clean mask.
+        this.mask.reset(this.mask.mask.width, this.mask.mask.height);
+        this.editRedo = [];
         this.edits = [...this.edits.filter((e) => e.id !== event.edit.id), event.edit];
         this.viewingEditId = event.edit.id;
-        this.notify('success', `Removed in ${(event.edit.durationMs / 1000).toFixed(1)} s (${event.edit.engine}).`);
+        this.notify('success', `Removed in ${(event.edit.durationMs / 1000).toFixed(1)} s (${this.appInfo?.engines.find((e) => e.id === event.edit.engine)?.label ?? event.edit.engine}).`);
         void this.refreshEdits();
         break;
       case 'failed':
@@ -270,3 +379,4 @@ export function useEditor(): EditorStore {
   if (!store) throw new Error('useEditor() called outside the editor provider');
   return store;
 }
+

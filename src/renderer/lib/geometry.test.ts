@@ -22,3 +22,20 @@ describe('geometry', () => {
     expect(brushRadiusInImage(0, 800, 400)).toBe(0.5);
   });
 });
+
+describe('view transform', () => {
+  it('fits, zooms around a point and maps both ways', async () => {
+    const { fitView, zoomAt, screenToImage, imageToScreen, centredView } = await import('./geometry');
+    const v = fitView(1000, 500, 4000, 2000, 0);
+    expect(v).toEqual({ scale: 0.25, x: 0, y: 0 });
+    expect(fitView(1000, 500, 100, 50, 0).scale).toBe(1); // never upscales
+    const z = zoomAt(v, 2, 500, 250);
+    expect(screenToImage(z, 500, 250)).toEqual(screenToImage(v, 500, 250));
+    expect(z.scale).toBe(0.5);
+    const p = imageToScreen(z, 123, 456);
+    const back = screenToImage(z, p.x, p.y);
+    expect(back.x).toBeCloseTo(123);
+    expect(back.y).toBeCloseTo(456);
+    expect(centredView(1000, 500, 100, 50, 1)).toEqual({ scale: 1, x: 450, y: 225 });
+  });
+});
