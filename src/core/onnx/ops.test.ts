@@ -3,6 +3,7 @@ import * as o from './ops';
 import { checkVjp } from './testing/check-vjp';
 import { Rng } from './testing/random';
 import type { Shape, Tensor } from './graph';
+import { convWeightGrad } from './vjp/linalg';
 
 const rng = new Rng(3);
 const TOL = 3e-3;
@@ -87,6 +88,20 @@ describe('per-op VJP (random-direction finite differences through onnxruntime)',
       const r = await checkVjp(c.shapes, c.f, { init: c.init?.(), eps: c.eps, wrt: c.wrt });
       if (process.env.VJP_VERBOSE) console.log(c.name, r.analytic, r.numeric, r.maxRelErr);
       expect(r.maxRelErr, `analytic ${r.analytic} vs numeric ${r.numeric}`).toBeLessThan(TOL);
+    });
+  }
+});
+
+describe('Conv / ConvTranspose weight gradients via the conv-of-transposes formulation (alternative)', () => {
+  for (const c of cases.filter((k) => k.name.startsWith('Conv'))) {
+    it(c.name, async () => {
+      convWeightGrad.method = 'conv';
+      try {
+        const r = await checkVjp(c.shapes, c.f, { init: c.init?.(), eps: c.eps, wrt: c.wrt });
+        expect(r.maxRelErr, `analytic ${r.analytic} vs numeric ${r.numeric}`).toBeLessThan(TOL);
+      } finally {
+        convWeightGrad.method = 'gemm';
+      }
     });
   }
 });
