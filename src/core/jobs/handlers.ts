@@ -1,5 +1,6 @@
 // The task handlers a job worker runs, one per TaskKind. They run inside the worker thread.
 import { inpaint } from '../inpaint';
+import { runTrainTask } from '../train/task';
 import type { TaskHandlers } from './tasks';
 
 export const handlers: TaskHandlers = {
@@ -13,4 +14,5 @@ export const handlers: TaskHandlers = {
     });
     return { image: result.image, engine: result.engine, holes: result.holes };
   },
+  train: (input, ctx) => runTrainTask(input, ctx),
 };

@@ -4,6 +4,7 @@
 // inside them are transferred, not copied (see transfer.ts).
 import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { BlendMode } from '../../shared/api';
+import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
 
 export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic';
 
@@ -25,6 +26,8 @@ export interface InpaintTaskOutput {
 
 export interface TaskTypes {
   inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput };
+  /** GAN training / fine-tuning (src/core/train/task.ts; recorded in the store by train/job.ts). */
+  train: { input: TrainTaskInput; output: TrainTaskOutput };
 }
 
 export type TaskKind = keyof TaskTypes;
@@ -39,4 +42,4 @@ export interface TaskContext {
 
 export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext) => Promise<TaskOutput<K>> };
 
-export const TASK_KINDS: readonly TaskKind[] = ['inpaint'];
+export const TASK_KINDS: readonly TaskKind[] = ['inpaint', 'train'];

@@ -110,20 +110,47 @@ export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainS
     });
     return { run: done, model: null, loop };
   }
-  const file = library.putBytes('models', encodeModelFile(spec, loop.weights, { metadata: { 'renovo.name': o.name } }), MODEL_FILE_EXT);
-  const sample = library.putBytes('models', new Uint8Array(await readFile(loop.samplePath)), 'png');
-  const sha256 = file.split('/').pop()!.split('.')[0];
-  const version = (store.models.findByName(o.name)?.version ?? 0) + 1;
-  const model = store.models.add({
-    name: o.name, version, architecture: spec.arch, file, sha256, parentId: o.base?.id ?? null, source: 'trained',
-    metrics: {
-      spec, hyper, steps: loop.step, epochs: loop.epoch, wallMs: loop.elapsedMs, losses: loop.losses, sample,
-      dataset: { path: dataDir, name: basename(dataDir), imageCount: dataset.count, contentHash: dataset.contentHash },
-      trainingRunId: run.id, checkpoint: loop.checkpointPath, resumedFromStep: loop.resumedFrom || null,
-    },
+  const model = await addTrainedModel(library, {
+    name: o.name, spec, hyper, weights: loop.weights, samplePath: loop.samplePath, base: o.base ?? null, runId: run.id,
+    steps: loop.step, epochs: loop.epoch, wallMs: loop.elapsedMs, losses: loop.losses, checkpoint: loop.checkpointPath, resumedFrom: loop.resumedFrom,
+    dataset: { path: dataDir, imageCount: dataset.count, contentHash: dataset.contentHash },
   });
   const done = store.trainingRuns.finish(run.id, { status: 'done', resultModelId: model.id, steps: loop.step, durationMs: Date.now() - started });
   return { run: done, model, loop };
+}
+
+export interface NewTrainedModel {
+  name: string;
+  spec: DcganSpec;
+  hyper: GanHyper;
+  weights: ReadonlyMap<string, Float32Array>;
+  samplePath: string;
+  base: ModelVersionRow | null;
+  runId: number;
+  steps: number;
+  epochs: number;
+  wallMs: number;
+  losses: Record<string, number>;
+  checkpoint: string;
+  resumedFrom: number;
+  dataset: { path: string; imageCount: number; contentHash: string };
+}
+
+/** Stores weights + sample grid in the library and adds the next version of `name` (source 'trained'). */
+export async function addTrainedModel(library: Library, m: NewTrainedModel): Promise<ModelVersionRow> {
+  const { models } = library.store;
+  const file = library.putBytes('models', encodeModelFile(m.spec, m.weights, { metadata: { 'renovo.name': m.name } }), MODEL_FILE_EXT);
+  const sample = library.putBytes('models', new Uint8Array(await readFile(m.samplePath)), 'png');
+  const sha256 = file.split('/').pop()!.split('.')[0];
+  const version = (models.findByName(m.name)?.version ?? 0) + 1;
+  return models.add({
+    name: m.name, version, architecture: m.spec.arch, file, sha256, parentId: m.base?.id ?? null, source: 'trained',
+    metrics: {
+      spec: m.spec, hyper: m.hyper, steps: m.steps, epochs: m.epochs, wallMs: m.wallMs, losses: m.losses, sample,
+      dataset: { ...m.dataset, name: basename(m.dataset.path) },
+      trainingRunId: m.runId, checkpoint: m.checkpoint, resumedFromStep: m.resumedFrom || null,
+    },
+  });
 }
 
 export { TrainControl };

@@ -1,0 +1,91 @@
+/**
+ * The 'train' job task (runs inside a job worker thread): load the folder, run the training loop,
+ * report progress. No database access here — the main thread records the run (see job.ts) from the
+ * messages this task sends through the job runner's progress channel, one JSON object per message:
+ *   { kind: 'dataset', root, count, contentHash, skipped }      once, after the folder is read
+ *   { kind: 'progress', progress: TrainProgress, metrics: [[step, {lossD, …}], …] }
+ * Cancelling the job stops after the current step and writes a checkpoint (when the worker gets
+ * the time: the runner terminates a worker that does not stop within its grace period, and the
+ * newest periodic checkpoint is what remains).
+ */
+import { Runtime } from '../onnx/runtime';
+import type { DcganSpec } from '../nets/dcgan';
+import { loadImageFolder, type CropMode } from './data';
+import type { GanHyper } from './gan';
+import { TrainControl, trainLoop, type TrainProgress } from './loop';
+import { decodeModelFile } from './modelfile';
+import { readFile } from 'node:fs/promises';
+
+export interface TrainTaskInput {
+  dataDir: string;
+  runDir: string;
+  spec: DcganSpec;
+  hyper: GanHyper;
+  steps: number;
+  /** Absolute path of a model file to start from (fine-tuning), or null. */
+  initModelFile: string | null;
+  crop: CropMode;
+  cacheDir?: string;
+  minImages: number;
+  checkpointEvery?: number;
+  checkpointEveryMs?: number;
+  threads?: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface TrainTaskOutput {
+  status: 'completed' | 'cancelled';
+  step: number;
+  epoch: number;
+  resumedFrom: number;
+  elapsedMs: number;
+  checkpointPath: string;
+  samplePath: string;
+  losses: { lossD: number; lossG: number; dReal: number; dFake: number };
+  dataset: { root: string; count: number; contentHash: string };
+  /** Metrics not yet delivered through progress messages. */
+  metrics: [number, Record<string, number>][];
+}
+
+export type TrainTaskMessage =
+  | { kind: 'dataset'; root: string; count: number; contentHash: string; skipped: { file: string; reason: string }[] }
+  | { kind: 'progress'; progress: TrainProgress; metrics: [number, Record<string, number>][] };
+
+export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSignal; onProgress: (fraction: number, message?: string) => void }): Promise<TrainTaskOutput> {
+  const send = (fraction: number, m: TrainTaskMessage): void => ctx.onProgress(fraction, JSON.stringify(m));
+  const control = new TrainControl().follow(ctx.signal);
+  const dataset = await loadImageFolder(input.dataDir, { resolution: input.spec.resolution, crop: input.crop, cacheDir: input.cacheDir, minImages: input.minImages, signal: ctx.signal });
+  send(0, { kind: 'dataset', root: dataset.root, count: dataset.count, contentHash: dataset.contentHash, skipped: dataset.skipped });
+  const init = input.initModelFile ? decodeModelFile(new Uint8Array(await readFile(input.initModelFile)), input.initModelFile).weights : undefined;
+  const runtime = new Runtime({ provider: 'cpu', threads: input.threads, spin: false });
+  let pending: [number, Record<string, number>][] = [];
+  let lastSent = 0;
+  let latest: TrainProgress | null = null;
+  const flush = (force: boolean): void => {
+    const now = Date.now();
+    // The worker drops progress messages closer than 50 ms apart; stay well above that so metrics are never lost.
+    if (!latest || (!force && now - lastSent < 250)) return;
+    lastSent = now;
+    send(latest.totalSteps ? latest.step / latest.totalSteps : 0, { kind: 'progress', progress: latest, metrics: pending });
+    pending = [];
+  };
+  try {
+    const res = await trainLoop({
+      runtime, dataset, spec: input.spec, hyper: input.hyper, steps: input.steps, runDir: input.runDir, init,
+      checkpointEvery: input.checkpointEvery, checkpointEveryMs: input.checkpointEveryMs ?? 60_000, control, meta: input.meta,
+      progressEveryMs: 200,
+      onMetrics: (step, m) => pending.push([step, m]),
+      onProgress: (p) => {
+        latest = p;
+        flush(p.phase !== 'training');
+      },
+    });
+    return {
+      status: res.status, step: res.step, epoch: res.epoch, resumedFrom: res.resumedFrom, elapsedMs: res.elapsedMs,
+      checkpointPath: res.checkpointPath, samplePath: res.samplePath, losses: res.losses,
+      dataset: { root: dataset.root, count: dataset.count, contentHash: dataset.contentHash }, metrics: pending,
+    };
+  } finally {
+    await runtime.release();
+  }
+}
