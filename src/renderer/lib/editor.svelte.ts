@@ -178,6 +178,7 @@ export class EditorStore {
       return;
     }
     this.busy = `Importing ${file.name}…`;
+    performance.mark('renovo:open', { detail: file.name });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const name = file.name.replace(/[\\/\0]/g, '_').slice(0, 255) || 'photo';
@@ -192,6 +193,7 @@ export class EditorStore {
   }
 
   async openPhoto(photo: PhotoDto): Promise<void> {
+    performance.mark('renovo:open-photo', { detail: photo.id });
     this.photo = photo;
     this.viewingEditId = null;
     this.editRedo = [];
