@@ -180,8 +180,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Hashes this batch runner wrote (or was about to write) per output path. */
-async function readJournal(path: string): Promise<Map<string, Set<string>>> {
+/** Hashes batch `batchId` wrote (or was about to write) per output path. */
+async function readJournal(path: string, batchId: number): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>();
   let text = '';
   try {
@@ -192,8 +192,8 @@ async function readJournal(path: string): Promise<Map<string, Set<string>>> {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      const e = JSON.parse(line) as { out?: unknown; sha?: unknown };
-      if (typeof e.out === 'string' && typeof e.sha === 'string') {
+      const e = JSON.parse(line) as { batch?: unknown; out?: unknown; sha?: unknown };
+      if (e.batch === batchId && typeof e.out === 'string' && typeof e.sha === 'string') {
         if (!map.has(e.out)) map.set(e.out, new Set());
         map.get(e.out)!.add(e.sha);
       }
@@ -256,7 +256,7 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
   );
 
   const journalPath = join(outputDir, JOURNAL_NAME);
-  const journal = await readJournal(journalPath);
+  const journal = await readJournal(journalPath, batchId);
   const reportDir = join(outputDir, REPORT_DIR);
   await mkdir(join(reportDir, 'thumbs'), { recursive: true });
   await mkdir(join(reportDir, 'items'), { recursive: true });

@@ -40,6 +40,9 @@ interface Slot {
  * cancelled file never finishes writing anything.
  */
 export function threadExecutor(script: string, size: number): FileExecutor {
+  const entry = resolve(script);
+  // fail the whole batch up front rather than every file one by one
+  if (!existsSync(entry)) throw new Error(`restore worker not found: ${entry} (bundle src/core/restore/worker.ts)`);
   const slots: Slot[] = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, busy: false }));
   let nextId = 1;
   const waiting: Array<() => void> = [];
@@ -64,7 +67,7 @@ export function threadExecutor(script: string, size: number): FileExecutor {
       if (opts.signal?.aborted) throw abortError();
       const slot = await acquire();
       try {
-        if (!slot.worker) slot.worker = new Worker(script);
+        if (!slot.worker) slot.worker = new Worker(entry);
         const worker = slot.worker;
         const id = nextId++;
         return await new Promise<FileResult>((resolvePromise, reject) => {

@@ -14,7 +14,7 @@
 // full-size mask.
 import type { ImageBuffer, MaskBuffer } from '../../image/types';
 import { throwIfAborted } from '../../blend/control';
-import { dilateSquare, hysteresisComponents, lumaPlane, topHats } from './morph';
+import { dilateSquare, hysteresisComponents, lumaPlane, maxPlanes, topHats } from './morph';
 import { isLine, type LineParams } from './lines';
 import { isSpot, type SpotParams } from './spots';
 import { detectTears } from './tears';
@@ -233,23 +233,24 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
       const found = new Uint8Array(w * h);
       const tileCounts = { lines: 0, spots: 0 };
       // the texture gate sees both polarities: in hair, the gaps between dark strands are bright lines
-      const both = new Uint8Array(w * h);
-      for (let i = 0; i < both.length; i++) both[i] = bright[i] > dark[i] ? bright[i] : dark[i];
+      const both = maxPlanes(bright, dark);
       const gate = blockEnergy(both, w, h, GATE_BLOCK, P.densLevel, GATE_NB);
       classifyTile(bright, gate, w, h, P, found, tileCounts);
       classifyTile(dark, gate, w, h, P, found, tileCounts);
+      // grow inside the tile (the margin is wider than `grow`), so no full-size temporaries
+      const grown = grow > 0 ? dilateSquare(found, w, h, grow) : found;
       // keep only the tile's core (its margin belongs to the neighbours)
       const cx1 = Math.min(W, tx + T), cy1 = Math.min(H, ty + T);
       for (let y = ty; y < cy1; y++) {
         const srow = (y - y0) * w - x0;
         const drow = y * W;
-        for (let x = tx; x < cx1; x++) if (found[srow + x]) thin[drow + x] = 255;
+        for (let x = tx; x < cx1; x++) if (grown[srow + x]) thin[drow + x] = 255;
       }
       counts.lines += tileCounts.lines;
       counts.spots += tileCounts.spots;
     }
   }
-  const thinGrown = grow > 0 ? dilateSquare(thin, W, H, grow) : thin;
+  const thinGrown = thin;
   throwIfAborted(options.signal);
   let tears: Uint8Array | null = null;
   let tearRegions = 0;

@@ -82,19 +82,39 @@ function verticalOp(src: Uint8Array, w: number, h: number, k: number, isMax: boo
   return new Uint8Array(out.buffer);
 }
 
-/** Transpose of a w×h byte plane into a plane of width pad4(h) (extra columns replicate the last). */
+/**
+ * Transpose of a w×h byte plane (w a multiple of 4) into a plane of width wOut = pad4(h) and
+ * height hOut = w; the extra columns replicate the last one. Whole 4×4 byte blocks move as four
+ * 32-bit words.
+ */
 function transpose(src: Uint8Array, w: number, h: number, wOut: number, hOut: number): Uint8Array {
   const out = new Uint8Array(wOut * hOut);
-  const B = 32;
-  for (let by = 0; by < h; by += B) {
-    const ey = by + B < h ? by + B : h;
-    for (let bx = 0; bx < w; bx += B) {
-      const ex = bx + B < w ? bx + B : w;
-      for (let y = by; y < ey; y++) {
-        const row = y * w;
-        for (let x = bx; x < ex; x++) out[x * wOut + y] = src[row + x];
+  const s32 = new Uint32Array(src.buffer, src.byteOffset, (w * h) >> 2);
+  const o32 = new Uint32Array(out.buffer, out.byteOffset, (wOut * hOut) >> 2);
+  const h4 = h & ~3;
+  const sw = w >> 2, ow = wOut >> 2;
+  const B = 64;
+  for (let by0 = 0; by0 < h4; by0 += B) {
+    const by1 = Math.min(h4, by0 + B);
+    for (let bx0 = 0; bx0 < w; bx0 += B) {
+      const bx1 = Math.min(w, bx0 + B);
+      for (let by = by0; by < by1; by += 4) {
+        const r = by * sw;
+        for (let bx = bx0; bx < bx1; bx += 4) {
+          const q = r + (bx >> 2);
+          const r0 = s32[q], r1 = s32[q + sw], r2 = s32[q + 2 * sw], r3 = s32[q + 3 * sw];
+          const o = bx * ow + (by >> 2);
+          o32[o] = (r0 & 0xff) | ((r1 & 0xff) << 8) | ((r2 & 0xff) << 16) | (r3 << 24);
+          o32[o + ow] = ((r0 >>> 8) & 0xff) | (r1 & 0xff00) | ((r2 & 0xff00) << 8) | ((r3 & 0xff00) << 16);
+          o32[o + 2 * ow] = ((r0 >>> 16) & 0xff) | ((r1 >>> 8) & 0xff00) | (r2 & 0xff0000) | ((r3 & 0xff0000) << 8);
+          o32[o + 3 * ow] = (r0 >>> 24) | ((r1 >>> 16) & 0xff00) | ((r2 >>> 8) & 0xff0000) | (r3 & 0xff000000);
+        }
       }
     }
+  }
+  for (let y = h4; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) out[x * wOut + y] = src[row + x];
   }
   if (wOut > h) {
     for (let x = 0; x < hOut; x++) {
@@ -103,6 +123,23 @@ function transpose(src: Uint8Array, w: number, h: number, wOut: number, hOut: nu
       for (let y = h; y < wOut; y++) out[row + y] = v;
     }
   }
+  return out;
+}
+
+/** Per-byte max of two planes of equal size (length a multiple of 4 is not required). */
+export function maxPlanes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const n = a.length;
+  const out = new Uint8Array(n);
+  const n4 = n >> 2;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const a32 = new Uint32Array(a.buffer, a.byteOffset, n4);
+    const b32 = new Uint32Array(b.buffer, b.byteOffset, n4);
+    const o32 = new Uint32Array(out.buffer, 0, n4);
+    rowOp(a32, 0, b32, 0, o32, 0, n4, true);
+  } else {
+    for (let i = 0; i < n4 * 4; i++) out[i] = a[i] > b[i] ? a[i] : b[i];
+  }
+  for (let i = n4 * 4; i < n; i++) out[i] = a[i] > b[i] ? a[i] : b[i];
   return out;
 }
 
@@ -155,9 +192,24 @@ export function squareFilter(src: Uint8Array, width: number, height: number, k: 
  */
 export function topHats(luma: Uint8Array, width: number, height: number, k: number): { bright: Uint8Array; dark: Uint8Array } {
   const wp = pad4(width);
+  const hp = pad4(height);
   const p = padPlane(luma, width, height);
-  const open = squareOpPadded(squareOpPadded(p, wp, height, k, false), wp, height, k, true);
-  const close = squareOpPadded(squareOpPadded(p, wp, height, k, true), wp, height, k, false);
+  // square min/max = vertical pass, then the horizontal pass as a vertical pass on the transpose;
+  // min/max along rows and columns commute, so opening = V_max T H_max H_min T V_min: two
+  // transposes per opening (and per closing) instead of four
+  // rows width..wp-1 of the transposed plane are padding: after the first horizontal op they must
+  // again replicate the last real column, as if the image ended there
+  const refill = (t: Uint8Array): Uint8Array => {
+    for (let r = width; r < wp; r++) t.copyWithin(r * hp, (width - 1) * hp, width * hp);
+    return t;
+  };
+  const half = (first: boolean, second: boolean): Uint8Array => {
+    const t = transpose(verticalOp(p, wp, height, k, first), wp, height, hp, wp);
+    const t2 = verticalOp(refill(verticalOp(t, hp, wp, k, first)), hp, wp, k, second);
+    return verticalOp(transpose(t2, hp, wp, wp, height), wp, height, k, second);
+  };
+  const open = half(false, true);
+  const close = half(true, false);
   // per byte luma >= open and close >= luma, so whole-word subtraction never borrows
   const n4 = (wp * height) >> 2;
   const l32 = new Uint32Array(p.buffer, p.byteOffset, n4);
