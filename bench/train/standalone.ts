@@ -12,7 +12,7 @@ import { Runtime } from '../../src/core/onnx/runtime';
 import { dcganSpec, resolutionOfArch } from '../../src/core/nets/dcgan';
 import { datasetFromPixels, loadImageFolder } from '../../src/core/train/data';
 import { DEFAULT_HYPER, type GanHyper } from '../../src/core/train/gan';
-import { trainLoop } from '../../src/core/train/loop';
+import { TrainControl, trainLoop } from '../../src/core/train/loop';
 import { loadWeightsFile } from '../../src/core/train/weights';
 
 function args(argv: string[]): Map<string, string> {
@@ -61,7 +61,18 @@ async function main(): Promise<void> {
   const init = a.has('init') ? (await loadWeightsFile(a.get('init') as string)).weights : undefined;
   const runDir = a.get('run-dir') ?? `/tmp/renovo-bench-${process.pid}`;
   let lastLog = 0;
+  // SIGTERM / SIGINT: stop after the current step and write a checkpoint (a second signal exits at once).
+  const control = new TrainControl();
+  let signals = 0;
+  const stop = (): void => {
+    if (++signals > 1) process.exit(143);
+    console.log(`${new Date().toISOString()} stopping: checkpoint after the current step`);
+    control.cancel();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   const res = await trainLoop({
+    control,
     runtime, dataset, spec, hyper, steps: num('steps', 1000), runDir, init,
     checkpointEvery: num('checkpoint-every', 200), checkpointEveryMs: num('checkpoint-minutes', 4) * 60_000,
     resume: !a.has('bench'), sampleEvery: a.has('sample-every') ? num('sample-every', 0) : undefined,
@@ -78,7 +89,6 @@ async function main(): Promise<void> {
   await runtime.release();
 }
 
-process.on('SIGTERM', () => process.exit(143));
 main().catch((e) => {
   console.error(e instanceof Error ? e.stack ?? e.message : String(e));
   process.exit(1);
