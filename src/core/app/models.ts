@@ -13,9 +13,14 @@ import { MANIFEST_FORMAT, type ShippedManifest } from '../train/ship';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
 
-/** `$RENOVO_MODELS_DIR`, else `<app root>/models`, else null. */
+/**
+ * `$RENOVO_MODELS_DIR`, else `<resources>/models` in a packaged app (electron-builder extraResources),
+ * else `<app root>/models` (development checkout), else null.
+ */
 export function defaultShippedModelsDir(): string | null {
   if (process.env.RENOVO_MODELS_DIR) return process.env.RENOVO_MODELS_DIR;
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources && existsSync(join(resources, 'models'))) return join(resources, 'models');
   try {
     const dir = join(findAppRoot(), 'models');
     return existsSync(dir) ? dir : null;

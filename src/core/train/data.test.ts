@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +77,17 @@ describe('image folder datasets', () => {
     const s2 = new BatchSampler(ds, 2, new SplitRng(5));
     expect(Array.from(s2.next().data)).toEqual(Array.from(b1[0].data));
     expect(() => new BatchSampler(ds, 5, new SplitRng(1))).toThrow(/fewer than one batch/);
+  });
+});
+
+// Real data (../shared/data, see its README) — skipped when the folder is absent.
+const MONET = join(process.cwd(), '..', 'shared', 'data', 'monet');
+const haveMonet = existsSync(MONET);
+if (!haveMonet) console.log(`skipping the ../shared/data/monet dataset test: ${MONET} is absent`);
+describe.skipIf(!haveMonet)('real folder (../shared/data/monet)', () => {
+  it('reads all 270 paintings at 16×16 with nothing skipped', async () => {
+    const ds = await loadImageFolder(MONET, { resolution: 16, crop: 'center', noCache: true });
+    expect(ds.count).toBe(270);
+    expect(ds.skipped).toEqual([]);
   });
 });
