@@ -9,6 +9,7 @@ import { REPORT_DIR } from './report';
 import { checkFolders, outputPathFor, scanFolder } from './scan';
 import { RestoreError } from './errors';
 import { hashTree, makeScanFolder } from './testutil';
+import { FIXTURE_COPYRIGHT, jpegWithMetadata, rotatedJpeg } from '../../../test/fixtures/images';
 
 let root: string;
 let inDir: string;
@@ -168,5 +169,19 @@ describe('runBatch', () => {
     expect(s2.processedThisRun).toBe(3);
     expect(s2.done).toBe(4);
     expect(await outputs(outDir)).toHaveLength(4);
+  });
+
+  it('keeps ICC profile, EXIF and XMP, and writes EXIF-rotated scans upright', async () => {
+    await writeFile(join(inDir, 'p3.jpg'), await jpegWithMetadata(192, 128));
+    await writeFile(join(inDir, 'rotated.jpg'), await rotatedJpeg(192, 128));
+    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s.done).toBe(2);
+    const p3 = await sharp(await readFile(join(outDir, 'p3.jpg'))).metadata();
+    expect(p3.icc?.length ?? 0).toBeGreaterThan(0);
+    expect(p3.exif?.toString('latin1')).toContain(FIXTURE_COPYRIGHT);
+    expect(p3.xmp?.length ?? 0).toBeGreaterThan(0);
+    const rot = await sharp(await readFile(join(outDir, 'rotated.jpg'))).metadata();
+    expect([rot.width, rot.height]).toEqual([192, 128]);
+    expect(rot.orientation ?? 1).toBe(1);
   });
 });
