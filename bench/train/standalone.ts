@@ -5,7 +5,7 @@
  *
  *   node train-gan.cjs --data DIR --run-dir DIR --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 6000 \
  *        [--init CHECKPOINT_OR_SAFETENSORS] [--lr-d 2e-4 --lr-g 2e-4 --beta1-d 0.5 --beta1-g 0.5] \
- *        [--d-steps 1 --g-steps 1 --label-smoothing 0.1] [--seed 1] [--threads 1] [--checkpoint-every 200]
+ *        [--d-steps 1 --g-steps 1 --label-smoothing 0.1] [--seed 1] [--threads 1] [--checkpoint-every 200] [--keep 2]
  *   node train-gan.cjs --bench --ngf 32 --batch 64 --steps 5   (throughput on random data)
  */
 import { Runtime } from '../../src/core/onnx/runtime';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const res = await trainLoop({
     control,
     runtime, dataset, spec, hyper, steps: num('steps', 1000), runDir, init,
-    checkpointEvery: num('checkpoint-every', 200), checkpointEveryMs: num('checkpoint-minutes', 4) * 60_000,
+    checkpointEvery: num('checkpoint-every', 200), checkpointEveryMs: num('checkpoint-minutes', 4) * 60_000, keep: num('keep', 2),
     resume: !a.has('bench'), sampleEvery: a.has('sample-every') ? num('sample-every', 0) : undefined,
     meta: { command: `node train-gan.cjs ${process.argv.slice(2).join(' ')}`, init: a.get('init') ?? null },
     onProgress: (p) => {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# How the shipped models in models/ were trained and exported (issue 6). Each stage is resumable:
+# re-running a training stage continues from the newest checkpoint in its run folder.
+#   scripts/train-shipped.sh landscape | export-landscape | monet | export-monet
+# RUNS (default /work/train-runs) holds checkpoints, samples and logs, outside the repository.
+# The data comes from ../shared/data (see its README); it is never copied into the repository.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+RUNS="${RUNS:-/work/train-runs}"
+DATA="${DATA:-$here/../shared/data}"
+TRAINER="$RUNS/train-gan-v2.cjs"   # bundled once by train-gan.sh, so a long run keeps its code
+mkdir -p "$RUNS"
+cd "$here"
+case "${1:-}" in
+  landscape)
+    # The shipped landscape model was started with the first trainer bundle (train-gan.cjs, same
+    # trainer code minus the SIGTERM handler and --keep) and these exact arguments:
+    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/landscapes" --run-dir "$RUNS/landscape" \
+      --cache-dir "$RUNS/cache" --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 \
+      --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --log-seconds 60 >> "$RUNS/landscape/train.log" 2>&1 &
+    ;;
+  export-landscape)
+    scripts/ship-model.sh --checkpoint "$RUNS/landscape" --name landscape-dcgan64 --data-folder ../shared/data/landscapes \
+      --data-description "outdoor photos: landscapes, sea, sky, fields, some buildings (Flickr photos of the CycleGAN monet2photo set)" \
+      --description-file "$RUNS/landscape/DESCRIPTION.txt"
+    ;;
+  monet)
+    mkdir -p "$RUNS/monet"
+    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/monet" --run-dir "$RUNS/monet" --cache-dir "$RUNS/cache" \
+      --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 \
+      --label-smoothing 0.1 --seed 1 --threads 1 --steps "${MONET_STEPS:-600}" --checkpoint-every 100 --checkpoint-minutes 3 \
+      --keep 10 --log-seconds 60 >> "$RUNS/monet/train.log" 2>&1 &
+    ;;
+  export-monet)
+    scripts/ship-model.sh --checkpoint "${MONET_CHECKPOINT:-$RUNS/monet}" --name monet-dcgan64 --parent landscape-dcgan64 \
+      --data-folder ../shared/data/monet --data-description "paintings by Claude Monet (public domain), 256×256 JPEG" \
+      --description-file "$RUNS/monet/DESCRIPTION.txt"
+    ;;
+  *)
+    echo "usage: $0 landscape | export-landscape | monet | export-monet" >&2
+    exit 2
+    ;;
+esac
