@@ -382,6 +382,32 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     await expect.poll(() => slider.count()).toBe(0);
   });
 
+  it('main state screenshot: history tree with a branch, a painted mask and the brush cursor', async () => {
+    const branchNode = page.locator('[data-testid="edit-node"][data-depth="2"]').last();
+    await branchNode.locator('[data-testid="edit-item"]').click();
+    await page.keyboard.press('0');
+    await setBrush(page, 56);
+    await dragImage(page, [{ x: 130, y: 320 }, { x: 270, y: 330 }, { x: 150, y: 380 }, { x: 265, y: 390 }], { steps: 12 });
+    const v = await stageView(page);
+    const end = toPage(v, 300, 360);
+    await dismissNotices(page);
+    await page.mouse.move(end.x, end.y);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(OUT_DIR, '00-editor.png') });
+    await page.locator('[data-testid="clear-mask"]').click();
+  });
+
+  it("reuses the mask kept with an edit", async () => {
+    const source = made[2]!; // the lasso edit
+    const kept = await libraryFile(page, source.maskFile!);
+    expect(kept.status).toBe(200);
+    await page.locator(`[data-testid="edit-node"][data-edit-id="${source.id}"] [data-testid="reuse-mask"]`).click();
+    await expect.poll(() => page.locator('[data-testid="remove-button"]').isEnabled()).toBe(true);
+    const { mask } = await removeAndReadMask(page);
+    const original = await sharp(kept.body).greyscale().raw().toBuffer();
+    expect(mask.data.equals(original)).toBe(true);
+  });
+
   it('deletes an edit with its files', async () => {
     const photo = await currentPhoto(page);
     const victim = made[4]!; // the zoom/pan dots edit (a leaf)
@@ -485,7 +511,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
 
   it('logged no CSP violations or page errors', async () => {
     // The best screenshot goes to the README.
-    await copyFile(join(OUT_DIR, '06-history-branch.png'), join(ROOT, 'docs', 'screenshot-editor.png')).catch(() => {});
+    await copyFile(join(OUT_DIR, '00-editor.png'), join(ROOT, 'docs', 'screenshot-editor.png')).catch(() => {});
     const unexpected = consoleProblems.filter((text) => !/status of 4\d\d/.test(text));
     expect(unexpected, unexpected.join('\n')).toEqual([]);
   });

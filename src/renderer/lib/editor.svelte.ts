@@ -217,6 +217,34 @@ export class EditorStore {
     return true;
   }
 
+  /** Load the mask stored with an edit back into the mask (e.g. to retry with another engine). */
+  async loadEditMask(edit: EditDto): Promise<void> {
+    const photo = this.photo;
+    if (!photo || !edit.maskFile || this.job) return;
+    try {
+      const response = await fetch(this.api.libraryUrl(edit.maskFile), { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bitmap = await createImageBitmap(await response.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      if (bitmap.width !== photo.width || bitmap.height !== photo.height) {
+        throw new Error(`it is ${bitmap.width} × ${bitmap.height}, the photo ${photo.width} × ${photo.height}`);
+      }
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('Canvas 2D is not available');
+      ctx.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      if (this.photo?.id !== photo.id) return;
+      this.mask.apply(`Mask of edit #${edit.id}`, null, (m) => {
+        for (let i = 0, o = 0; i < m.data.length; i++, o += 4) m.data[i] = rgba[o]! > 0 ? 255 : 0;
+        return { x: 0, y: 0, width: m.width, height: m.height };
+      });
+      this.notify('info', `Loaded the mask of edit #${edit.id}.`);
+    } catch (error) {
+      this.notify('error', `Could not load the mask of edit #${edit.id}: ${describeError(error)}`);
+    }
+  }
+
   async deleteEdit(editId: number): Promise<void> {
     const photo = this.photo;
     if (!photo || this.job) return;
