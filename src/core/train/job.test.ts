@@ -62,6 +62,8 @@ describe('training jobs (worker thread + history database)', () => {
     expect(model!.metrics.resumedFromStep).toBeGreaterThan(0);
     const last = events.filter((e) => e.type === 'progress').pop() as Extract<TrainingJobEvent, { type: 'progress' }>;
     expect(last.progress.samplePath).toMatch(/\.png$/);
+    expect(last.sampleFile).toMatch(/^previews\/.*\.png$/);
+    expect(lib.exists(last.sampleFile!)).toBe(true);
     expect(lib.store.trainingRuns.metrics(run!.id).some((m) => m.name === 'lossD')).toBe(true);
 
     // fine-tune job from that version, cancelled: run row cancelled, no model, checkpoint kept

@@ -17,6 +17,7 @@
  * losses from the progress messages, and on completion the new model version (parent = base).
  * A folder that cannot be used fails before any row is written.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { JobRunner } from '../jobs';
 import type { Library } from '../library';
@@ -33,7 +34,8 @@ export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'can
 
 export type TrainingJobEvent =
   | { type: 'dataset'; runId: number; imageCount: number; contentHash: string; skipped: { file: string; reason: string }[] }
-  | { type: 'progress'; progress: TrainProgress }
+  /** `sampleFile`: the newest sample grid copied into the library (previews area, library-relative), for UIs that only read library files. */
+  | { type: 'progress'; progress: TrainProgress; sampleFile: string | null }
   | { type: 'paused'; step: number; checkpointPath: string | null }
   | { type: 'done'; model: ModelVersionRow; run: TrainingRunRow }
   | { type: 'cancelled'; step: number; checkpointPath: string | null }
@@ -80,6 +82,9 @@ export class TrainingJob {
   private pauseRequested = false;
   private runRow: TrainingRunRow | null = null;
   private spec!: DcganSpec;
+  private sampleSource: string | null = null;
+  /** Library-relative copy of the newest sample grid. */
+  sampleFile: string | null = null;
 
   constructor(private readonly o: TrainingJobOptions) {
     this.hyper = { ...(o.base ? FINETUNE_HYPER : DEFAULT_HYPER), ...o.hyper };
@@ -148,7 +153,16 @@ export class TrainingJob {
           } else {
             logMetrics(m.metrics);
             this.last = m.progress;
-            this.emit({ type: 'progress', progress: m.progress });
+            const grid = m.progress.samplePath;
+            if (grid && grid !== this.sampleSource) {
+              try {
+                this.sampleFile = library.putBytes('previews', new Uint8Array(readFileSync(grid)), 'png');
+                this.sampleSource = grid;
+              } catch {
+                /* the worker may be rewriting it; the next event retries */
+              }
+            }
+            this.emit({ type: 'progress', progress: m.progress, sampleFile: this.sampleFile });
           }
         },
       });
