@@ -158,3 +158,19 @@ describe('ConvTranspose lowering', () => {
     await rt.release();
   });
 });
+
+describe('explicit cuda request on a machine without the CUDA provider', () => {
+  it('falls back to cpu and says why', async () => {
+    const g = new Graph('cuda_probe');
+    const x = g.input('x', [2]);
+    g.output('y', o.relu(x));
+    const lines: string[] = [];
+    const rt = new Runtime({ provider: 'cuda', threads: 1, log: (l) => lines.push(l) });
+    const s = await rt.compile(serialize(g));
+    const r = await s.run({ x: Float32Array.from([-1, 2]) });
+    expect([...r.y]).toEqual([0, 2]);
+    expect(lines).toHaveLength(1);
+    if (s.provider === 'cpu') expect(lines[0]).toMatch(/provider=cpu \(.*(cuda failed|not available)/);
+    await rt.release();
+  });
+});

@@ -34,7 +34,7 @@ export function planProviders(choice: ProviderChoice, platform: string = process
   const backends = new Map(ort.listSupportedBackends().map((b) => [b.name, b.bundled]));
   const platformOk: Record<string, boolean> = {
     cpu: true,
-    cuda: backends.has('cuda') && platform === 'linux' || platform === 'win32',
+    cuda: backends.has('cuda') && (platform === 'linux' || platform === 'win32'),
     webgpu: backends.has('webgpu'),
     dml: platform === 'win32',
     coreml: platform === 'darwin',
