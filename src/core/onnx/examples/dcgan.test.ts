@@ -12,7 +12,7 @@ import { buildZStepGraph } from './zopt';
 const cfg = { ngf: 8, ndf: 8 };
 const N = 2;
 const H_DIR = Number(process.env.H_DIR ?? 3e-2);
-const H_COORD = Number(process.env.H_COORD ?? 3e-2);
+const H_COORD = Number(process.env.H_COORD ?? 1e-1);
 const rt = new Runtime({ provider: 'cpu', threads: 2 });
 
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -75,8 +75,12 @@ describe('64x64 DCGAN gradients (ngf = ndf = 8, batch 2)', () => {
       const h = H_DIR * Math.max(rms(x), 0.1);
       const num = await fd(s, t.name, u, h, loss64);
       const an = dot(gr, u);
-      const err = Math.abs(an - num) / (Math.abs(num) + 1e-6);
-      if (!(err < 2e-2)) failures.push(`${t.name}: analytic ${an} numeric ${num} rel err ${err}`);
+      // Relative to max(|numeric|, ||g||): for u ~ N(0, I), <g, u> ~ N(0, ||g||^2), so ||g|| is the
+      // typical size of the directional derivative (guards against chance cancellation).
+      const gnorm = Math.sqrt(dot(gr, gr));
+      const err = Math.abs(an - num) / Math.max(Math.abs(num), gnorm, 1e-6);
+      if (process.env.VJP_VERBOSE) console.log(`${t.name}: dir rel err ${err.toExponential(2)}`);
+      if (!(err < 1e-2)) failures.push(`${t.name}: analytic ${an} numeric ${num} rel err ${err}`);
       // Plus two random coordinates, compared relative to the tensor's largest gradient entry.
       const gmax = gr.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
       for (let k = 0; k < 2; k++) {
@@ -85,7 +89,8 @@ describe('64x64 DCGAN gradients (ngf = ndf = 8, batch 2)', () => {
         const e = new Float32Array(x.length);
         e[idx] = 1;
         const nc = await fd(s, t.name, e, H_COORD * Math.max(rms(x), 0.1), loss64);
-        if (!(Math.abs(nc - gr[idx]) < 3e-2 * gmax + 1e-6)) failures.push(`${t.name}[${idx}]: analytic ${gr[idx]} numeric ${nc} (max |g| ${gmax})`);
+        if (process.env.VJP_VERBOSE) console.log(`${t.name}[${idx}]: coord err / max|g| ${(Math.abs(nc - gr[idx]) / gmax).toExponential(2)}`);
+        if (!(Math.abs(nc - gr[idx]) < 1.5e-2 * gmax + 1e-6)) failures.push(`${t.name}[${idx}]: analytic ${gr[idx]} numeric ${nc} (max |g| ${gmax})`);
       }
     }
     expect(failures).toEqual([]);
