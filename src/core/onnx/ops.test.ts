@@ -6,7 +6,7 @@ import type { Shape, Tensor } from './graph';
 import { convWeightGrad } from './vjp/linalg';
 
 const rng = new Rng(3);
-const TOL = 3e-3;
+const TOL = 5e-3; // observed max 1.5e-3 (Softplus); a wrong rule gives O(1) errors
 
 interface Case {
   name: string;
