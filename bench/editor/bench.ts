@@ -52,13 +52,32 @@ async function makeJpeg(file: string, variant: number): Promise<number> {
   return bytes.byteLength;
 }
 
-async function openAndTime(page: Page, file: string): Promise<number> {
+interface OpenTiming {
+  /** open → first pixels on screen (the page-decoded preview, else the library's). */
+  firstPaint: number;
+  /** open → the page-decoded downscaled preview painted (null if it was not used). */
+  local: number | null;
+  /** open → importPhoto answered (upload, full decode, hash, store, library preview). */
+  imported: number;
+  /** open → the library's preview painted (the editable state). */
+  library: number;
+}
+
+async function openAndTime(page: Page, file: string): Promise<OpenTiming> {
   await page.evaluate(() => performance.clearMarks());
   await page.locator('[data-testid="open-input"]').first().setInputFiles(file);
   await page.waitForFunction(() => performance.getEntriesByName('renovo:preview-painted').length > 0, null, { timeout: 180_000 });
   return page.evaluate(() => {
-    const start = performance.getEntriesByName('renovo:open')[0]!.startTime;
-    return performance.getEntriesByName('renovo:preview-painted')[0]!.startTime - start;
+    const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+    const start = at('renovo:open')!;
+    const local = at('renovo:local-preview-painted');
+    const library = at('renovo:preview-painted')! - start;
+    return {
+      local: local === null ? null : local - start,
+      firstPaint: local === null ? library : Math.min(local - start, library),
+      imported: at('renovo:open-photo')! - start,
+      library,
+    };
   });
 }
 
@@ -194,13 +213,17 @@ async function main() {
     await page.getByRole('heading', { name: /remove anything/i }).waitFor();
     console.log(`# Renovo editor bench — ${W}×${H} (${((W * H) / 1e6).toFixed(0)} MP) JPEG, Chromium headless (software), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-    const opens: number[] = [];
+    const opens: OpenTiming[] = [];
     let bytes = 0;
     for (let i = 0; i < RUNS; i++) {
       const file = join(dir, `big-${i}.jpg`);
       bytes = await makeJpeg(file, i);
-      opens.push(await openAndTime(page, file));
-      console.log(`open #${i + 1}: ${f1(opens.at(-1)!)} ms (import ${(bytes / 1e6).toFixed(1)} MB + decode + preview + paint)`);
+      const t = await openAndTime(page, file);
+      opens.push(t);
+      console.log(
+        `open #${i + 1} (${(bytes / 1e6).toFixed(1)} MB): first paint ${f1(t.firstPaint)} ms (page-decoded preview ${t.local === null ? 'n/a' : f1(t.local) + ' ms'}); ` +
+          `import answered ${f1(t.imported)} ms; library preview painted ${f1(t.library)} ms`,
+      );
     }
     const reopens: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -209,7 +232,11 @@ async function main() {
       await page.waitForTimeout(300);
       reopens.push(await reopenAndTime(page, `big-${RUNS - 1}.jpg`));
     }
-    console.log(`open (fresh import) median ${f1(median(opens))} ms; re-open from recent photos median ${f1(median(reopens))} ms`);
+    const med = (k: keyof OpenTiming) => median(opens.map((o) => o[k] ?? NaN));
+    console.log(
+      `open (fresh import) medians: first paint ${f1(med('firstPaint'))} ms, import ${f1(med('imported'))} ms, library preview ${f1(med('library'))} ms; ` +
+        `re-open from recent photos median ${f1(median(reopens))} ms`,
+    );
 
     const results = [];
     for (const brushPx of [160, 400]) {
@@ -233,7 +260,7 @@ async function main() {
           `frame interval median ${f1(row.frameMedianMs)} ms p95 ${f1(row.frameP95Ms)} ms | reference (full-res canvas): segment median ${f1(row.refSegmentMedianMs)} ms, frame median ${f1(row.refFrameMedianMs)} ms p95 ${f1(row.refFrameP95Ms)} ms`,
       );
     }
-    const summary = { width: W, height: H, openMs: opens, openMedianMs: median(opens), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
+    const summary = { width: W, height: H, opens, firstPaintMedianMs: med('firstPaint'), libraryPaintMedianMs: med('library'), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
     if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify(summary, null, 2));
   } finally {
     await browser.close().catch(() => {});

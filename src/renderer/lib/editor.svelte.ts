@@ -32,6 +32,27 @@ export interface JobState {
   cancelling: boolean;
 }
 
+export interface LocalPreview {
+  bitmap: ImageBitmap;
+  /** Full-resolution size of the photo. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Decode a file in the page (off the main thread; EXIF orientation applied); null when Chromium
+ * cannot. The bitmap stays at full size: a second downscaling pass measured slower than drawing it
+ * scaled for the few frames it is on screen (bench/editor).
+ */
+export async function decodeLocalPreview(file: Blob): Promise<LocalPreview | null> {
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    return { bitmap, width: bitmap.width, height: bitmap.height };
+  } catch {
+    return null; // not an image Chromium decodes (TIFF, a broken file): the import decides
+  }
+}
+
 export type ToolId = 'brush' | 'eraser' | 'rect' | 'lasso' | 'object';
 export type Theme = 'dark' | 'light';
 
@@ -89,6 +110,9 @@ export class EditorStore {
   holdBefore = $state(false);
   helpOpen = $state(false);
 
+  /** Preview decoded in the page while an import uploads; dropped once the library's is painted. */
+  localPreview = $state.raw<LocalPreview | null>(null);
+
   job = $state<JobState | null>(null);
   busy = $state<string | null>(null);
   notices = $state<Notice[]>([]);
@@ -100,6 +124,7 @@ export class EditorStore {
   canUndo = $derived(this.mask.canUndo || this.viewingEditId !== null);
   canRedo = $derived(this.mask.canRedo || this.editRedo.length > 0);
   #noticeSeq = 0;
+  #importSeq = 0;
   #buffered = new Map<string, JobEvent[]>();
   #unsubscribe: (() => void) | null = null;
 
@@ -179,6 +204,23 @@ export class EditorStore {
     }
     this.busy = `Importing ${file.name}…`;
     performance.mark('renovo:open', { detail: file.name });
+    const seq = ++this.#importSeq;
+    // Decode a downscaled preview in the page while the bytes upload, and show it at once.
+    void decodeLocalPreview(file).then((preview) => {
+      if (!preview) return;
+      if (seq !== this.#importSeq || this.busy === null) {
+        preview.bitmap.close();
+        return;
+      }
+      this.#setLocalPreview(preview);
+      if (!this.photo || this.photo.name !== file.name) {
+        // A new photo is on its way: show it now, full resolution follows from the library.
+        this.photo = null;
+        this.edits = [];
+        this.viewingEditId = null;
+        this.view.setImage(preview.width, preview.height);
+      }
+    });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const name = file.name.replace(/[\\/\0]/g, '_').slice(0, 255) || 'photo';
@@ -186,14 +228,27 @@ export class EditorStore {
       this.photos = [photo, ...this.photos.filter((p) => p.id !== photo.id)];
       await this.openPhoto(photo);
     } catch (error) {
+      this.#setLocalPreview(null);
       this.notify('error', `Could not import ${file.name}: ${describeError(error)}`);
     } finally {
       this.busy = null;
     }
   }
 
+  #setLocalPreview(preview: LocalPreview | null): void {
+    if (this.localPreview && this.localPreview !== preview) this.localPreview.bitmap.close();
+    this.localPreview = preview;
+  }
+
+  /** The stage painted the library's preview: the page-decoded stand-in is no longer needed. */
+  dropLocalPreview(): void {
+    this.#setLocalPreview(null);
+  }
+
   async openPhoto(photo: PhotoDto): Promise<void> {
     performance.mark('renovo:open-photo', { detail: photo.id });
+    const local = this.localPreview;
+    if (local && (local.width !== photo.width || local.height !== photo.height || this.busy === null)) this.#setLocalPreview(null);
     this.photo = photo;
     this.viewingEditId = null;
     this.editRedo = [];
