@@ -454,6 +454,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
       window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
     }, b64);
     await expect.poll(() => page.locator('[data-testid="photo-title"]').textContent(), { timeout: 30_000 }).toMatch(/pasted-.*320 × 200/);
+    await page.locator('[data-testid="busy"]').waitFor({ state: 'detached', timeout: 30_000 });
     const dropped = await sharp(photoPixels(300, 240).data, { raw: { width: 300, height: 240, channels: 3 } }).jpeg().toBuffer();
     await page.evaluate((data) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));

@@ -197,7 +197,10 @@ export class EditorStore {
   }
 
   async importFile(file: File): Promise<void> {
-    if (this.busy || this.job) return;
+    if (this.busy || this.job) {
+      this.notify('info', `${file.name} was not opened: wait until ${this.job ? 'the removal' : 'the current operation'} finishes.`);
+      return;
+    }
     if (file.size > MAX_IMPORT_BYTES) {
       this.notify('error', `${file.name} is too large to import (${Math.round(file.size / 1048576)} MB).`);
       return;
