@@ -80,17 +80,22 @@ export async function restoreFile(task: FileTask, control: RunControl = {}): Pro
   const format = formatFromName(task.outputPath);
   if (!format) throw new Error(`${task.outputPath}: cannot write this file type`);
   const original = await readImageFile(task.inputPath);
-  const { image } = await decodeImage(original, { name: task.inputPath, maxPixels: task.maxPixels });
+  let image: ImageBuffer | null = (await decodeImage(original, { name: task.inputPath, maxPixels: task.maxPixels })).image;
+  const { width, height } = image;
   const res = await restorePhoto(image, task.options, control);
-  const encoded = await encodeImage(res.image, { format, quality: task.quality, metadataFrom: original });
-  const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   const size = task.thumbSize ?? 256;
   const thumbs = size > 0 ? await makeThumbs(image, res.image, res.mask, size) : null;
+  // peak memory: let the decoded original and the mask go before the encoder makes its copies
+  image = null;
+  const restored = res.image;
+  (res as { mask: MaskBuffer | null }).mask = null;
+  const encoded = await encodeImage(restored, { format, quality: task.quality, metadataFrom: original });
+  const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   return {
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    width: image.width,
-    height: image.height,
+    width,
+    height,
     format,
     stats: res.stats,
     thumbs,

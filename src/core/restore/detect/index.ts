@@ -49,7 +49,8 @@ export interface DamageStats {
 
 export interface DamageResult {
   mask: MaskBuffer;
-  /** the same mask split by kind (255 where present): thin = lines + spots, tears = large areas */
+  /** the same mask split by kind (255 where present): thin = lines + spots, tears = large areas;
+   *  without tears `thin` and `mask.data` are the same array */
   thin: Uint8Array;
   tears: Uint8Array | null;
   stats: DamageStats;
@@ -261,7 +262,8 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
       tearRegions = t.regions;
     }
   }
-  const mask = new Uint8Array(W * H);
+  // without tears the combined mask is the thin mask itself (one full-size plane less)
+  const mask = tears ? new Uint8Array(W * H) : thinGrown;
   let pixels = 0;
   for (let i = 0; i < mask.length; i++) {
     if (thinGrown[i] || (tears && tears[i])) {
