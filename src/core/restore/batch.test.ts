@@ -52,6 +52,8 @@ describe('scan', () => {
     await expect(checkFolders(inDir, join(inDir, 'out'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
     await expect(checkFolders(join(root, 'restored', 'in'), outDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
     await expect(checkFolders(inDir, outDir)).resolves.toBeTruthy();
+    await expect(checkFolders(inDir, join(inDir, '..restored'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(inDir, join(root, '..scans'))).resolves.toBeTruthy();
   });
 });
 
