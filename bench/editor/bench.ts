@@ -260,7 +260,21 @@ async function main() {
           `frame interval median ${f1(row.frameMedianMs)} ms p95 ${f1(row.frameP95Ms)} ms | reference (full-res canvas): segment median ${f1(row.refSegmentMedianMs)} ms, frame median ${f1(row.refFrameMedianMs)} ms p95 ${f1(row.refFrameP95Ms)} ms`,
       );
     }
-    const summary = { width: W, height: H, opens, firstPaintMedianMs: med('firstPaint'), libraryPaintMedianMs: med('library'), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
+    // Pressing Remove encodes the full-resolution mask as PNG once (then the job is cancelled).
+    const encodes: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.evaluate(() => performance.clearMeasures());
+      await page.locator('[data-testid="remove-button"]').click();
+      await page.waitForFunction(() => performance.getEntriesByName('renovo:mask-encode').length > 0, null, { timeout: 60_000 });
+      encodes.push(await page.evaluate(() => performance.getEntriesByName('renovo:mask-encode')[0]!.duration));
+      const cancel = page.locator('[data-testid="cancel-button"]');
+      await cancel.waitFor({ timeout: 60_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="cancel-button"]')?.hasAttribute('disabled'), null, { timeout: 60_000 }).catch(() => {});
+      await cancel.click().catch(() => {});
+      await page.locator('[data-testid="job"]').waitFor({ state: 'detached', timeout: 120_000 });
+    }
+    console.log(`mask PNG encode on Remove (${W}×${H}): median ${f1(median(encodes))} ms (${encodes.map(f1).join(', ')})`);
+    const summary = { maskEncodeMs: encodes, width: W, height: H, opens, firstPaintMedianMs: med('firstPaint'), libraryPaintMedianMs: med('library'), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
     if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify(summary, null, 2));
   } finally {
     await browser.close().catch(() => {});

@@ -347,7 +347,9 @@ export class EditorStore {
     }
     this.job = { id: null, fraction: 0, message: 'Starting…', cancelling: false };
     try {
+      const t0 = performance.now();
       const bytes = await mask.encodePng();
+      performance.measure('renovo:mask-encode', { start: t0, detail: bytes.byteLength });
       // Over the web bridge, events travel on a WebSocket: make sure it is open before the job starts.
       if (hasEventsReady(this.api)) await this.api.eventsReady();
       const { jobId } = await this.api.startInpaint({
