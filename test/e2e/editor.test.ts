@@ -307,6 +307,30 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     expect(mask.count()).toBeLessThan(dots.length * 50);
   });
 
+  it('a two-finger pinch zooms around the fingers', async () => {
+    await page.keyboard.press('0');
+    const before = await stageView(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const mid = toPage(before, 360, 240);
+    const at = (d: number) => [
+      { x: mid.x - d, y: mid.y, id: 1 },
+      { x: mid.x + d, y: mid.y, id: 2 },
+    ];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(40) });
+    for (const d of [50, 60, 70, 80]) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(d) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+    await cdp.detach();
+    const after = await stageView(page);
+    expect(after.scale / before.scale).toBeCloseTo(2, 1);
+    // The image point between the fingers stayed put.
+    const still = toPage(after, 360, 240);
+    expect(Math.abs(still.x - mid.x)).toBeLessThan(1.5);
+    expect(Math.abs(still.y - mid.y)).toBeLessThan(1.5);
+    await page.keyboard.press('0');
+  });
+
   it('clear empties the mask; Remove is only offered with something to remove', async () => {
     await setBrush(page, 30);
     await dragImage(page, [{ x: 50, y: 400 }, { x: 150, y: 400 }]);
