@@ -13,6 +13,7 @@ import { Adam } from '../onnx/optim';
 import type { CompiledGraph, Runtime } from '../onnx/runtime';
 import { serialize } from '../onnx/serialize';
 import { dcganDiscriminator, dcganGenerator, initDcgan, type BnStat, type DcganSpec, type NetOut } from '../nets/dcgan';
+import { SplitRng } from './rng';
 
 export interface GanHyper {
   batch: number;
@@ -239,4 +240,43 @@ export async function generateImages(rt: Runtime, spec: DcganSpec, weights: Read
   const feeds: Record<string, Float32Array> = { z };
   for (const [k, v] of weights) if (k.startsWith('G.')) feeds[k] = v as Float32Array;
   return (await run.run(feeds, ['image'])).image;
+}
+
+/**
+ * "Precise BN" for the generator: replaces G's BN running statistics by the average batch
+ * statistics of `batches` forward passes on random latents (batch `batch`, as in training). The
+ * exponential running averages lag behind the weights during GAN training, and G in inference mode
+ * (what z-optimisation and the shipped ONNX generator use) then renders visibly worse than in
+ * training mode; recalibrated statistics make the two agree. Returns a new weight map.
+ */
+export async function recalibrateGeneratorBn(rt: Runtime, spec: DcganSpec, weights: ReadonlyMap<string, Float32Array>, opts: { batches?: number; batch?: number; seed?: number } = {}): Promise<Map<string, Float32Array>> {
+  const batches = opts.batches ?? 32;
+  const batch = opts.batch ?? 64;
+  const g = new Graph('dcgan_bn_recalibration');
+  const G = dcganGenerator(g, g.input('z', [batch, spec.nz, 1, 1]), spec);
+  G.batchStats.forEach((s, i) => {
+    g.output(`m${i}`, s.mean);
+    g.output(`v${i}`, s.variance);
+  });
+  const run = await rt.compile(serialize(g));
+  const sums = G.batchStats.map((s) => ({ m: new Float64Array(s.mean.size), v: new Float64Array(s.variance.size), unbias: s.count / Math.max(1, s.count - 1) }));
+  const rng = new SplitRng(opts.seed ?? 12345);
+  const feeds: Record<string, Float32Array> = {};
+  for (const [k, v] of weights) if (k.startsWith('G.') && !k.includes('running_')) feeds[k] = v as Float32Array;
+  for (let b = 0; b < batches; b++) {
+    const out = await run.run({ ...feeds, z: rng.normals(batch * spec.nz) });
+    sums.forEach((s, i) => {
+      const m = out[`m${i}`], v = out[`v${i}`];
+      for (let c = 0; c < m.length; c++) {
+        s.m[c] += m[c] / batches;
+        s.v[c] += (v[c] * s.unbias) / batches;
+      }
+    });
+  }
+  const res = new Map([...weights].map(([k, v]) => [k, Float32Array.from(v)]));
+  G.batchStats.forEach((s, i) => {
+    res.set(`${s.name}.running_mean`, Float32Array.from(sums[i].m));
+    res.set(`${s.name}.running_var`, Float32Array.from(sums[i].v));
+  });
+  return res;
 }

@@ -18,7 +18,7 @@ import { Graph } from '../onnx/graph';
 import type { Runtime } from '../onnx/runtime';
 import { dcganGenerator, type DcganSpec } from '../nets/dcgan';
 import { loadCheckpoint } from './checkpoint';
-import { generateImages } from './gan';
+import { generateImages, recalibrateGeneratorBn } from './gan';
 import { writeGridPng } from './grid';
 import { fixedLatents } from './loop';
 import { encodeModelFile } from './modelfile';
@@ -42,6 +42,8 @@ export interface ShippedManifest {
     checkpointSavedAt: string;
     trainer: string;
     machine: string;
+    /** What the exporter changed after training. */
+    export: string;
   };
   parent: { name: string; gSha256: string } | null;
   samples: { file: 'sample.png'; latents: string; description: string };
@@ -67,6 +69,8 @@ export interface ShipOptions {
   trainer?: string;
   machine?: string;
   onnx?: boolean;
+  /** Recompute G's BN running statistics from 32 batches of 64 random latents (default true; see recalibrateGeneratorBn). */
+  recalibrateBn?: boolean;
 }
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -80,7 +84,8 @@ export async function shipModel(o: ShipOptions): Promise<{ dir: string; manifest
   if (!/^[\w.-]{1,64}$/.test(o.name)) throw new Error(`model name '${o.name}' must be 1-64 letters, digits, '.', '_' or '-'`);
   const ck = await loadCheckpoint(o.checkpoint);
   const { spec, hyper } = ck.state;
-  const weights = fp16Round(ck.weights);
+  const recalibrate = o.recalibrateBn !== false;
+  const weights = fp16Round(recalibrate ? await recalibrateGeneratorBn(o.runtime, spec, ck.weights, { batches: 32, batch: 64, seed: 12345 }) : ck.weights);
   const final = join(o.modelsDir, o.name);
   const dir = `${final}.tmp-${process.pid}`;
   await rm(dir, { recursive: true, force: true });
@@ -133,6 +138,7 @@ export async function shipModel(o: ShipOptions): Promise<{ dir: string; manifest
       checkpointSavedAt: s.savedAt,
       trainer: o.trainer ?? 'Renovo src/core/train (trainLoop) on onnxruntime-node CPU',
       machine: o.machine ?? 'shared 2-core CPU build machine, no GPU (nice 19, 1 onnxruntime thread)',
+      export: `weights rounded to fp16${recalibrate ? "; G's BN running statistics recomputed as the mean batch statistics of 32 batches × 64 random latents (precise BN, seed 12345) so that inference-mode G matches training-mode G; D's running statistics as trained" : ''}`,
     },
     parent,
     samples: { file: 'sample.png', latents: `64 latents from fixedLatents(seed=${latentSeed}), N(0,1), G with running BN statistics`, description: o.description },
