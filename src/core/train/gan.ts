@@ -101,7 +101,10 @@ export function buildGanGraphs(spec: DcganSpec, batch: number, labelSmoothing: n
 
   const sample = new Graph('dcgan_sample');
   const zs = sample.input('z', [sampleCount, nz, 1, 1]);
-  sample.output('image', dcganGenerator(sample, zs, { ...spec, bn: 'running' }).out);
+  // Sample grids use training-mode BN over the fixed latents (as the PyTorch DCGAN example does):
+  // the exponential running averages lag behind G during training; exported models get recalibrated
+  // running statistics (recalibrateGeneratorBn) that reproduce this rendering in inference mode.
+  sample.output('image', dcganGenerator(sample, zs, spec).out);
   return { dStep, gStep, sample, gParams: [...G.params.keys()], dParams: [...Dreal.params.keys()], dStats, gStats };
 }
 
@@ -208,7 +211,7 @@ export class GanTrainer {
     return out.lossG[0];
   }
 
-  /** G in inference mode (running BN statistics) on `sampleCount` latents → NCHW in [-1, 1]. */
+  /** G with batch-statistics BN on the `sampleCount` fixed latents → NCHW in [-1, 1] (sample grids). */
   async generate(z: Float32Array): Promise<Float32Array> {
     return (await this.sRun.run(this.feeds({ z }), ['image'])).image;
   }

@@ -141,7 +141,7 @@ export async function shipModel(o: ShipOptions): Promise<{ dir: string; manifest
       export: `weights rounded to fp16${recalibrate ? "; G's BN running statistics recomputed as the mean batch statistics of 32 batches × 64 random latents (precise BN, seed 12345) so that inference-mode G matches training-mode G; D's running statistics as trained" : ''}`,
     },
     parent,
-    samples: { file: 'sample.png', latents: `64 latents from fixedLatents(seed=${latentSeed}), N(0,1), G with running BN statistics`, description: o.description },
+    samples: { file: 'sample.png', latents: `64 latents from fixedLatents(seed=${latentSeed}), N(0,1), G in inference mode with the exported (recalibrated) BN running statistics`, description: o.description },
     createdAt: new Date().toISOString(),
   };
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
