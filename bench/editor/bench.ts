@@ -260,6 +260,24 @@ async function main() {
           `frame interval median ${f1(row.frameMedianMs)} ms p95 ${f1(row.frameP95Ms)} ms | reference (full-res canvas): segment median ${f1(row.refSegmentMedianMs)} ms, frame median ${f1(row.refFrameMedianMs)} ms p95 ${f1(row.refFrameP95Ms)} ms`,
       );
     }
+    // Object tool: click the dark disc (region growing on a ≤1024 px working copy, upsampled into
+    // the 24 MP mask, overlay redrawn). The first click also builds the working copy.
+    await page.locator('[data-testid="clear-mask"]').click().catch(() => {});
+    await page.locator('[data-testid="tool-object"]').click();
+    const objectTimes: number[] = [];
+    for (let i = 0; i < RUNS + 1; i++) {
+      await page.evaluate(() => performance.clearMeasures());
+      const stage = await page.locator('[data-testid="stage"]').evaluate((el: HTMLElement) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, top: r.top, scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y) };
+      });
+      await page.mouse.click(stage.left + stage.x + W * 0.6 * stage.scale, stage.top + stage.y + H * 0.55 * stage.scale);
+      await page.waitForFunction(() => performance.getEntriesByName('renovo:object-select').length > 0, null, { timeout: 30_000 });
+      objectTimes.push(await page.evaluate(() => performance.getEntriesByName('renovo:object-select')[0]!.duration));
+      if (i < RUNS) await page.keyboard.press('Control+z');
+    }
+    console.log(`object tool click → mask (${W}×${H}): first ${f1(objectTimes[0]!)} ms (builds the working copy), then median ${f1(median(objectTimes.slice(1)))} ms`);
+
     // Pressing Remove encodes the full-resolution mask as PNG once (then the job is cancelled).
     const encodes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -274,7 +292,7 @@ async function main() {
       await page.locator('[data-testid="job"]').waitFor({ state: 'detached', timeout: 120_000 });
     }
     console.log(`mask PNG encode on Remove (${W}×${H}): median ${f1(median(encodes))} ms (${encodes.map(f1).join(', ')})`);
-    const summary = { maskEncodeMs: encodes, width: W, height: H, opens, firstPaintMedianMs: med('firstPaint'), libraryPaintMedianMs: med('library'), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
+    const summary = { objectSelectMs: objectTimes, maskEncodeMs: encodes, width: W, height: H, opens, firstPaintMedianMs: med('firstPaint'), libraryPaintMedianMs: med('library'), reopenMs: reopens, reopenMedianMs: median(reopens), brush: results, load: loadavg() };
     if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify(summary, null, 2));
   } finally {
     await browser.close().catch(() => {});

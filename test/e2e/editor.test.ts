@@ -331,6 +331,35 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     await page.keyboard.press('0');
   });
 
+  it('overlay colour and opacity change how the mask is shown, not the mask', async () => {
+    await setBrush(page, 40);
+    await dragImage(page, [{ x: 80, y: 420 }, { x: 200, y: 420 }]);
+    const v = await stageView(page);
+    const p = toPage(v, 140, 420);
+    const overlayAt = () =>
+      page.locator('[data-testid="mask-canvas"]').evaluate((c: HTMLCanvasElement, [x, y]) => {
+        const r = c.getBoundingClientRect();
+        return Array.from(c.getContext('2d')!.getImageData(Math.floor(x! - r.left), Math.floor(y! - r.top), 1, 1).data);
+      }, [p.x, p.y]);
+    // Canvas pixels are stored premultiplied: allow a step of rounding per channel.
+    const close = (got: number[], want: number[]) => got.every((v, i) => Math.abs(v - want[i]!) <= 2);
+    const first = await overlayAt();
+    expect(close(first, [255, 64, 96, Math.round(255 * 0.55)]), String(first)).toBe(true);
+    await page.locator('[data-testid="overlay-colour"]').evaluate((el: HTMLInputElement) => {
+      el.value = '#00ff00';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('[data-testid="overlay-opacity"]').fill('1');
+    await expect.poll(async () => close(await overlayAt(), [0, 255, 0, 255])).toBe(true);
+    await page.locator('[data-testid="overlay-colour"]').evaluate((el: HTMLInputElement) => {
+      el.value = '#ff4060';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('[data-testid="overlay-opacity"]').fill('0.55');
+    await page.locator('[data-testid="clear-mask"]').click();
+    await expect.poll(async () => (await overlayAt())[3]).toBe(0);
+  });
+
   it('clear empties the mask; Remove is only offered with something to remove', async () => {
     await setBrush(page, 30);
     await dragImage(page, [{ x: 50, y: 400 }, { x: 150, y: 400 }]);
