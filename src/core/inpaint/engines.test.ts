@@ -103,3 +103,19 @@ describe('regions', () => {
     expect(crops[0]).toEqual({ x0: 0, y0: 0, x1: 40, y1: 21 });
   });
 });
+
+describe('region strategy on a large photo', () => {
+  it('fills a small hole in a 12-megapixel photo working only on a crop around it', async () => {
+    const W = 4000, H = 3000;
+    const img = { width: W, height: H, channels: 3 as const, data: new Uint8Array(W * H * 3) };
+    for (let p = 0; p < W * H; p++) { const v = (p % W) >> 4; img.data[p * 3] = v; img.data[p * 3 + 1] = 128; img.data[p * 3 + 2] = 255 - v; }
+    const mask = { width: W, height: H, data: new Uint8Array(W * H) };
+    for (let y = 1500; y < 1512; y++) for (let x = 3000; x < 3012; x++) mask.data[y * W + x] = 1;
+    const res = await inpaint(img, mask, { engine: 'patchmatch' });
+    expect(res.holes).toBe(1);
+    let diff = 0;
+    for (let i = 0; i < img.data.length; i++) if (res.image.data[i] !== img.data[i]) diff++;
+    expect(diff).toBeLessThanOrEqual(12 * 12 * 3); // only hole pixels may change
+    expect(maskedRms(res.image, img, mask)).toBeLessThan(3);
+  });
+});

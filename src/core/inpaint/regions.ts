@@ -16,7 +16,8 @@ export interface Component {
 /** 8-connected components of the non-zero mask pixels. */
 export function labelComponents(mask: Uint8Array, width: number, height: number): Component[] {
   const seen = new Uint8Array(width * height);
-  const stack = new Int32Array(width * height);
+  // the stack grows on demand, so memory follows the largest hole, not the photo
+  let stack = new Int32Array(1024);
   const out: Component[] = [];
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
@@ -41,7 +42,11 @@ export function labelComponents(mask: Uint8Array, width: number, height: number)
           const xx = x + dx;
           if (xx < 0 || xx >= width) continue;
           const q = yy * width + xx;
-          if (mask[q] && !seen[q]) { seen[q] = 1; stack[sp++] = q; }
+          if (mask[q] && !seen[q]) {
+            seen[q] = 1;
+            if (sp === stack.length) { const grown = new Int32Array(stack.length * 2); grown.set(stack); stack = grown; }
+            stack[sp++] = q;
+          }
         }
       }
     }
