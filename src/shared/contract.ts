@@ -25,6 +25,8 @@ const API_METHOD_TABLE = {
   deleteEdit: true,
   exportImage: true,
   listModels: true,
+  getPreviewBytes: true,
+  getEditMask: true,
 } as const;
 
 export type ApiMethod = keyof typeof API_METHOD_TABLE;
@@ -95,6 +97,12 @@ export interface ExportResult {
   bytes: Uint8Array;
 }
 
+/** Image file bytes handed to the renderer (decoded in the page, e.g. with createImageBitmap). */
+export interface ImageBytes {
+  mime: string;
+  bytes: Uint8Array;
+}
+
 export interface ApiOutputs {
   getAppInfo: AppInfo;
   listPhotos: PhotoDto[];
@@ -106,6 +114,8 @@ export interface ApiOutputs {
   deleteEdit: { deletedEditIds: number[] };
   exportImage: ExportResult;
   listModels: ModelDto[];
+  getPreviewBytes: ImageBytes;
+  getEditMask: ImageBytes;
 }
 
 export type JobEvent =

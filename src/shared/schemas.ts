@@ -48,6 +48,10 @@ export const apiInputs = {
     })
     .strict(),
   listModels: z.object({}).strict(),
+  /** The preview (≤ 2048 px WebP) of the original (editId null) or an edit, for pixel analysis in the page. */
+  getPreviewBytes: z.object({ photoId: Id, editId: Id.nullable() }).strict(),
+  /** The mask stored with an edit (PNG at the photo's full resolution, 255 = hole). */
+  getEditMask: z.object({ editId: Id }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiInputs = { [M in ApiMethod]: z.infer<(typeof apiInputs)[M]> };

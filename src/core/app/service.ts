@@ -101,6 +101,8 @@ class Service {
       deleteEdit: wrap<'deleteEdit'>((i) => this.deleteEdit(i)),
       exportImage: wrap<'exportImage'>((i) => this.exportImage(i)),
       listModels: wrap<'listModels'>(async () => this.store.models.list().map(toModelDto)),
+      getPreviewBytes: wrap<'getPreviewBytes'>((i) => this.previewBytes(i)),
+      getEditMask: wrap<'getEditMask'>(async (i) => this.editMask(i)),
     };
     return {
       ...methods,
@@ -247,6 +249,20 @@ class Service {
     return { deletedEditIds: rows.map((r) => r.id) };
   }
 
+  // ---- pixels for the editor (object tool, reusing a mask) ----
+
+  private async previewBytes(input: ApiInput<'getPreviewBytes'>): Promise<ApiOutputs['getPreviewBytes']> {
+    const photo = this.photo(input.photoId);
+    const dto = input.editId === null ? await this.photoDto(photo) : await this.editDto(this.edit(input.editId, photo.id));
+    return { mime: 'image/webp', bytes: asBytes(this.ctx.library.readBytes(dto.previewFile)) };
+  }
+
+  private editMask(input: ApiInput<'getEditMask'>): ApiOutputs['getEditMask'] {
+    const edit = this.edit(input.editId);
+    if (!edit.maskFile) throw new ApiError('EDIT_WITHOUT_MASK', `Edit ${edit.id} has no mask`);
+    return { mime: 'image/png', bytes: asBytes(this.ctx.library.readBytes(edit.maskFile)) };
+  }
+
   // ---- export ----
 
   private async exportImage(input: ApiInput<'exportImage'>): Promise<ApiOutputs['exportImage']> {
@@ -290,4 +306,8 @@ class Service {
     this.listeners.clear();
     await this.ctx.close();
   }
+}
+
+function asBytes(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
