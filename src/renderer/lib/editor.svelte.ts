@@ -15,6 +15,7 @@ import type {
 import { describeError } from './api/errors';
 import { hasEventsReady } from './api/web-client';
 import { MaskStore } from './mask-store.svelte';
+import type { WorkingImage } from './region';
 import { ViewState } from './view.svelte';
 
 export type NoticeKind = 'error' | 'info' | 'success';
@@ -124,6 +125,7 @@ export class EditorStore {
   canUndo = $derived(this.mask.canUndo || this.viewingEditId !== null);
   canRedo = $derived(this.mask.canRedo || this.editRedo.length > 0);
   #noticeSeq = 0;
+  #working = new Map<string, Promise<WorkingImage>>();
   #importSeq = 0;
   #buffered = new Map<string, JobEvent[]>();
   #unsubscribe: (() => void) | null = null;
@@ -275,14 +277,46 @@ export class EditorStore {
     return true;
   }
 
+  /**
+   * RGBA pixels of what is on stage (original or edit), downscaled to at most `maxSide`, for the
+   * object tool. Read through the API (never from a library URL: in the desktop app those images are
+   * cross-origin and their pixels unreadable). Cached per photo/edit.
+   */
+  async workingImage(maxSide = 1024): Promise<WorkingImage | null> {
+    const photo = this.photo;
+    if (!photo) return null;
+    const editId = this.viewingEditId;
+    const key = `${photo.id}:${editId ?? 'original'}:${maxSide}`;
+    const cached = this.#working.get(key);
+    if (cached) return cached;
+    const pending = (async () => {
+      const file = await this.api.getPreviewBytes({ photoId: photo.id, editId });
+      const bitmap = await createImageBitmap(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mime }));
+      const k = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+      const w = Math.max(1, Math.round(bitmap.width * k));
+      const h = Math.max(1, Math.round(bitmap.height * k));
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('Canvas 2D is not available');
+      ctx.drawImage(bitmap, 0, 0, w, h);
+      bitmap.close();
+      return { width: w, height: h, data: ctx.getImageData(0, 0, w, h).data };
+    })();
+    this.#working.set(key, pending);
+    if (this.#working.size > 6) this.#working.delete(this.#working.keys().next().value!);
+    pending.catch(() => this.#working.delete(key));
+    return pending;
+  }
+
   /** Load the mask stored with an edit back into the mask (e.g. to retry with another engine). */
   async loadEditMask(edit: EditDto): Promise<void> {
     const photo = this.photo;
     if (!photo || !edit.maskFile || this.job) return;
     try {
-      const response = await fetch(this.api.libraryUrl(edit.maskFile), { credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const bitmap = await createImageBitmap(await response.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      // Through the API, not a library URL: the desktop page may not read renovo:// pixels.
+      const file = await this.api.getEditMask({ editId: edit.id });
+      const blob = new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mime });
+      const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
       if (bitmap.width !== photo.width || bitmap.height !== photo.height) {
         throw new Error(`it is ${bitmap.width} × ${bitmap.height}, the photo ${photo.width} × ${photo.height}`);
       }

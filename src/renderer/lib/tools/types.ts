@@ -9,8 +9,8 @@ export interface ToolContext {
   editor: EditorStore;
   /** Show (or hide, with null) the outline of a selection being drawn, in image coordinates. */
   setPreview(preview: ShapePreview): void;
-  /** The photo on stage, downscaled for analysis (object tool); null while not loaded. */
-  workingImage(): WorkingImage | null;
+  /** The photo on stage, downscaled for analysis (object tool); null without a photo. */
+  workingImage(): Promise<WorkingImage | null>;
 }
 
 export interface PointerInfo {
