@@ -168,6 +168,11 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     // Alt+drag with the brush erases too.
     await page.locator('[data-testid="tool-brush"]').click();
     await dragImage(page, [{ x: 260, y: 60 }, { x: 260, y: 140 }], { alt: true });
+    // A whole stroke is one undo step: Ctrl+Z takes it back, Ctrl+Shift+Z restores it, Ctrl+Z again.
+    await dragImage(page, [{ x: 100, y: 300 }, { x: 250, y: 320 }, { x: 120, y: 350 }]);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+Shift+z');
+    await page.keyboard.press('Control+z');
     await shot(page, '03-brush.png');
     const { edit, mask } = await removeAndReadMask(page);
     made.push(edit);
@@ -179,6 +184,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     expect(mask.at(200, 100)).toBe(0); // erased
     expect(mask.at(200 - 14, 100)).toBe(255);
     expect(mask.at(260, 100)).toBe(0); // Alt-erased
+    expect(mask.count(0, 270, W, H)).toBe(0); // the undone stroke
     expect(mask.count()).toBeGreaterThan(200 * 40 * 0.7);
     expect(mask.count()).toBeLessThan(240 * 40);
   });

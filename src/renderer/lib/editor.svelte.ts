@@ -139,7 +139,8 @@ export class EditorStore {
     try {
       const [info, photos, models] = await Promise.all([this.api.getAppInfo({}), this.api.listPhotos({}), this.api.listModels({})]);
       this.appInfo = info;
-      this.photos = photos;
+      // Most recently imported first (the recent-photos list).
+      this.photos = [...photos].sort((a, b) => b.importedAt.localeCompare(a.importedAt) || b.id - a.id);
       this.models = models;
     } catch (error) {
       this.notify('error', `Could not connect to Renovo: ${describeError(error)}`);
