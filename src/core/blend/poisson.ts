@@ -272,7 +272,7 @@ export function blendFillPlanes(
   const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal', opts.source ?? null);
   for (let c = 0; c < C; c++) {
     throwIfAborted(opts.signal);
-    solvePrepared(prep, C, c, photo, rhs, fill, out, { tol: 0.01, ...opts });
+    solvePrepared(prep, C, c, photo, rhs, fill, out, { tol: 0.05, ...opts });
   }
   clampRegion(out, hole, C);
   return out;
@@ -332,7 +332,7 @@ export function seamlessClone(dest: ImageBuffer, source: ImageBuffer, mask: Mask
   const res = Float32Array.from(d);
   for (let c = 0; c < C; c++) {
     throwIfAborted(opts.signal);
-    solvePrepared(local, C, c, d, rhs, null, res, { signal: opts.signal, tol: opts.tol ?? 0.01 });
+    solvePrepared(local, C, c, d, rhs, null, res, { signal: opts.signal, tol: opts.tol ?? 0.05 });
     opts.onProgress?.((c + 1) / C, 'blend');
   }
   for (let y = 0; y < h; y++) {

@@ -19,7 +19,7 @@ export interface PatchMatchOptions extends EngineControl {
   voteSize?: number;
   /** pyramid levels; 0 or undefined = automatic */
   levels?: number;
-  /** EM iterations at the coarser levels (the finest level uses half as many); default 6 */
+  /** EM iterations at the coarser levels (the finest level uses a third as many); default 6 */
   iterations?: number;
   seed?: number;
 }
@@ -295,8 +295,10 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       vote(r);
     }
 
-    const maxR = Math.max(lw, lh);
-    const emIters = l === 0 && L > 1 ? Math.max(1, iterations >> 1) : iterations;
+    // random search: global on the coarsest level; finer levels start from the upsampled field
+    // and only look around it (1/8 of the level), which saves a third of the time on the bench
+    const maxR = l < L - 1 ? Math.max(4, Math.max(lw, lh) >> 3) : Math.max(lw, lh);
+    const emIters = l === 0 && L > 1 ? Math.max(1, Math.ceil(iterations / 3)) : iterations;
     for (let em = 0; em < emIters; em++) {
       computeDistances();
       // one PatchMatch pass: propagation + random search, alternating scan direction
