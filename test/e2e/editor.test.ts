@@ -131,6 +131,13 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
       await page.keyboard.press(key);
       expect(await page.locator(`[data-testid="tool-${tool}"]`).getAttribute('aria-checked')).toBe('true');
     }
+    // The tool picker is a radio group: arrow keys move between tools.
+    await page.locator('[data-testid="tool-brush"]').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('[data-testid="tool-eraser"]').getAttribute('aria-checked')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('tool-eraser');
+    await page.keyboard.press('ArrowLeft');
+    await page.locator('[data-testid="stage"]').hover({ position: { x: 10, y: 10 } });
     const size = async () => Number((await page.locator('[data-testid="brush-size-value"]').textContent())!.replace('px', ''));
     const s0 = await size();
     await page.keyboard.press(']');
