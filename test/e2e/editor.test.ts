@@ -567,6 +567,10 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     const cancel = page.locator('[data-testid="cancel-button"]');
     await expect.poll(() => cancel.isEnabled(), { timeout: 30_000 }).toBe(true);
     expect(await page.locator('[data-testid="progress"]').isVisible()).toBe(true);
+    // The bar follows the job's progress events.
+    await expect
+      .poll(() => page.locator('[data-testid="progress"]').evaluate((p: HTMLProgressElement) => p.value), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await dismissNotices(page);
     await page.screenshot({ path: join(OUT_DIR, '10-running.png') });
     await cancel.click();
