@@ -580,6 +580,35 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     expect(await page.locator('[data-testid="remove-button"]').isEnabled()).toBe(true); // the mask survives
   });
 
+  it('keeps strokes aligned on a high-DPI screen (device pixel ratio 2)', async () => {
+    const hidpi = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+    try {
+      const p2 = await hidpi.newPage();
+      p2.on('pageerror', (error) => consoleProblems.push(`pageerror (DPR 2): ${error.message}`));
+      await p2.goto(bridge.url);
+      await p2.locator('[data-testid="photo-item"]', { hasText: 'garden.jpg' }).click();
+      await p2.locator('[data-testid="photo-title"]').waitFor();
+      const overlay = await p2.locator('[data-testid="mask-canvas"]').evaluate((c: HTMLCanvasElement) => [c.width, c.getBoundingClientRect().width]);
+      expect(overlay[0]).toBe(Math.round(overlay[1]! * 2)); // device-resolution overlay
+      await p2.keyboard.press('1');
+      await setBrush(p2, 6);
+      await clickImage(p2, 333, 222);
+      await p2.keyboard.press('+');
+      await p2.keyboard.press('+');
+      await clickImage(p2, 377, 244);
+      const { mask } = await removeAndReadMask(p2);
+      for (const d of [{ x: 333, y: 222 }, { x: 377, y: 244 }]) {
+        let sx = 0, sy = 0, n = 0;
+        for (let y = d.y - 8; y <= d.y + 8; y++) for (let x = d.x - 8; x <= d.x + 8; x++) if (mask.at(x, y)) { sx += x + 0.5; sy += y + 0.5; n++; }
+        expect(n).toBeGreaterThan(15);
+        expect(Math.abs(sx / n - d.x)).toBeLessThan(0.75);
+        expect(Math.abs(sy / n - d.y)).toBeLessThan(0.75);
+      }
+    } finally {
+      await hidpi.close();
+    }
+  });
+
   it('logged no CSP violations or page errors', async () => {
     // The best screenshot goes to the README.
     await copyFile(join(OUT_DIR, '00-editor.png'), join(ROOT, 'docs', 'screenshot-editor.png')).catch(() => {});
