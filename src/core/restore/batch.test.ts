@@ -63,6 +63,7 @@ describe('runBatch', () => {
     const before = await hashTree(inDir);
     const events: BatchItemEvent[] = [];
     let lastFraction = 0;
+    let sawCurrent = false;
     const summary = await runBatch({
       inputDir: inDir,
       outputDir: outDir,
@@ -71,13 +72,18 @@ describe('runBatch', () => {
       workers: 2,
       workerScript: '', // in-process
       onItem: (e) => events.push(e),
-      onProgress: (p) => { lastFraction = p.fraction; },
+      onProgress: (p) => {
+        expect(p.fraction).toBeGreaterThanOrEqual(lastFraction);
+        lastFraction = p.fraction;
+        if (p.current.length) sawCurrent = true;
+      },
     });
     expect(summary.status).toBe('done');
     expect(summary.total).toBe(7);
     expect(summary.done).toBe(4);
     expect(summary.failed).toBe(3);
     expect(lastFraction).toBe(1);
+    expect(sawCurrent).toBe(true);
     expect(summary.errors.map((e) => e.relPath).sort()).toEqual(['album/truncated.jpg', 'not-a-photo.png', 'zero.jpg']);
     const byPath = Object.fromEntries(summary.errors.map((e) => [e.relPath, e.error]));
     expect(byPath['zero.jpg']).toMatch(/empty/);

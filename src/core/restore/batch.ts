@@ -50,9 +50,11 @@ export interface BatchProgress {
   done: number;
   failed: number;
   skipped: number;
-  /** files finished in this run (done + failed + skipped) / total, including earlier runs */
+  /** (finished files + the fractions of files in progress) / total, earlier runs included */
   fraction: number;
   running: string[];
+  /** the files in progress with their own progress (0..1) and stage */
+  current: Array<{ relPath: string; fraction: number; message: string }>;
   elapsedMs: number;
   /** null until a file has finished in this run */
   etaMs: number | null;
@@ -298,10 +300,18 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
     ownExecutor = true;
   }
   const running = new Set<string>();
+  const current = new Map<string, { fraction: number; message: string }>();
   let processedThisRun = 0;
-  const progress = (): void => {
-    const elapsedMs = Date.now() - started;
+  let lastTick = 0;
+  const progress = (tick = false): void => {
+    // per-file ticks are throttled; file starts and ends always report
+    const now = Date.now();
+    if (tick && now - lastTick < 100) return;
+    lastTick = now;
+    const elapsedMs = now - started;
     const finished = done + failed + skipped;
+    let partial = 0;
+    for (const c of current.values()) partial += c.fraction;
     const rate = processedThisRun > 0 ? processedThisRun / elapsedMs : null;
     params.onProgress?.({
       batchId,
@@ -309,8 +319,9 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
       done,
       failed,
       skipped,
-      fraction: total > 0 ? finished / total : 1,
+      fraction: total > 0 ? Math.min(1, (finished + partial) / total) : 1,
       running: [...running],
+      current: [...current].map(([relPath, c]) => ({ relPath, ...c })),
       elapsedMs,
       etaMs: rate ? Math.round((total - finished) / rate) : null,
       imagesPerMinute: rate ? rate * 60_000 : null,
@@ -343,13 +354,20 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
       const item = pending[next++];
       if (!item) return;
       running.add(item.relPath);
+      current.set(item.relPath, { fraction: 0, message: 'starting' });
       progress();
       const t0 = Date.now();
       let counted = true;
       try {
         const r = await executor!.run(
           { inputPath: item.inputPath, outputPath: item.outputPath, options: restoreOptions(options), quality: options.quality, maxPixels: options.maxPixels },
-          { signal },
+          {
+            signal,
+            onProgress: (f, msg) => {
+              current.set(item.relPath, { fraction: Math.min(1, Math.max(0, f)), message: msg ?? '' });
+              progress(true);
+            },
+          },
         );
         if (signal?.aborted) {
           counted = false;
@@ -383,6 +401,7 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
         emit({ relPath: item.relPath, status: 'error', error, outputPath: item.outputPath });
       } finally {
         running.delete(item.relPath);
+        current.delete(item.relPath);
         if (counted) processedThisRun++;
         progress();
       }
