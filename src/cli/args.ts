@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './exit';
 import { TRAIN_OPTIONS } from './commands/train-options';
 
-export const COMMANDS = ['inpaint', 'history', 'models', 'serve', 'train', 'finetune'] as const;
+export const COMMANDS = ['inpaint', 'history', 'models', 'serve', 'train', 'finetune', 'restore'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -30,6 +30,17 @@ export const COMMAND_OPTIONS = {
   models: { output: { type: 'string', short: 'o' } },
   train: { ...TRAIN_OPTIONS, arch: { type: 'string', short: 'a' }, ngf: { type: 'string' }, ndf: { type: 'string' }, nz: { type: 'string' } },
   finetune: { ...TRAIN_OPTIONS, base: { type: 'string' } },
+  restore: {
+    sensitivity: { type: 'string' },
+    denoise: { type: 'boolean' },
+    'denoise-strength': { type: 'string' },
+    tears: { type: 'boolean' },
+    'no-tone': { type: 'boolean' },
+    workers: { type: 'string', short: 'w' },
+    overwrite: { type: 'boolean' },
+    suffix: { type: 'string' },
+    quality: { type: 'string', short: 'q' },
+  },
   serve: {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },

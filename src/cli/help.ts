@@ -25,6 +25,7 @@ Commands:
   models [list|show|export|delete] list / inspect / export / delete model versions
   train --data DIR                train a DCGAN on a folder of images
   finetune --base MODEL --data DIR  adapt a model version to a folder (e.g. paintings)
+  restore IN_DIR OUT_DIR          batch-restore a folder of scanned prints (resumable)
   serve                           serve the Renovo UI to a local browser
 
 Run 'renovo <command> --help' for the options of a command.
@@ -164,6 +165,39 @@ Examples:
   renovo finetune --base landscape-dcgan64@1 -d art/ --name my-style --lr-g 5e-5 --json
 
 Press Ctrl+C to stop: a checkpoint is saved first (exit status 130).
+
+${EXIT_STATUSES}`,
+
+  restore: `Usage: renovo restore IN_DIR OUT_DIR [options]
+
+Restores every scanned photo in IN_DIR (searched recursively; JPEG, PNG, TIFF, WebP, AVIF) into
+OUT_DIR, mirroring the folder structure: scratches, dust and spots are detected and filled, levels
+and colour cast corrected, optionally denoised. IN_DIR is never written to; EXIF/ICC travel with
+each output. Unreadable or broken files are reported and skipped. At the end a contact sheet
+(before / damage / after) is written to OUT_DIR/_renovo_report/index.html with a report.json twin.
+The batch is recorded in the library: after Ctrl+C (or a crash), running the same command again
+continues where it stopped and never redoes finished files.
+
+Options:
+      --sensitivity X      damage detection sensitivity, 0-1 (default: 0.5)
+      --denoise            light edge-preserving denoise (strength 0.5)
+      --denoise-strength X denoise strength 0-1 (with --denoise)
+      --tears              also detect and fill tears and creases
+      --no-tone            keep levels and colours as scanned
+  -w, --workers N          files processed at once (default: min(2, CPU cores))
+      --overwrite          replace existing outputs (default: existing outputs are skipped)
+      --suffix S           append S to each output name, e.g. _restored → photo_restored.jpg
+  -q, --quality N          quality of JPEG/WebP outputs, 1-100
+
+${GLOBAL_OPTIONS}
+
+Examples:
+  renovo restore ~/Scans/album-1962 ~/Pictures/album-1962-restored
+  renovo restore scans/ restored/ --sensitivity 0.7 --denoise --tears --workers 2
+  renovo restore scans/ scans-out/ --suffix _restored --overwrite --json
+
+Press Ctrl+C to stop (exit status 130); run the same command again to continue.
+Exit status 3 also when IN_DIR is missing or holds no images; 2 when the folders overlap.
 
 ${EXIT_STATUSES}`,
 

@@ -8,6 +8,7 @@ import { inpaintCommand } from './commands/inpaint';
 import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { finetuneCommand, trainCommand } from './commands/train';
+import { restoreCommand } from './commands/restore';
 import type { CommandContext } from './commands/context';
 import { EXIT, UsageError, classify, type ExitCode } from './exit';
 import { HELP } from './help';
@@ -20,6 +21,7 @@ const RUN: Record<Command, (ctx: CommandContext) => Promise<ExitCode>> = {
   serve: serveCommand,
   train: trainCommand,
   finetune: finetuneCommand,
+  restore: restoreCommand,
 };
 
 export async function main(argv: string[]): Promise<ExitCode> {

@@ -1,0 +1,133 @@
+// renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S]
+// Batch restoration of a folder of scans (core: src/core/restore/batch.ts). Resumable: Ctrl+C stops
+// cleanly and running the same command again continues where it stopped.
+import { resolve } from 'node:path';
+import { ApiError } from '../../shared/api';
+import { Library } from '../../core/library';
+import { runBatch, scanFolder, type BatchOptions, type BatchSummary } from '../../core/restore';
+import { intOption } from '../args';
+import { EXIT, UsageError, type ExitCode } from '../exit';
+import { printError, printJson, printLine } from '../output';
+import { ProgressReporter } from '../progress';
+import type { CommandContext } from './context';
+
+/** Denoise strength used by the `--denoise` switch (0..1; see core/restore/tone.ts). */
+export const DENOISE_STRENGTH = 0.5;
+
+function numOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Maps the batch core's RestoreError to the CLI's exit statuses: folders/options → 2, missing input → 3. */
+function mapRestoreError(e: unknown): unknown {
+  if (e instanceof Error && e.name === 'RestoreError') {
+    const code = (e as { code?: string }).code;
+    if (code === 'NOT_A_FOLDER') return new ApiError('FILE_NOT_FOUND', e.message);
+    return new UsageError(e.message);
+  }
+  return e;
+}
+
+function seconds(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '--:--';
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
+  const { values: v, positionals } = ctx;
+  if (positionals.length < 2) throw new UsageError('restore: expected IN_DIR and OUT_DIR (see renovo restore --help)');
+  if (positionals.length > 2) throw new UsageError(`restore: unexpected argument '${positionals[2]}'`);
+  const inputDir = resolve(positionals[0]);
+  const outputDir = resolve(positionals[1]);
+  const suffix = typeof v.suffix === 'string' ? v.suffix : '';
+  if (/[\\/\0]/.test(suffix) || suffix.length > 64) throw new UsageError(`--suffix must be a short name part without path separators, got '${suffix}'`);
+  const options: BatchOptions = {
+    sensitivity: numOption(v.sensitivity, 'sensitivity', 0, 1) ?? 0.5,
+    denoise: v.denoise === true ? (numOption(v['denoise-strength'], 'denoise-strength', 0, 1) ?? DENOISE_STRENGTH) : 0,
+    detectTears: v.tears === true,
+    tone: v['no-tone'] !== true,
+    overwrite: v.overwrite === true,
+    suffix,
+    quality: intOption(v.quality, 'quality', 1, 100),
+  };
+  if (v['denoise-strength'] !== undefined && v.denoise !== true) throw new UsageError('--denoise-strength needs --denoise');
+  const workers = intOption(v.workers, 'workers', 1, 64);
+
+  // Bad folders are reported before anything is created (no library, no output folder).
+  let scanned;
+  try {
+    scanned = await scanFolder(inputDir);
+  } catch (e) {
+    throw mapRestoreError(e);
+  }
+  if (scanned.files.length === 0) {
+    throw new ApiError('INVALID_INPUT', `${inputDir}: no images found (JPEG, PNG, TIFF, WebP, AVIF; searched recursively)`);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.CANCELLED);
+    process.stderr.write('\nStopping… files in progress are dropped; run the same command again to continue. (Ctrl+C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new ProgressReporter(process.stderr, 'Restoring');
+  const library = Library.open(ctx.libraryDir);
+  let summary: BatchSummary;
+  try {
+    summary = await runBatch({
+      inputDir,
+      outputDir,
+      options,
+      store: library.store,
+      workers,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const finished = p.done + p.failed + p.skipped;
+        const cur = p.current.length > 0 ? p.current.map((c) => c.relPath).join(', ') : '';
+        progress.update(p.fraction, `${finished}/${p.total} files${p.failed ? ` (${p.failed} failed)` : ''}  ETA ${seconds(p.etaMs)}  ${cur}`);
+      },
+      onItem: (e) => {
+        if (e.status === 'error' && !ctx.json) {
+          progress.done();
+          printError(`skipped ${e.relPath}: ${e.error ?? 'error'}`);
+        }
+      },
+    });
+  } catch (e) {
+    throw mapRestoreError(e);
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+    library.close();
+  }
+
+  if (ctx.json) printJson(summary);
+  if (summary.status === 'cancelled') {
+    printError(`cancelled after ${summary.done + summary.failed + summary.skipped}/${summary.total} files; run the same command again to continue`);
+    return EXIT.CANCELLED;
+  }
+  if (!ctx.json) {
+    const secs = (summary.durationMs / 1000).toFixed(1);
+    printLine(
+      `Restored ${summary.done} of ${summary.total} files into ${summary.outputDir} in ${secs} s` +
+        `${summary.failed ? `, ${summary.failed} failed` : ''}${summary.skipped ? `, ${summary.skipped} skipped (already there; --overwrite replaces them)` : ''}` +
+        `${summary.resumed ? ` (continued an interrupted batch; ${summary.processedThisRun} this run)` : ''}`,
+    );
+    for (const err of summary.errors) printLine(`  failed   ${err.relPath}: ${err.error}`);
+    if (summary.ignored.length > 0) printLine(`  ignored  ${summary.ignored.length} non-image file(s), e.g. ${summary.ignored[0].relPath} (${summary.ignored[0].reason})`);
+    if (summary.report) printLine(`  report   ${summary.report.html}`);
+  }
+  return EXIT.OK;
+}
