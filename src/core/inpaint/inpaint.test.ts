@@ -10,7 +10,8 @@ const holes = makeMask(72, 56, (x, y) => (x - 30) ** 2 + (y - 25) ** 2 < 60 || (
 
 describe('inpaint', () => {
   it('lists the engines', () => {
-    expect(listEngines().map((e) => e.id)).toEqual(['patchmatch', 'telea', 'harmonic']);
+    // later issues add engines (gan-zopt); these three are always there, in this order
+    expect(listEngines().map((e) => e.id).slice(0, 3)).toEqual(['patchmatch', 'telea', 'harmonic']);
     for (const e of listEngines()) expect(e.label.length).toBeGreaterThan(0);
   });
 
