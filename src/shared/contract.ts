@@ -4,7 +4,7 @@
 // schemas that main and the bridge validate with live in ./schemas.
 import type { ApiInputs } from './schemas';
 
-export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic'] as const;
+export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic', 'gan-zopt'] as const;
 export type EngineChoice = (typeof ENGINE_IDS)[number];
 
 export const BLEND_MODES = ['off', 'normal', 'mixed'] as const;

@@ -10,10 +10,11 @@ import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, ups
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch } from './patchmatch';
+import { ganInpaint, type GanModel, type GanParams } from './gan';
 
 export { InpaintError } from './errors';
 
-export type EngineId = 'patchmatch' | 'telea' | 'harmonic';
+export type EngineId = 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt';
 
 export interface EngineInfo { id: EngineId; label: string; description: string }
 
@@ -21,6 +22,7 @@ const ENGINES: EngineInfo[] = [
   { id: 'patchmatch', label: 'PatchMatch', description: 'Exemplar fill from similar patches of the photo (multi-scale PatchMatch EM). Best for removing objects from ordinary photos.' },
   { id: 'telea', label: 'Fast marching', description: 'Telea fast-marching fill. Fast; best for thin scratches, dust and small spots.' },
   { id: 'harmonic', label: 'Smooth (harmonic)', description: 'Smooth membrane fill from the hole boundary. Baseline for small holes in flat areas.' },
+  { id: 'gan-zopt', label: 'Semantic (GAN)', description: "Fills the hole with what a trained GAN model believes belongs there (latent optimisation, Yeh et al.), Poisson-blended. Needs a model of the photo's domain; slow on CPU." },
 ];
 
 export function listEngines(): EngineInfo[] {
@@ -34,6 +36,8 @@ export interface InpaintOptions extends RunControl {
   blend?: 'off' | 'normal' | 'mixed';
   seed?: number;
   patchmatch?: { patchSize?: number; levels?: number; iterations?: number };
+  /** engine 'gan-zopt': the model version's G and D, and the optimisation parameters */
+  gan?: GanParams & { model?: GanModel };
 }
 
 /** holes: the number of connected holes filled. */
@@ -94,6 +98,12 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
   }
   const signal = options.signal;
   throwIfAborted(signal);
+  if (requested === 'gan-zopt') {
+    const { model, ...params } = options.gan ?? {};
+    if (!model) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model (options.gan.model)");
+    const r = await ganInpaint(image, mask, { ...params, model, blend, seed: options.seed, signal, onProgress: (f, m) => options.onProgress?.(f, m ?? 'gan-zopt') });
+    return { image: r.image, engine: 'gan-zopt', holes: r.holes };
+  }
   const { width, height, channels } = image;
   const components = labelComponents(mask.data, width, height);
   const engine: EngineId = requested === 'auto' ? chooseEngine(components) : requested;

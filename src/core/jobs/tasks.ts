@@ -5,8 +5,9 @@
 import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { BlendMode } from '../../shared/api';
 import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
+import type { GanHoleReport, GanParams } from '../inpaint/gan';
 
-export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic';
+export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt';
 
 export interface InpaintTaskInput {
   image: ImageBuffer;
@@ -14,6 +15,16 @@ export interface InpaintTaskInput {
   engine: InpaintEngineId;
   blend: BlendMode;
   seed?: number;
+  /** engine 'gan-zopt': the model version's file (read and compiled once per `key` in each worker) and the parameters. */
+  gan?: GanTaskInput;
+}
+
+export interface GanTaskInput {
+  /** Identity of the weights, e.g. `<model version id>:<sha256>`. */
+  key: string;
+  /** Absolute path of the model version's file (safetensors with G and D, see train/modelfile.ts). */
+  file: string;
+  params: GanParams;
 }
 
 export interface InpaintTaskOutput {
@@ -22,6 +33,8 @@ export interface InpaintTaskOutput {
   engine: string;
   /** Number of separate holes filled. */
   holes: number;
+  /** engine 'gan-zopt': the parameters used (defaults filled in), the execution provider and per-hole results. */
+  gan?: { params: Required<GanParams>; provider: string; reports: GanHoleReport[] };
 }
 
 export interface TaskTypes {

@@ -1,0 +1,180 @@
+// The 'gan-zopt' engine: semantic inpainting by latent optimisation (Yeh et al. 2017) on a DCGAN.
+// For each hole: a square window with context, resampled to the model's resolution; ẑ found by
+// optimizeLatent; the fill M ⊙ y + (1 − M) ⊙ G(ẑ) upsampled to the window and Poisson-blended
+// into the full-resolution photo.
+import type { ImageBuffer, MaskBuffer, RunControl } from '../../image/types';
+import { blendFillPlanes } from '../../blend/poisson';
+import { throwIfAborted } from '../../blend/control';
+import type { DcganSpec } from '../../nets/dcgan';
+import { Runtime, type CompiledGraph } from '../../onnx/runtime';
+import { InpaintError } from '../errors';
+import { validateInpaintInput } from '../validate';
+import { extractCrop, labelComponents, pasteHoles } from '../regions';
+import { serializeGanZGraph } from './graph';
+import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
+import { optimizeLatent, type ZOptResult } from './zopt';
+import { modelToWindow, planWindow, windowToModel, type WindowOptions } from './window';
+
+/** A model version's G and D, as the engine needs them. */
+export interface GanModel {
+  /** Stable identity of these weights (e.g. `<model version id>:<sha256>`): the session cache key. */
+  id: string;
+  spec: DcganSpec;
+  /** G.* and D.* parameters and BN running statistics. */
+  weights: ReadonlyMap<string, Float32Array>;
+}
+
+export interface GanParams {
+  /** Weight of the perceptual term λ (default 0.003; 0 leaves D out). */
+  lambda?: number;
+  /** Maximum iterations (default 1500). */
+  iterations?: number;
+  /** Random restarts optimised together (default 16). */
+  restarts?: number;
+  /** Adam learning rate on z (default 0.03). */
+  learningRate?: number;
+  /** Early stop when the gradient's L1 norm falls below this (default 1e-4). */
+  gradTol?: number;
+  /** Contextual loss (default 'weighted-l1'). */
+  loss?: ContextLoss;
+  /** z kept in [−zClip, zClip] (default 3). */
+  zClip?: number;
+}
+
+export const GAN_DEFAULTS = { lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3 };
+
+export interface GanProgress {
+  hole: number;
+  holes: number;
+  iteration: number;
+  iterations: number;
+  bestLoss: number;
+  etaMs: number;
+}
+
+export interface GanInpaintOptions extends RunControl, GanParams, WindowOptions {
+  model: GanModel;
+  blend?: 'off' | 'normal' | 'mixed';
+  seed?: number;
+  /** Default: one shared Runtime (provider 'auto', no spinning). */
+  runtime?: Runtime;
+  /** Structured progress (the message passed to onProgress says the same in words). */
+  onIteration?: (p: GanProgress) => void;
+}
+
+export interface GanHoleReport {
+  window: { x0: number; y0: number; side: number };
+  loss: number;
+  chosen: number;
+  restartLosses: number[];
+  iterations: number;
+  stoppedBy: ZOptResult['stoppedBy'];
+}
+
+export interface GanInpaintResult {
+  image: ImageBuffer;
+  engine: 'gan-zopt';
+  holes: number;
+  provider: string;
+  params: Required<GanParams>;
+  reports: GanHoleReport[];
+}
+
+let sharedRuntime: Runtime | null = null;
+export function defaultGanRuntime(): Runtime {
+  sharedRuntime ??= new Runtime({ provider: 'auto', spin: false });
+  return sharedRuntime;
+}
+
+const sessionCache = new WeakMap<Runtime, Map<string, Promise<CompiledGraph>>>();
+/** Sessions kept per runtime (a 64×64 model's session holds its weights: a few MB each). */
+const MAX_SESSIONS = 6;
+
+/**
+ * Compiled z-step session for (model, restarts, loss norm, D or not) on `runtime`, cached per
+ * runtime so a worker compiles each model once (serialising with baked weights and onnxruntime's
+ * graph optimisation cost about a second for a 64×64 model).
+ */
+export function ganSession(runtime: Runtime, model: GanModel, restarts: number, norm: 'l1' | 'l2', withD: boolean): Promise<CompiledGraph> {
+  let sessions = sessionCache.get(runtime);
+  if (!sessions) { sessions = new Map(); sessionCache.set(runtime, sessions); }
+  const key = `${model.id}|${restarts}|${norm}|${withD ? 'D' : '-'}`;
+  const hit = sessions.get(key);
+  if (hit) return hit;
+  const p = runtime.compile(serializeGanZGraph(model.spec, model.weights, { batch: restarts, norm, withD }));
+  const cache = sessions;
+  p.catch(() => cache.delete(key));
+  sessions.set(key, p);
+  while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+  return p;
+}
+
+function checkParams(o: GanInpaintOptions): Required<GanParams> {
+  const p = { ...GAN_DEFAULTS, ...Object.fromEntries(Object.entries({
+    lambda: o.lambda, iterations: o.iterations, restarts: o.restarts, learningRate: o.learningRate, gradTol: o.gradTol, loss: o.loss, zClip: o.zClip,
+  }).filter(([, v]) => v !== undefined)) } as Required<GanParams>;
+  const bad = (what: string): never => { throw new InpaintError('BAD_GAN_PARAMS', `inpaint (gan-zopt): ${what}`); };
+  if (!(p.lambda >= 0 && Number.isFinite(p.lambda))) bad(`lambda must be a finite number ≥ 0 (got ${p.lambda})`);
+  if (!Number.isInteger(p.iterations) || p.iterations < 0) bad(`iterations must be an integer ≥ 0 (got ${p.iterations})`);
+  if (!Number.isInteger(p.restarts) || p.restarts < 1) bad(`restarts must be an integer ≥ 1 (got ${p.restarts})`);
+  if (!(p.learningRate > 0 && Number.isFinite(p.learningRate))) bad(`learningRate must be > 0 (got ${p.learningRate})`);
+  if (!(p.gradTol >= 0)) bad(`gradTol must be ≥ 0 (got ${p.gradTol})`);
+  if (!(p.zClip > 0)) bad(`zClip must be > 0 (got ${p.zClip})`);
+  if (!CONTEXT_LOSSES.includes(p.loss)) bad(`loss must be one of ${CONTEXT_LOSSES.join(', ')} (got ${String(p.loss)})`);
+  return p;
+}
+
+/** 8-connected hole labels (1-based) and per-label bounding box and area. */
+function holeBoxes(mask: Uint8Array, width: number, height: number): { x0: number; y0: number; x1: number; y1: number; area: number }[] {
+  return labelComponents(mask, width, height).map((c) => ({ ...c.rect, area: c.area }));
+}
+
+export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInpaintOptions): Promise<GanInpaintResult> {
+  validateInpaintInput(image, mask);
+  const model = o.model;
+  if (!model || !model.spec || !model.weights) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model (G and D weights of a model version)");
+  const params = checkParams(o);
+  const blend = o.blend ?? 'normal';
+  const { width, height, channels } = image;
+  const { spec } = model;
+  const R = spec.resolution;
+  const boxes = holeBoxes(mask.data, width, height);
+  const windows = boxes.map((b) => planWindow(b, b.area, width, height, o)); // HOLE_TOO_LARGE before any work
+  throwIfAborted(o.signal);
+  const runtime = o.runtime ?? defaultGanRuntime();
+  const norm = params.loss.endsWith('l2') ? 'l2' : 'l1';
+  const session = await ganSession(runtime, model, params.restarts, norm, params.lambda > 0);
+  const out = new Uint8Array(image.data);
+  const remaining = Uint8Array.from(mask.data, (v) => (v ? 1 : 0));
+  const reports: GanHoleReport[] = [];
+  for (let h = 0; h < windows.length; h++) {
+    throwIfAborted(o.signal);
+    const rect = windows[h];
+    const crop = extractCrop({ width, height, channels, data: out }, remaining, rect);
+    if (crop.holes === 0) continue; // filled with an earlier window
+    const side = crop.w;
+    const { y, unknown } = windowToModel(crop.data, crop.hole, side, crop.C, R, spec.nc);
+    const w = contextWeights(unknown, R, R, params.loss);
+    const res = await optimizeLatent(session, { y, w, nz: spec.nz }, {
+      restarts: params.restarts, iterations: params.iterations, learningRate: params.learningRate, gradTol: params.gradTol,
+      zClip: params.zClip, lambda: params.lambda, seed: (o.seed ?? 1) + 7919 * h, signal: o.signal,
+      onIteration: (s) => {
+        const frac = (h + (s.iteration / Math.max(1, s.iterations)) * 0.95) / windows.length;
+        const eta = s.etaMs + (windows.length - h - 1) * (s.elapsedMs + s.etaMs);
+        o.onIteration?.({ hole: h + 1, holes: windows.length, iteration: s.iteration, iterations: s.iterations, bestLoss: s.bestLoss, etaMs: eta });
+        o.onProgress?.(Math.min(1, frac), `hole ${h + 1}/${windows.length}: iteration ${s.iteration}/${s.iterations}, best loss ${s.bestLoss.toFixed(3)}, ETA ${Math.ceil(eta / 1000)} s`);
+      },
+    });
+    throwIfAborted(o.signal);
+    // M ⊙ y + (1 − M) ⊙ G(ẑ) at the window's resolution: known pixels are the photo's own
+    const fill = modelToWindow(res.image, R, spec.nc, side, crop.C);
+    for (let p = 0; p < side * side; p++) if (!crop.hole[p]) for (let c = 0; c < crop.C; c++) fill[p * crop.C + c] = crop.data[p * crop.C + c];
+    const final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal });
+    pasteHoles(out, width, channels, crop, final);
+    for (let yy = 0; yy < side; yy++) for (let xx = 0; xx < side; xx++) remaining[(yy + rect.y0) * width + xx + rect.x0] = 0;
+    reports.push({ window: { x0: rect.x0, y0: rect.y0, side }, loss: res.loss, chosen: res.chosen, restartLosses: res.restartLosses, iterations: res.iterations, stoppedBy: res.stoppedBy });
+    o.onProgress?.((h + 1) / windows.length, `hole ${h + 1}/${windows.length} filled (loss ${res.loss.toFixed(3)}, ${res.iterations} iterations)`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { image: { width, height, channels, data: out }, engine: 'gan-zopt', holes: boxes.length, provider: session.provider, params, reports };
+}
