@@ -4,11 +4,11 @@
 //   renderer ──ipcRenderer.invoke(IPC_INVOKE_CHANNEL)──► ipc-gate (sender + schema) ──► UtilityClient
 //        ▲                                                                                   │ parentPort
 //        └──── webContents.send(IPC_EVENT_CHANNEL, JobEvent) ◄──── {type:'event'} ◄──── utility.ts (core)
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type Session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type OpenDialogOptions, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultLibraryDir } from '../core/library/paths';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, LIBRARY_PROTOCOL } from '../shared/api';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, LIBRARY_PROTOCOL, type ApiInput } from '../shared/api';
 import { createInvokeHandler } from './ipc-gate';
 import {
   APP_ENTRY_URL,
@@ -188,9 +188,17 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
+/** chooseFolder: the native folder dialog, parented to the app window; null when cancelled. */
+async function chooseFolder(input: ApiInput<'chooseFolder'>): Promise<{ path: string | null }> {
+  const options: OpenDialogOptions = { title: input.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'] };
+  const result = mainWindow && !mainWindow.isDestroyed() ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return { path: result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0] };
+}
+
 const handleInvoke = createInvokeHandler({
   trustedWebContentsId: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null),
-  dispatch: (method, input) => utility.call(method, input),
+  // The folder picker is the one call main answers itself (a native dialog); core does the rest.
+  dispatch: (method, input) => (method === 'chooseFolder' ? chooseFolder(input as ApiInput<'chooseFolder'>) : utility.call(method, input)),
   onRefused: (reason) => log(`refused IPC call: ${reason}`),
 });
 

@@ -27,6 +27,19 @@ const API_METHOD_TABLE = {
   listModels: true,
   getPreviewBytes: true,
   getEditMask: true,
+  // batch restoration and fine-tuning (src/core/app/batch.ts, training.ts)
+  chooseFolder: true,
+  inspectFolder: true,
+  startBatch: true,
+  pauseBatch: true,
+  resumeBatch: true,
+  listBatches: true,
+  getBatchReport: true,
+  startTraining: true,
+  pauseTraining: true,
+  resumeTraining: true,
+  listTrainingRuns: true,
+  getTrainingSample: true,
 } as const;
 
 export type ApiMethod = keyof typeof API_METHOD_TABLE;
@@ -103,6 +116,57 @@ export interface ImageBytes {
   bytes: Uint8Array;
 }
 
+/** A folder the user picked, as seen before a batch or a fine-tune starts. */
+export interface FolderInfo {
+  path: string;
+  imageCount: number;
+  totalBytes: number;
+  /** A few of its images as small JPEG thumbnails. */
+  thumbnails: Array<{ name: string; mime: string; bytes: Uint8Array }>;
+  /** E.g. "only 3 images: fine-tuning needs at least 8". */
+  warnings: string[];
+  /** Files skipped (not images, links, unreadable folders). */
+  ignoredCount: number;
+}
+
+export interface BatchDto {
+  id: number;
+  /** The running job driving it (null when no job of this process runs it). */
+  jobId: string | null;
+  inputDir: string;
+  outputDir: string;
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  paused: boolean;
+  options: Record<string, unknown>;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  createdAt: string;
+  finishedAt: string | null;
+  /** The report (HTML contact sheet) exists; fetch it with getBatchReport. */
+  hasReport: boolean;
+}
+
+export interface TrainingRunDto {
+  id: number;
+  /** The running job that owns it (null when it is not running in this process). */
+  jobId: string | null;
+  kind: 'train' | 'finetune';
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  baseModelId: number | null;
+  resultModelId: number | null;
+  datasetPath: string;
+  imageCount: number;
+  steps: number;
+  totalSteps: number | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Loss history (step, D, G) for charts. */
+  losses: Array<{ step: number; lossD: number; lossG: number }>;
+}
+
 export interface ApiOutputs {
   getAppInfo: AppInfo;
   listPhotos: PhotoDto[];
@@ -116,13 +180,57 @@ export interface ApiOutputs {
   listModels: ModelDto[];
   getPreviewBytes: ImageBytes;
   getEditMask: ImageBytes;
+  chooseFolder: { path: string | null };
+  inspectFolder: FolderInfo;
+  startBatch: { jobId: string };
+  pauseBatch: { paused: boolean };
+  resumeBatch: { resumed: boolean };
+  listBatches: BatchDto[];
+  /** The report as one self-contained HTML page (thumbnails inlined), for a blob: URL. */
+  getBatchReport: { mime: string; bytes: Uint8Array; summary: { total: number; done: number; failed: number; skipped: number } };
+  startTraining: { jobId: string; name: string };
+  pauseTraining: { paused: boolean };
+  resumeTraining: { resumed: boolean };
+  listTrainingRuns: TrainingRunDto[];
+  getTrainingSample: ImageBytes;
 }
 
 export type JobEvent =
   | { jobId: string; type: 'progress'; fraction: number; message: string }
   | { jobId: string; type: 'done'; edit: EditDto }
   | { jobId: string; type: 'failed'; error: string }
-  | { jobId: string; type: 'cancelled' };
+  | { jobId: string; type: 'cancelled' }
+  // batch restoration
+  | {
+      jobId: string;
+      type: 'batch-progress';
+      batchId: number;
+      done: number;
+      total: number;
+      failed: number;
+      skipped: number;
+      fraction: number;
+      currentFile: string | null;
+      etaMs: number | null;
+      paused: boolean;
+    }
+  | { jobId: string; type: 'batch-done'; batch: BatchDto; errors: Array<{ relPath: string; error: string }> }
+  // training / fine-tuning
+  | { jobId: string; type: 'training-started'; runId: number; imageCount: number; skipped: number }
+  | {
+      jobId: string;
+      type: 'training-progress';
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      lossD: number;
+      lossG: number;
+      etaMs: number | null;
+      /** Library-relative sample grid (load with libraryUrl or getTrainingSample). */
+      sampleFile: string | null;
+    }
+  | { jobId: string; type: 'training-paused'; step: number }
+  | { jobId: string; type: 'training-done'; model: ModelDto; run: TrainingRunDto };
 
 /** What the renderer programs against, whichever transport carries it. */
 export type RenovoApi = {

@@ -12,6 +12,16 @@ const FileName = z
   .max(255)
   .refine((s) => !/[\\/\0]/.test(s), 'must be a plain file name without path separators');
 
+/** An absolute folder path on this machine (POSIX, drive letter or UNC), typed or picked by the user. */
+const AbsPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL')
+  .refine((s) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s), 'must be an absolute path');
+const JobId = z.string().min(1).max(64);
+const Unit = z.number().min(0).max(1);
+
 const EngineChoice = z.enum(ENGINE_IDS);
 const BlendMode = z.enum(BLEND_MODES);
 const ExportFormat = z.enum(EXPORT_FORMATS);
@@ -34,6 +44,18 @@ export const apiInputs = {
       blend: BlendMode,
       dilate: z.number().int().min(0).max(64),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      /** engine 'gan-zopt': the model version to use (required there; refused for other engines by the app). */
+      modelId: Id.optional(),
+      /** engine 'gan-zopt': latent-optimisation parameters (defaults: λ 0.003, 1500 iterations, 16 restarts, lr 0.03). */
+      gan: z
+        .object({
+          lambda: z.number().min(0).max(10).optional(),
+          iterations: z.number().int().min(1).max(20_000).optional(),
+          restarts: z.number().int().min(1).max(64).optional(),
+          learningRate: z.number().min(1e-5).max(1).optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
@@ -52,6 +74,69 @@ export const apiInputs = {
   getPreviewBytes: z.object({ photoId: Id, editId: Id.nullable() }).strict(),
   /** The mask stored with an edit (PNG at the photo's full resolution, 255 = hole). */
   getEditMask: z.object({ editId: Id }).strict(),
+  /** Desktop only: the native folder picker (main process). */
+  chooseFolder: z.object({ title: z.string().max(200).optional() }).strict(),
+  /** Image count, a few thumbnails and warnings for a folder on this machine. */
+  inspectFolder: z.object({ path: AbsPath, purpose: z.enum(['batch', 'training']).optional() }).strict(),
+  startBatch: z
+    .object({
+      inputDir: AbsPath,
+      outputDir: AbsPath,
+      options: z
+        .object({
+          sensitivity: Unit.optional(),
+          denoise: Unit.optional(),
+          detectTears: z.boolean().optional(),
+          tone: z.boolean().optional(),
+          overwrite: z.boolean().optional(),
+          suffix: z
+            .string()
+            .max(64)
+            .refine((s) => !/[\\/\0]/.test(s), 'must not contain path separators')
+            .optional(),
+          workers: z.number().int().min(1).max(16).optional(),
+          quality: z.number().int().min(1).max(100).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  pauseBatch: z.object({ jobId: JobId }).strict(),
+  resumeBatch: z.object({ jobId: JobId }).strict(),
+  listBatches: z.object({}).strict(),
+  getBatchReport: z.object({ batchId: Id }).strict(),
+  /** Fine-tune a model version (or train from scratch with baseModelId null) on a folder. */
+  startTraining: z
+    .object({
+      baseModelId: Id.nullable(),
+      dataDir: AbsPath,
+      preset: z.enum(['quick', 'thorough']),
+      name: z
+        .string()
+        .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+        .optional(),
+      advanced: z
+        .object({
+          steps: z.number().int().min(1).max(1_000_000).optional(),
+          lrD: z.number().min(1e-7).max(1).optional(),
+          lrG: z.number().min(1e-7).max(1).optional(),
+          dSteps: z.number().int().min(1).max(100).optional(),
+          gSteps: z.number().int().min(1).max(100).optional(),
+          batch: z.number().int().min(2).max(1024).optional(),
+          seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+          /** Architecture when training from scratch (ignored for fine-tunes). */
+          arch: z.enum(['dcgan16', 'dcgan32', 'dcgan64', 'dcgan128']).optional(),
+          width: z.number().int().min(1).max(256).optional(),
+          nz: z.number().int().min(1).max(512).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  pauseTraining: z.object({ jobId: JobId }).strict(),
+  resumeTraining: z.object({ jobId: JobId }).strict(),
+  listTrainingRuns: z.object({}).strict(),
+  /** A sample grid written during training (library-relative file from a training-progress event). */
+  getTrainingSample: z.object({ file: z.string().min(1).max(512).regex(/^[\w./-]+$/) }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiInputs = { [M in ApiMethod]: z.infer<(typeof apiInputs)[M]> };

@@ -23,6 +23,8 @@ const BAD_INPUT = new Set([
   'INVALID_INPUT',
   'CONFLICT',
   'LIBRARY_REFUSED',
+  'FOLDER_NOT_FOUND',
+  'FOLDER_UNREADABLE',
 ]);
 
 export function errorKind(code: string): ErrorKind {
@@ -70,6 +72,10 @@ export function toApiError(e: unknown): ApiError {
       if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);
       if (code === 'OUTSIDE_LIBRARY') return new ApiError('LIBRARY_REFUSED', err.message);
       return new ApiError('LIBRARY_ERROR', `Library error: ${err.message}`);
+    case 'RestoreError':
+      return new ApiError(code === 'NOT_A_FOLDER' ? 'FOLDER_NOT_FOUND' : 'INVALID_INPUT', err.message);
+    case 'DatasetError':
+      return new ApiError('INVALID_INPUT', err.message);
     case 'WorkerCrashError':
       return new ApiError('WORKER_CRASHED', err.message);
     default:

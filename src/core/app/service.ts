@@ -22,10 +22,12 @@ import { registerShippedModels } from './models';
 import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
-import { prepareMask, recordInpaintEdit, runInpaintJob } from './inpaint';
+import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
 import { removeUnreferenced } from './references';
 import { storeImport } from './imports';
 import { APP_VERSION } from './version';
+import { BatchJobs, inspectFolder, type JobHost } from './batch';
+import { TrainingJobs } from './training';
 
 export type ServiceMethods = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
 
@@ -68,11 +70,25 @@ class Service {
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly jobs = new Map<string, RunningJob>();
   private closing = false;
+  private readonly batches: BatchJobs;
+  private readonly training: TrainingJobs;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly host: 'desktop' | 'web',
-  ) {}
+  ) {
+    // Batch and training jobs share the job table (cancelJob, close) and the event stream.
+    const jobHost: JobHost = {
+      ctx,
+      emit: (event) => this.emit(event),
+      track: (jobId, controller, finished) => {
+        this.jobs.set(jobId, { controller, finished });
+        void finished.finally(() => this.jobs.delete(jobId));
+      },
+    };
+    this.batches = new BatchJobs(jobHost);
+    this.training = new TrainingJobs(jobHost);
+  }
 
   private get store() {
     return this.ctx.library.store;
@@ -103,6 +119,21 @@ class Service {
       listModels: wrap<'listModels'>(async () => this.store.models.list().map(toModelDto)),
       getPreviewBytes: wrap<'getPreviewBytes'>((i) => this.previewBytes(i)),
       getEditMask: wrap<'getEditMask'>(async (i) => this.editMask(i)),
+      // The folder picker lives in the desktop app's main process (src/main/index.ts answers it).
+      chooseFolder: wrap<'chooseFolder'>(async () => {
+        throw new ApiError('UNSUPPORTED', 'The folder picker exists only in the desktop app; type the folder path instead');
+      }),
+      inspectFolder: wrap<'inspectFolder'>((i) => inspectFolder(i)),
+      startBatch: wrap<'startBatch'>((i) => this.batches.start(i)),
+      pauseBatch: wrap<'pauseBatch'>(async (i) => this.batches.pause(i)),
+      resumeBatch: wrap<'resumeBatch'>(async (i) => this.batches.resume(i)),
+      listBatches: wrap<'listBatches'>(async () => this.batches.list()),
+      getBatchReport: wrap<'getBatchReport'>((i) => this.batches.report(i)),
+      startTraining: wrap<'startTraining'>((i) => this.training.start(i)),
+      pauseTraining: wrap<'pauseTraining'>(async (i) => this.training.pause(i)),
+      resumeTraining: wrap<'resumeTraining'>(async (i) => this.training.resume(i)),
+      listTrainingRuns: wrap<'listTrainingRuns'>(async () => this.training.list()),
+      getTrainingSample: wrap<'getTrainingSample'>(async (i) => this.training.sample(i)),
     };
     return {
       ...methods,
@@ -191,7 +222,8 @@ class Service {
     // Everything that can be wrong with the input is checked before a job id is handed out.
     const image = await this.loadSource(photo, parent);
     const mask = await prepareMask(input.mask, image, 'mask', input.dilate);
-    const settings = { engine: input.engine, blend: input.blend, dilate: input.dilate, seed: input.seed };
+    const settings = { engine: input.engine, blend: input.blend, dilate: input.dilate, seed: input.seed, modelId: input.modelId, gan: input.gan };
+    const model = resolveInpaintModel(this.ctx.library, settings); // gan-zopt: MODEL_REQUIRED / MODEL_NOT_FOUND before a job id
 
     const jobId = randomUUID();
     const controller = new AbortController();
@@ -201,7 +233,7 @@ class Service {
         const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
-        });
+        }, model && { row: model, path: this.ctx.library.resolve(model.file) });
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
         const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings });
         if (signal.aborted) {

@@ -1,0 +1,265 @@
+// Batch restoration (issue 8) and folder inspection for the RenovoApi service: startBatch /
+// pauseBatch / resumeBatch / listBatches / getBatchReport / inspectFolder. The batch core
+// (src/core/restore/batch.ts) does the work; this file maps it to jobs and JobEvents.
+// Files run on worker threads when the bundled restore worker exists (dist/worker/restore.cjs),
+// else in this process.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ApiError, type ApiInput, type ApiOutputs, type BatchDto, type FolderInfo, type JobEvent } from '../../shared/api';
+import {
+  BatchPause,
+  REPORT_DIR,
+  checkFolders,
+  findRestoreWorker,
+  inProcessExecutor,
+  runBatch,
+  scanFolder,
+  threadExecutor,
+  type BatchOptions,
+  type BatchProgress,
+} from '../restore';
+import type { BatchJobRow } from '../store/types';
+import type { AppContext } from './context';
+import { toApiError } from './errors';
+
+/** What a job family needs from the service: the context, the event stream, job registration (cancelJob, close). */
+export interface JobHost {
+  readonly ctx: AppContext;
+  emit(event: JobEvent): void;
+  /** Registers a job with cancelJob/close; it is forgotten when `finished` settles. */
+  track(jobId: string, controller: AbortController, finished: Promise<void>): void;
+}
+
+/** Below this many images a fine-tune folder gets a warning (and under TRAINING_MIN_IMAGES it is refused). */
+export const TRAINING_FEW_IMAGES = 20;
+export const TRAINING_MIN_IMAGES = 4;
+const THUMBS = 6;
+const THUMB_SIDE = 96;
+/** Thumbnails inlined into the report page are capped (a huge batch keeps its text, not its pictures). */
+const REPORT_INLINE_MAX = 48 * 2 ** 20;
+
+interface ActiveBatch {
+  jobId: string;
+  batchId: number | null;
+  inputDir: string;
+  outputDir: string;
+  pause: BatchPause;
+  last: BatchProgress | null;
+}
+
+/** RestoreError (folders, options) → ApiError with a bad-input code. */
+function folderError(e: unknown): unknown {
+  if (e instanceof Error && e.name === 'RestoreError') {
+    const code = (e as { code?: string }).code;
+    return new ApiError(code === 'NOT_A_FOLDER' ? 'FOLDER_NOT_FOUND' : 'INVALID_INPUT', e.message);
+  }
+  return e;
+}
+
+export async function inspectFolder(input: ApiInput<'inspectFolder'>): Promise<FolderInfo> {
+  let scan;
+  try {
+    scan = await scanFolder(input.path);
+  } catch (e) {
+    throw folderError(e);
+  }
+  const rootUnreadable = scan.ignored.find((i) => i.relPath === '' && /cannot be read/.test(i.reason));
+  if (rootUnreadable) throw new ApiError('FOLDER_UNREADABLE', `${input.path}: ${rootUnreadable.reason}`);
+  const warnings: string[] = [];
+  const count = scan.files.length;
+  if (count === 0) warnings.push('No images found (JPEG, PNG, TIFF, WebP or AVIF, searched in subfolders too).');
+  else if (input.purpose === 'training') {
+    if (count < TRAINING_MIN_IMAGES) warnings.push(`Only ${count} image${count === 1 ? '' : 's'}: fine-tuning needs at least ${TRAINING_MIN_IMAGES}.`);
+    else if (count < TRAINING_FEW_IMAGES) warnings.push(`Only ${count} images: the model will mostly memorise them; ${TRAINING_FEW_IMAGES} or more adapt a style better.`);
+  }
+  const thumbnails: FolderInfo['thumbnails'] = [];
+  for (const f of scan.files) {
+    if (thumbnails.length >= THUMBS) break;
+    try {
+      const bytes = await sharp(f.absPath, { failOn: 'error' }).rotate().resize(THUMB_SIDE, THUMB_SIDE, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer();
+      thumbnails.push({ name: f.relPath, mime: 'image/jpeg', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    } catch {
+      warnings.push(`${f.relPath} cannot be read as an image.`);
+    }
+  }
+  return {
+    path: input.path,
+    imageCount: count,
+    totalBytes: scan.files.reduce((s, f) => s + f.size, 0),
+    thumbnails,
+    warnings,
+    ignoredCount: scan.ignored.length,
+  };
+}
+
+export class BatchJobs {
+  private readonly active = new Map<string, ActiveBatch>();
+
+  constructor(private readonly host: JobHost) {}
+
+  private get store() {
+    return this.host.ctx.library.store;
+  }
+
+  async start(input: ApiInput<'startBatch'>): Promise<{ jobId: string }> {
+    // Bad folders are refused before a job id is handed out.
+    let folders: { inputDir: string; outputDir: string };
+    let imageCount: number;
+    try {
+      folders = await checkFolders(input.inputDir, input.outputDir);
+      imageCount = (await scanFolder(folders.inputDir)).files.length;
+    } catch (e) {
+      throw folderError(e);
+    }
+    if (imageCount === 0) throw new ApiError('INVALID_INPUT', `${input.inputDir}: no images found`);
+    for (const a of this.active.values()) {
+      if (a.inputDir === folders.inputDir && a.outputDir === folders.outputDir) {
+        throw new ApiError('CONFLICT', `A batch over ${input.inputDir} → ${input.outputDir} is already running`);
+      }
+    }
+    const { workers: wanted, ...rest } = input.options;
+    const options: BatchOptions = { ...rest };
+    const workers = wanted ?? Math.min(2, availableParallelism());
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const state: ActiveBatch = { jobId, batchId: null, ...folders, pause: new BatchPause(), last: null };
+    this.active.set(jobId, state);
+    const finished = (async () => {
+      const script = findRestoreWorker();
+      const executor = script ? threadExecutor(script, workers) : inProcessExecutor(workers);
+      try {
+        const summary = await runBatch({
+          inputDir: folders.inputDir,
+          outputDir: folders.outputDir,
+          options,
+          store: this.store,
+          executor,
+          signal: controller.signal,
+          pause: state.pause,
+          onProgress: (p) => {
+            state.batchId = p.batchId;
+            state.last = p;
+            this.progress(state);
+          },
+        });
+        if (summary.status === 'cancelled') {
+          this.host.emit({ jobId, type: 'cancelled' });
+          return;
+        }
+        const row = this.store.batches.get(summary.batchId);
+        if (!row) throw new Error(`batch ${summary.batchId} vanished`);
+        this.active.delete(jobId);
+        this.host.emit({ jobId, type: 'batch-done', batch: this.dto(row), errors: summary.errors });
+      } catch (e) {
+        if (controller.signal.aborted) this.host.emit({ jobId, type: 'cancelled' });
+        else this.host.emit({ jobId, type: 'failed', error: toApiError(folderError(e)).message });
+      } finally {
+        this.active.delete(jobId);
+        await executor.close().catch(() => undefined);
+      }
+    })();
+    this.host.track(jobId, controller, finished);
+    return { jobId };
+  }
+
+  private progress(state: ActiveBatch): void {
+    const p = state.last;
+    if (!p) return;
+    this.host.emit({
+      jobId: state.jobId,
+      type: 'batch-progress',
+      batchId: p.batchId,
+      done: p.done,
+      total: p.total,
+      failed: p.failed,
+      skipped: p.skipped,
+      fraction: p.fraction,
+      currentFile: p.current[0]?.relPath ?? p.running[0] ?? null,
+      etaMs: p.etaMs,
+      paused: state.pause.paused,
+    });
+  }
+
+  pause(input: ApiInput<'pauseBatch'>): { paused: boolean } {
+    const state = this.active.get(input.jobId);
+    if (!state) throw new ApiError('NOT_FOUND', `No running batch job ${input.jobId}`);
+    state.pause.pause();
+    this.progress(state);
+    return { paused: true };
+  }
+
+  resume(input: ApiInput<'resumeBatch'>): { resumed: boolean } {
+    const state = this.active.get(input.jobId);
+    if (!state) throw new ApiError('NOT_FOUND', `No running batch job ${input.jobId}`);
+    const was = state.pause.paused;
+    state.pause.resume();
+    this.progress(state);
+    return { resumed: was };
+  }
+
+  list(): BatchDto[] {
+    return this.store.batches.list().map((row) => this.dto(row));
+  }
+
+  private dto(row: BatchJobRow): BatchDto {
+    const items = this.store.batches.items(row.id);
+    const count = (s: string): number => items.filter((i) => i.status === s).length;
+    const active = [...this.active.values()].find((a) => a.batchId === row.id) ?? null;
+    return {
+      id: row.id,
+      jobId: active?.jobId ?? null,
+      inputDir: row.inputDir,
+      outputDir: row.outputDir,
+      status: row.status,
+      paused: active?.pause.paused ?? false,
+      options: row.options as Record<string, unknown>,
+      total: items.length,
+      done: count('done'),
+      failed: count('error'),
+      skipped: count('skipped'),
+      createdAt: row.createdAt,
+      finishedAt: row.finishedAt,
+      hasReport: row.status === 'done' && existsSync(join(row.outputDir, REPORT_DIR, 'index.html')),
+    };
+  }
+
+  /** The HTML contact sheet with its thumbnails inlined as data: URIs (one page, openable from a blob: URL). */
+  async report(input: ApiInput<'getBatchReport'>): Promise<ApiOutputs['getBatchReport']> {
+    const row = this.store.batches.get(input.batchId);
+    if (!row) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);
+    const dir = join(row.outputDir, REPORT_DIR);
+    let html: string;
+    try {
+      html = await readFile(join(dir, 'index.html'), 'utf8');
+    } catch {
+      throw new ApiError('NOT_FOUND', `Batch ${input.batchId} has no report (yet) in ${dir}`);
+    }
+    let inlined = 0;
+    const thumbs = new Map<string, string>();
+    for (const m of html.matchAll(/src="(thumbs\/\d+-(?:before|after|mask)\.jpg)"/g)) {
+      if (thumbs.has(m[1]) || inlined > REPORT_INLINE_MAX) continue;
+      try {
+        const b64 = (await readFile(join(dir, ...m[1].split('/')))).toString('base64');
+        inlined += b64.length;
+        thumbs.set(m[1], `data:image/jpeg;base64,${b64}`);
+      } catch {
+        /* a missing thumbnail stays a broken image */
+      }
+    }
+    html = html.replace(/src="(thumbs\/\d+-(?:before|after|mask)\.jpg)"/g, (all, rel: string) => {
+      const uri = thumbs.get(rel);
+      return uri ? `src="${uri}"` : all;
+    });
+    const d = this.dto(row);
+    const bytes = Buffer.from(html, 'utf8');
+    return {
+      mime: 'text/html',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      summary: { total: d.total, done: d.done, failed: d.failed, skipped: d.skipped },
+    };
+  }
+}
