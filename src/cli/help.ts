@@ -46,9 +46,15 @@ Options:
   -o, --output FILE    output file (default: <photo dir>/<name>-renovo.<ext>);
                        the format follows the extension (.jpg .png .webp .tif)
       --overwrite      replace an existing output file (never the original)
-  -e, --engine NAME    auto | patchmatch | telea | harmonic   (default: auto)
+  -e, --engine NAME    auto | patchmatch | telea | harmonic | gan-zopt   (default: auto)
                        patchmatch: large holes; telea: thin scratches and dust;
-                       harmonic: smooth fill for small spots
+                       harmonic: smooth fill for small spots; gan-zopt: semantic fill
+                       from a GAN model of the photo's domain (slow on CPU)
+      --model NAME     gan-zopt: model name (newest version) or version id (renovo models)
+      --lambda X       gan-zopt: weight of the discriminator term, 0-10 (default: 0.003)
+      --iters N        gan-zopt: maximum iterations per hole, 1-20000 (default: 1500)
+      --restarts N     gan-zopt: random restarts optimised together, 1-64 (default: 16)
+      --lr X           gan-zopt: Adam learning rate on z (default: 0.03)
   -b, --blend MODE     normal | mixed | off   Poisson blending of the fill (default: normal)
   -d, --dilate N       grow the mask by N pixels, 0-64 (default: 2)
   -s, --seed N         random seed, for reproducible results
@@ -59,6 +65,8 @@ Examples:
   renovo inpaint beach.jpg --mask beach-mask.png
   renovo inpaint scan.tif -m scratches.png --engine telea --dilate 1
   renovo inpaint photo.jpg -m mask.png -o clean.png --blend off --seed 7 --json
+  renovo inpaint field.jpg -m hole.png --engine gan-zopt --model landscape-dcgan64
+  renovo inpaint field.jpg -m hole.png -e gan-zopt --model landscape-dcgan64 --iters 500 --restarts 8 --lambda 0.01 --lr 0.05 --seed 3
 
 Press Ctrl+C to cancel; nothing is written then.
 

@@ -8,6 +8,16 @@ import { printJson, printLine } from '../output';
 import { ProgressReporter } from '../progress';
 import type { CommandContext } from './context';
 
+/** Decimal option within [min, max], or undefined when absent. */
+function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
 export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const { values, positionals } = ctx;
   if (positionals.length === 0) throw new UsageError('inpaint: missing PHOTO (see renovo inpaint --help)');
@@ -19,6 +29,18 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const blend = choiceOption(values.blend, 'blend', BLEND_MODES) ?? 'normal';
   const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? 2;
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
+  const ganFlags = ['model', 'lambda', 'iters', 'restarts', 'lr'].filter((k) => values[k] !== undefined);
+  if (engine !== 'gan-zopt' && ganFlags.length) throw new UsageError(`inpaint: --${ganFlags[0]} is only used with --engine gan-zopt`);
+  if (engine === 'gan-zopt' && typeof values.model !== 'string') throw new UsageError('inpaint: --engine gan-zopt needs --model NAME (see renovo models)');
+  const modelArg = typeof values.model === 'string' ? values.model : undefined;
+  const gan = engine === 'gan-zopt'
+    ? {
+        lambda: numberOption(values.lambda, 'lambda', 0, 10),
+        iterations: intOption(values.iters, 'iters', 1, 20_000),
+        restarts: intOption(values.restarts, 'restarts', 1, 64),
+        learningRate: numberOption(values.lr, 'lr', 1e-5, 1),
+      }
+    : undefined;
   const overwrite = values.overwrite === true;
   const outputPath = resolve(typeof values.output === 'string' ? values.output : defaultOutputPath(photoPath));
 
@@ -51,6 +73,8 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
       blend,
       dilate,
       seed,
+      ...(modelArg === undefined ? {} : /^\d+$/.test(modelArg) ? { modelId: Number(modelArg) } : { modelName: modelArg }),
+      ...(gan ? { gan: Object.fromEntries(Object.entries(gan).filter(([, v]) => v !== undefined)) } : {}),
       signal: controller.signal,
       onProgress: (f, m) => progress.update(f, m),
     });
@@ -63,9 +87,11 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         engine: result.engine,
         durationMs: result.durationMs,
         seed: result.seed,
+        ...(result.model ? { model: result.model, gan: result.gan } : {}),
       });
     } else {
-      printLine(`Wrote ${result.outputPath} (engine ${result.engine}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
+      const m = result.model ? `, model ${result.model.name} v${result.model.version}` : '';
+      printLine(`Wrote ${result.outputPath} (engine ${result.engine}${m}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
     }
     return EXIT.OK;
   } finally {

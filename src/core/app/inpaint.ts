@@ -7,7 +7,8 @@ import { decodeMask, dilateMask, encodeMask, maskStats } from '../image/mask';
 import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { JobRunner } from '../jobs';
 import type { Library } from '../library';
-import type { EditRow } from '../store';
+import type { EditRow, ModelVersionRow } from '../store';
+import type { GanHoleReport } from '../inpaint/gan';
 import { removeUnreferenced } from './references';
 
 export interface InpaintSettings {
@@ -15,6 +16,44 @@ export interface InpaintSettings {
   blend: BlendMode;
   dilate: number;
   seed?: number;
+  /** engine 'gan-zopt': the model version, by id or by name (newest version of that name). */
+  modelId?: number;
+  modelName?: string;
+  /** engine 'gan-zopt': latent-optimisation parameters (engine defaults for the rest). */
+  gan?: GanSettings;
+}
+
+export interface GanSettings {
+  lambda?: number;
+  iterations?: number;
+  restarts?: number;
+  learningRate?: number;
+}
+
+/**
+ * The model version an inpainting run uses: required (and checked to exist, with its weights file)
+ * for 'gan-zopt', refused for the other engines. Throws ApiError MODEL_REQUIRED / MODEL_NOT_FOUND /
+ * MODEL_FILE_MISSING / INVALID_INPUT before any job starts.
+ */
+export function resolveInpaintModel(library: Library, settings: InpaintSettings): ModelVersionRow | null {
+  const wantsModel = settings.modelId !== undefined || settings.modelName !== undefined;
+  if (settings.engine !== 'gan-zopt') {
+    if (wantsModel || settings.gan) throw new ApiError('INVALID_INPUT', `a model and GAN parameters are only used by engine 'gan-zopt' (engine is '${settings.engine}')`);
+    return null;
+  }
+  const { models } = library.store;
+  const available = (): string => {
+    const names = [...new Set(models.list().map((r) => r.name))];
+    return names.length ? `available: ${names.join(', ')}` : 'no model is installed';
+  };
+  if (!wantsModel) throw new ApiError('MODEL_REQUIRED', `engine 'gan-zopt' needs a model (${available()})`);
+  const row = settings.modelId !== undefined ? models.get(settings.modelId) : models.findByName(settings.modelName as string);
+  if (!row) {
+    const what = settings.modelId !== undefined ? `model version ${settings.modelId}` : `model '${settings.modelName}'`;
+    throw new ApiError('MODEL_NOT_FOUND', `${what} does not exist (${available()})`);
+  }
+  if (!library.exists(row.file)) throw new ApiError('MODEL_FILE_MISSING', `model ${row.name} v${row.version}: its weights file ${row.file} is missing from the library`);
+  return row;
 }
 
 export interface PreparedMask {
@@ -50,6 +89,8 @@ export interface InpaintRun {
   holes: number;
   seed: number;
   durationMs: number;
+  /** engine 'gan-zopt': the model version used, every parameter (defaults filled in), provider, per-hole results. */
+  gan?: { model: ModelVersionRow; params: Record<string, unknown>; provider: string; reports: GanHoleReport[] };
 }
 
 /** Runs the engine on a worker. `image` and `mask` buffers are transferred (detached afterwards). */
@@ -59,16 +100,20 @@ export async function runInpaintJob(
   mask: MaskBuffer,
   settings: InpaintSettings,
   control: { signal?: AbortSignal; onProgress?: (fraction: number, message: string) => void } = {},
+  model: { row: ModelVersionRow; path: string } | null = null,
 ): Promise<InpaintRun> {
   // A seed is always recorded so any edit can be reproduced exactly.
   const seed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   const started = performance.now();
+  const gan = model ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan } } : undefined;
   const out = await runner.run(
     'inpaint',
-    { image, mask, engine: settings.engine, blend: settings.blend, seed },
+    { image, mask, engine: settings.engine, blend: settings.blend, seed, gan },
     control,
   );
-  return { image: out.image, engine: out.engine, holes: out.holes, seed, durationMs: Math.round(performance.now() - started) };
+  const run: InpaintRun = { image: out.image, engine: out.engine, holes: out.holes, seed, durationMs: Math.round(performance.now() - started) };
+  if (model && out.gan) run.gan = { model: model.row, params: { ...out.gan.params }, provider: out.gan.provider, reports: out.gan.reports };
+  return run;
 }
 
 export interface RecordEditInput {
@@ -93,7 +138,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
       parentId: input.parentId,
       kind: 'inpaint',
       engine: input.run.engine,
-      modelVersionId: null,
+      modelVersionId: input.run.gan?.model.id ?? null,
       params: {
         engineRequested: input.settings.engine,
         blend: input.settings.blend,
@@ -101,6 +146,14 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
         seed: input.run.seed,
         holes: input.run.holes,
         maskPixels: input.mask.holePixels,
+        ...(input.run.gan
+          ? {
+              model: { id: input.run.gan.model.id, name: input.run.gan.model.name, version: input.run.gan.model.version, sha256: input.run.gan.model.sha256 },
+              gan: input.run.gan.params,
+              provider: input.run.gan.provider,
+              ganHoles: input.run.gan.reports.map((r) => ({ window: r.window, loss: r.loss, restart: r.chosen, iterations: r.iterations, stoppedBy: r.stoppedBy })),
+            }
+          : {}),
       },
       maskFile,
       outputFile,

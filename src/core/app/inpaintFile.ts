@@ -11,7 +11,8 @@ import { sha256Hex } from '../library';
 import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
 import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
-import { prepareMask, recordInpaintEdit, runInpaintJob, type InpaintSettings } from './inpaint';
+import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
+import { registerShippedModels } from './models';
 
 export interface InpaintFileOptions extends InpaintSettings {
   libraryDir: string;
@@ -32,6 +33,9 @@ export interface InpaintFileResult {
   engine: string;
   durationMs: number;
   seed: number;
+  /** engine 'gan-zopt': the model version used and the parameters recorded with the edit. */
+  model?: { id: number; name: string; version: number };
+  gan?: Record<string, unknown>;
 }
 
 const WRITABLE_EXT = new Set(['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff']);
@@ -89,11 +93,15 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
   const { image, meta } = await decodeImage(photoBytes, { name: photoPath });
   const maskBytes = await readImageFile(maskPath);
   const mask = await prepareMask(maskBytes, image, maskPath, opts.dilate);
-  const settings: InpaintSettings = { engine: opts.engine, blend: opts.blend, dilate: opts.dilate, seed: opts.seed };
+  const settings: InpaintSettings = {
+    engine: opts.engine, blend: opts.blend, dilate: opts.dilate, seed: opts.seed, modelId: opts.modelId, modelName: opts.modelName, gan: opts.gan,
+  };
 
   const ctx = await openAppContext(opts.libraryDir, { runner: opts.runner });
   try {
-    const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress });
+    if (settings.engine === 'gan-zopt') registerShippedModels(ctx.library);
+    const model = resolveInpaintModel(ctx.library, settings); // MODEL_REQUIRED / MODEL_NOT_FOUND before any work
+    const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress }, model && { row: model, path: ctx.library.resolve(model.file) });
     opts.signal?.throwIfAborted();
     // The original's EXIF/ICC/XMP are carried over to the output.
     const outBytes = await encodeImage(run.image, { format, metadataFrom: photoBytes });
@@ -117,7 +125,12 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
       await unlink(outputPath).catch(() => undefined); // keep output and history consistent
       throw e;
     }
-    return { editId: edit.id, photoId: edit.photoId, outputPath, engine: run.engine, durationMs: run.durationMs, seed: run.seed };
+    const out: InpaintFileResult = { editId: edit.id, photoId: edit.photoId, outputPath, engine: run.engine, durationMs: run.durationMs, seed: run.seed };
+    if (run.gan) {
+      out.model = { id: run.gan.model.id, name: run.gan.model.name, version: run.gan.model.version };
+      out.gan = run.gan.params;
+    }
+    return out;
   } finally {
     await ctx.close();
   }
