@@ -101,6 +101,12 @@ export class EditorStore {
   engine = $state<EngineChoice>('auto');
   blend = $state<BlendMode>('normal');
   dilate = $state(MASK_DILATE_PX);
+  /** Engine 'gan-zopt': the model version (null: none chosen yet; the newest is picked) and its options. */
+  ganModelId = $state<number | null>(null);
+  ganLambda = $state(0.003);
+  ganIterations = $state(1500);
+  ganRestarts = $state(16);
+  ganLearningRate = $state(0.03);
   exportFormat = $state<ExportFormat>('jpeg');
   exportQuality = $state(92);
 
@@ -372,12 +378,22 @@ export class EditorStore {
     this.viewingEditId = editId;
   }
 
+  /** The model version the GAN engine will use: the chosen one, else the newest installed. */
+  get ganModel(): ModelDto | null {
+    return this.models.find((m) => m.id === this.ganModelId) ?? this.models.at(-1) ?? null;
+  }
+
   async startRemoval(): Promise<void> {
     const photo = this.photo;
     const mask = this.mask;
     if (!photo || this.job || this.busy) return;
     if (mask.empty) {
       this.notify('info', 'Paint over the object you want to remove first.');
+      return;
+    }
+    const ganModel = this.engine === 'gan-zopt' ? this.ganModel : null;
+    if (this.engine === 'gan-zopt' && !ganModel) {
+      this.notify('info', 'The semantic (GAN) engine needs a model: install or train one first.');
       return;
     }
     this.job = { id: null, fraction: 0, message: 'Starting…', cancelling: false };
@@ -394,6 +410,18 @@ export class EditorStore {
         engine: this.engine,
         blend: this.blend,
         dilate: this.dilate,
+        ...(ganModel
+          ? {
+              modelId: ganModel.id,
+              gan: {
+                // an emptied number field reads as null: fall back to the engine defaults
+                lambda: Number.isFinite(this.ganLambda) ? this.ganLambda : 0.003,
+                iterations: this.ganIterations,
+                restarts: this.ganRestarts,
+                learningRate: Number.isFinite(this.ganLearningRate) && this.ganLearningRate > 0 ? this.ganLearningRate : 0.03,
+              },
+            }
+          : {}),
       });
       if (!this.job) return;
       this.job = { ...this.job, id: jobId };
