@@ -13,6 +13,9 @@ import { MODEL_FILE_EXT, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
 import { smallGanModel } from '../inpaint/gan/testmodel';
 import { inpaintFile } from './inpaintFile';
+import { createRenovoService } from './service';
+import type { JobEvent } from '../../shared/api';
+import { readFile } from 'node:fs/promises';
 
 let dir: string;
 let workerPath: string;
@@ -80,6 +83,39 @@ describe('gan-zopt through the app layer', () => {
     await expect(inpaintFile({ ...base(), outputPath: join(dir, 'o2.png'), engine: 'gan-zopt', modelName: 'nope' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('available: tiny') });
     await expect(inpaintFile({ ...base(), outputPath: join(dir, 'o3.png'), engine: 'gan-zopt', modelId: 999 })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     await expect(inpaintFile({ ...base(), outputPath: join(dir, 'o4.png'), engine: 'patchmatch', modelName: 'tiny' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('gan-zopt through the service API', () => {
+  it('startInpaint runs with a model id, reports progress and records the model; an unknown model fails before a job id', async () => {
+    let photoId = 0;
+    const service = await createRenovoService({ libraryDir: join(dir, 'lib'), host: 'desktop', runner: { size: 1, workerPath }, shippedModelsDir: null });
+    try {
+      const photo = await service.importPhoto({ name: 'photo.png', bytes: new Uint8Array(await readFile(join(dir, 'photo.png'))) });
+      photoId = photo.id;
+      const mask = new Uint8Array(await readFile(join(dir, 'mask.png')));
+      const common = { photoId: photo.id, parentEditId: null, mask, engine: 'gan-zopt' as const, blend: 'normal' as const, dilate: 0 };
+      await expect(service.startInpaint({ ...common, modelId: 4242 })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+      await expect(service.startInpaint(common)).rejects.toMatchObject({ code: 'MODEL_REQUIRED' });
+      const events: JobEvent[] = [];
+      const finished = new Promise<JobEvent>((resolve) => service.onJobEvent((e) => { events.push(e); if (e.type !== 'progress') resolve(e); }));
+      await service.startInpaint({ ...common, modelId, seed: 9, gan: { iterations: 30, restarts: 3, lambda: 0, learningRate: 0.05 } });
+      const end = await finished;
+      expect(end.type).toBe('done');
+      expect(events.some((e) => e.type === 'progress' && /iteration \d+\/30/.test(e.message))).toBe(true);
+      const edits = await service.listEdits({ photoId: photo.id });
+      expect(edits.at(-1)?.engine).toBe('gan-zopt');
+    } finally {
+      await service.close();
+    }
+    const lib = Library.open(join(dir, 'lib'));
+    try {
+      const edit = lib.store.edits.listForPhoto(photoId).filter((e) => e.engine === 'gan-zopt').at(-1)!;
+      expect(edit.modelVersionId).toBe(modelId);
+      expect(edit.params).toMatchObject({ seed: 9, gan: { iterations: 30, restarts: 3, lambda: 0, learningRate: 0.05 } });
+    } finally {
+      lib.close();
+    }
   });
 });
 
