@@ -1,0 +1,68 @@
+// renovo inpaint --engine gan-zopt: option checks and a clear error for an unknown model (the
+// engine itself is covered in src/core/inpaint/gan and src/core/app/gan-inpaint.test.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main';
+import { HELP } from '../help';
+
+let dir: string;
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(['--library', join(dir, 'lib'), ...args]);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'renovo-cli-gan-'));
+  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
+  await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 90, g: 120, b: 200 } } }).png().toFile(join(dir, 'p.png'));
+  const m = Buffer.alloc(40 * 40);
+  for (let y = 15; y < 25; y++) for (let x = 15; x < 25; x++) m[y * 40 + x] = 255;
+  await sharp(m, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(join(dir, 'm.png'));
+});
+afterAll(async () => {
+  delete process.env.RENOVO_MODELS_DIR;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('renovo inpaint --engine gan-zopt', () => {
+  const photo = (): string[] => [join(dir, 'p.png'), '--mask', join(dir, 'm.png'), '-o', join(dir, 'out.png')];
+
+  it('checks its options before any work', async () => {
+    let r = await run('inpaint', ...photo(), '--engine', 'gan-zopt');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/needs --model NAME/);
+    r = await run('inpaint', ...photo(), '--engine', 'patchmatch', '--lambda', '0.1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--lambda is only used with --engine gan-zopt/);
+    r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--lr', 'fast');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--lr must be a number/);
+    r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--restarts', '0');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--restarts must be between 1 and 64/);
+  });
+
+  it('names the unknown model and what is available', async () => {
+    const r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'no-such-model');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/model 'no-such-model' does not exist \(no model is installed\)/);
+  });
+
+  it('documents the engine and its options', () => {
+    const h = HELP.inpaint;
+    for (const s of ['gan-zopt', '--model NAME', '--lambda', '--iters', '--restarts', '--lr', '--engine gan-zopt --model landscape-dcgan64']) expect(h).toContain(s);
+  });
+});
