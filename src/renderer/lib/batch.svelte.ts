@@ -1,0 +1,228 @@
+// Batch panel state (issue 8): input/output folders and options, the running batch's progress,
+// and the finished batch's report (one self-contained HTML page opened from a blob: URL).
+import type { BatchDto, FolderInfo, JobEvent, RenovoApi } from '../../shared/contract';
+import { describeError } from './api/errors';
+import { isAbsolutePath } from './format';
+
+export interface BatchRunState {
+  jobId: string;
+  status: 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  batchId: number | null;
+  done: number;
+  total: number;
+  failed: number;
+  skipped: number;
+  fraction: number;
+  currentFile: string | null;
+  etaMs: number | null;
+  error: string | null;
+  result: BatchDto | null;
+  errors: Array<{ relPath: string; error: string }>;
+}
+
+export class BatchStore {
+  inputDir = $state('');
+  outputDir = $state('');
+  input = $state.raw<FolderInfo | null>(null);
+  thumbUrls = $state.raw<{ name: string; url: string }[]>([]);
+  inputError = $state<string | null>(null);
+  outputError = $state<string | null>(null);
+  inspecting = $state(false);
+
+  sensitivity = $state(0.5);
+  denoise = $state(false);
+  denoiseStrength = $state(0.5);
+  tears = $state(false);
+  tone = $state(true);
+  workers = $state(2);
+  overwrite = $state(false);
+  suffix = $state('');
+
+  run = $state<BatchRunState | null>(null);
+  starting = $state(false);
+  error = $state<string | null>(null);
+  /** blob: URL of the finished batch's report page. */
+  reportUrl = $state<string | null>(null);
+  reportLoading = $state(false);
+
+  #unsubscribe: (() => void) | null = null;
+  #early: JobEvent[] = [];
+
+  constructor(readonly api: RenovoApi) {
+    this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+    if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
+  }
+
+  get active(): boolean {
+    return this.run !== null && ['starting', 'running', 'paused'].includes(this.run.status);
+  }
+
+  get canStart(): boolean {
+    return !this.active && !this.starting && this.input !== null && this.input.imageCount > 0 && isAbsolutePath(this.outputDir.trim());
+  }
+
+  async inspect(): Promise<void> {
+    const path = this.inputDir.trim();
+    this.inputError = null;
+    if (!isAbsolutePath(path)) {
+      this.input = null;
+      this.inputError = 'Enter the full path of a folder on this computer (e.g. /home/me/Scans).';
+      return;
+    }
+    this.inspecting = true;
+    try {
+      const info = await this.api.inspectFolder({ path, purpose: 'batch' });
+      for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+      this.thumbUrls = info.thumbnails.map((t) => ({ name: t.name, url: URL.createObjectURL(new Blob([t.bytes as Uint8Array<ArrayBuffer>], { type: t.mime })) }));
+      this.input = info;
+      if (!this.outputDir.trim()) this.outputDir = `${path.replace(/[\\/]+$/, '')}-restored`;
+    } catch (e) {
+      this.input = null;
+      this.inputError = describeError(e);
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  async choose(which: 'input' | 'output'): Promise<void> {
+    try {
+      const { path } = await this.api.chooseFolder({ title: which === 'input' ? 'Choose the folder of scans' : 'Choose where restored photos go' });
+      if (!path) return;
+      if (which === 'input') {
+        this.inputDir = path;
+        await this.inspect();
+      } else this.outputDir = path;
+    } catch (e) {
+      if (which === 'input') this.inputError = describeError(e);
+      else this.outputError = describeError(e);
+    }
+  }
+
+  async start(): Promise<void> {
+    this.outputError = null;
+    if (!isAbsolutePath(this.outputDir.trim())) {
+      this.outputError = 'Enter the full path of the output folder.';
+      return;
+    }
+    if (!this.canStart || !this.input) return;
+    this.error = null;
+    this.starting = true;
+    this.#early = [];
+    this.run = null;
+    if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
+    this.reportUrl = null;
+    try {
+      const suffix = this.suffix.trim();
+      const { jobId } = await this.api.startBatch({
+        inputDir: this.input.path,
+        outputDir: this.outputDir.trim(),
+        options: {
+          sensitivity: this.sensitivity,
+          denoise: this.denoise ? this.denoiseStrength : 0,
+          detectTears: this.tears,
+          tone: this.tone,
+          workers: this.workers,
+          overwrite: this.overwrite,
+          ...(suffix ? { suffix } : {}),
+        },
+      });
+      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: this.input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [] };
+      const early = this.#early.filter((e) => e.jobId === jobId);
+      this.#early = [];
+      for (const e of early) this.#onEvent(e);
+    } catch (e) {
+      this.error = describeError(e);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.pauseBatch({ jobId: this.run.jobId });
+      if (this.run) this.run = { ...this.run, status: 'paused' };
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  async resume(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.resumeBatch({ jobId: this.run.jobId });
+      if (this.run) this.run = { ...this.run, status: 'running' };
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.cancelJob({ jobId: this.run.jobId });
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  /** Fetches the report page and keeps a blob: URL for it. */
+  async loadReport(): Promise<string | null> {
+    const id = this.run?.result?.id;
+    if (!id) return null;
+    if (this.reportUrl) return this.reportUrl;
+    this.reportLoading = true;
+    try {
+      const r = await this.api.getBatchReport({ batchId: id });
+      this.reportUrl = URL.createObjectURL(new Blob([r.bytes as Uint8Array<ArrayBuffer>], { type: r.mime }));
+      return this.reportUrl;
+    } catch (e) {
+      this.error = describeError(e);
+      return null;
+    } finally {
+      this.reportLoading = false;
+    }
+  }
+
+  #onEvent(e: JobEvent): void {
+    if (this.starting && !this.run) {
+      this.#early.push(e);
+      return;
+    }
+    const run = this.run;
+    if (!run || e.jobId !== run.jobId) return;
+    switch (e.type) {
+      case 'batch-progress':
+        this.run = {
+          ...run,
+          status: e.paused ? 'paused' : 'running',
+          batchId: e.batchId,
+          done: e.done,
+          total: e.total,
+          failed: e.failed,
+          skipped: e.skipped,
+          fraction: e.fraction,
+          currentFile: e.currentFile,
+          etaMs: e.etaMs,
+        };
+        break;
+      case 'batch-done':
+        this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors };
+        if (e.batch.hasReport) void this.loadReport();
+        break;
+      case 'cancelled':
+        this.run = { ...run, status: 'cancelled', etaMs: null, currentFile: null };
+        break;
+      case 'failed':
+        this.run = { ...run, status: 'failed', etaMs: null, error: e.error };
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+// Fine-tune panel state (issue 6): the folder, the base model, the preset and advanced settings,
+// and the live run (losses, sample grid, ETA). Created once by App, so a run keeps going (and its
+// chart keeps filling) while the user is in another tab.
+import type { FolderInfo, JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
+import { describeError } from './api/errors';
+import { isAbsolutePath } from './format';
+
+export type Preset = 'quick' | 'thorough';
+
+/** Defaults shown in the advanced settings, per preset (the service's presets, src/core/app/training.ts). */
+export const PRESET_DEFAULTS: Record<Preset, { steps: number; lrD: number; lrG: number; dSteps: number; gSteps: number; batch: number }> = {
+  quick: { steps: 300, lrD: 1e-4, lrG: 1e-4, dSteps: 1, gSteps: 1, batch: 32 },
+  thorough: { steps: 2000, lrD: 5e-5, lrG: 5e-5, dSteps: 2, gSteps: 1, batch: 32 },
+};
+
+export interface TrainingRunState {
+  jobId: string;
+  name: string;
+  status: 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  step: number;
+  totalSteps: number;
+  lossD: number | null;
+  lossG: number | null;
+  etaMs: number | null;
+  imageCount: number | null;
+  sampleFile: string | null;
+  error: string | null;
+  model: ModelDto | null;
+}
+
+export class FineTuneStore {
+  dataDir = $state('');
+  folder = $state.raw<FolderInfo | null>(null);
+  /** blob: URLs of the folder's thumbnails (revoked when replaced). */
+  thumbUrls = $state.raw<{ name: string; url: string }[]>([]);
+  folderError = $state<string | null>(null);
+  inspecting = $state(false);
+
+  baseModelId = $state<number | null>(null);
+  preset = $state<Preset>('quick');
+  showAdvanced = $state(false);
+  steps = $state(PRESET_DEFAULTS.quick.steps);
+  lrD = $state(PRESET_DEFAULTS.quick.lrD);
+  lrG = $state(PRESET_DEFAULTS.quick.lrG);
+  dSteps = $state(PRESET_DEFAULTS.quick.dSteps);
+  gSteps = $state(PRESET_DEFAULTS.quick.gSteps);
+  batch = $state(PRESET_DEFAULTS.quick.batch);
+  /** The advanced values were edited: they are sent; otherwise the preset decides. */
+  advancedTouched = $state(false);
+  name = $state('');
+
+  run = $state<TrainingRunState | null>(null);
+  /** Loss history of the current run, for the chart. */
+  losses = $state.raw<{ step: number; lossD: number; lossG: number }[]>([]);
+  starting = $state(false);
+  error = $state<string | null>(null);
+
+  #unsubscribe: (() => void) | null = null;
+  #early: JobEvent[] = [];
+
+  constructor(
+    readonly api: RenovoApi,
+    /** Called when a run produced a model version (the editor refreshes its model picker). */
+    private readonly onModelAdded: (model: ModelDto) => void | Promise<void>,
+  ) {
+    this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+  }
+
+  applyPreset(preset: Preset): void {
+    this.preset = preset;
+    const d = PRESET_DEFAULTS[preset];
+    this.steps = d.steps;
+    this.lrD = d.lrD;
+    this.lrG = d.lrG;
+    this.dSteps = d.dSteps;
+    this.gSteps = d.gSteps;
+    this.batch = d.batch;
+    this.advancedTouched = false;
+  }
+
+  get canStart(): boolean {
+    const busy = this.run !== null && ['starting', 'running', 'paused'].includes(this.run.status);
+    return !busy && !this.starting && this.folder !== null && this.folder.imageCount >= 4 && this.baseModelId !== null;
+  }
+
+  async inspect(): Promise<void> {
+    const path = this.dataDir.trim();
+    this.folderError = null;
+    if (!isAbsolutePath(path)) {
+      this.folder = null;
+      this.folderError = 'Enter the full path of a folder on this computer (e.g. /home/me/Pictures/monet).';
+      return;
+    }
+    this.inspecting = true;
+    try {
+      const info = await this.api.inspectFolder({ path, purpose: 'training' });
+      for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+      this.thumbUrls = info.thumbnails.map((t) => ({ name: t.name, url: URL.createObjectURL(new Blob([t.bytes as Uint8Array<ArrayBuffer>], { type: t.mime })) }));
+      this.folder = info;
+    } catch (e) {
+      this.folder = null;
+      this.folderError = describeError(e);
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  async chooseFolder(): Promise<void> {
+    try {
+      const { path } = await this.api.chooseFolder({ title: 'Choose a folder of images to adapt to' });
+      if (path) {
+        this.dataDir = path;
+        await this.inspect();
+      }
+    } catch (e) {
+      this.folderError = describeError(e);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (!this.canStart || !this.folder) return;
+    this.error = null;
+    this.starting = true;
+    this.losses = [];
+    this.#early = [];
+    this.run = null;
+    try {
+      const advanced = this.advancedTouched
+        ? { steps: this.steps, lrD: this.lrD, lrG: this.lrG, dSteps: this.dSteps, gSteps: this.gSteps, batch: this.batch }
+        : undefined;
+      const name = this.name.trim();
+      const { jobId, name: resultName } = await this.api.startTraining({
+        baseModelId: this.baseModelId,
+        dataDir: this.folder.path,
+        preset: this.preset,
+        ...(name ? { name } : {}),
+        ...(advanced ? { advanced } : {}),
+      });
+      this.run = {
+        jobId,
+        name: resultName,
+        status: 'starting',
+        step: 0,
+        totalSteps: advanced?.steps ?? PRESET_DEFAULTS[this.preset].steps,
+        lossD: null,
+        lossG: null,
+        etaMs: null,
+        imageCount: null,
+        sampleFile: null,
+        error: null,
+        model: null,
+      };
+      const early = this.#early.filter((e) => e.jobId === jobId);
+      this.#early = [];
+      for (const e of early) this.#onEvent(e);
+    } catch (e) {
+      this.error = describeError(e);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.pauseTraining({ jobId: this.run.jobId });
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  async resume(): Promise<void> {
+    if (!this.run) return;
+    try {
+      const { resumed } = await this.api.resumeTraining({ jobId: this.run.jobId });
+      if (resumed && this.run) this.run = { ...this.run, status: 'running' };
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.cancelJob({ jobId: this.run.jobId });
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  #onEvent(e: JobEvent): void {
+    if (this.starting && !this.run) {
+      // startTraining has not answered yet: keep the events until we know our job id.
+      this.#early.push(e);
+      return;
+    }
+    const run = this.run;
+    if (!run || e.jobId !== run.jobId) return;
+    switch (e.type) {
+      case 'training-started':
+        this.run = { ...run, status: 'running', imageCount: e.imageCount };
+        break;
+      case 'training-progress':
+        this.run = {
+          ...run,
+          status: run.status === 'paused' ? 'paused' : 'running',
+          step: e.step,
+          totalSteps: e.totalSteps,
+          lossD: e.lossD,
+          lossG: e.lossG,
+          etaMs: e.etaMs,
+          sampleFile: e.sampleFile ?? run.sampleFile,
+        };
+        if (Number.isFinite(e.lossD) && Number.isFinite(e.lossG) && (this.losses.at(-1)?.step ?? -1) < e.step) {
+          this.losses = [...this.losses, { step: e.step, lossD: e.lossD, lossG: e.lossG }];
+        }
+        break;
+      case 'training-paused':
+        this.run = { ...run, status: 'paused', etaMs: null };
+        break;
+      case 'training-done':
+        this.run = { ...run, status: 'done', step: run.totalSteps, etaMs: 0, model: e.model };
+        void this.onModelAdded(e.model);
+        break;
+      case 'cancelled':
+        this.run = { ...run, status: 'cancelled', etaMs: null };
+        break;
+      case 'failed':
+        this.run = { ...run, status: 'failed', etaMs: null, error: e.error };
+        break;
+      default:
+        break;
+    }
+  }
+}

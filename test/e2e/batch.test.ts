@@ -1,0 +1,90 @@
+// End-to-end: the Batch tab in Chromium against `renovo serve`: a generated folder of 2 damaged
+// scans is checked, restored with live progress, and the report opens (one self-contained page
+// from a blob: URL, thumbnails inlined: the strict CSP allows it, no script).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashTree, scanJpeg } from '../../src/core/restore/testutil';
+import { OUT_DIR, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
+
+const missing = missingPrerequisite();
+if (missing) console.warn(`[e2e] skipping the batch e2e suite: ${missing}`);
+
+describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)', () => {
+  let workDir: string;
+  let bridge: Bridge;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    await mkdir(OUT_DIR, { recursive: true });
+    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-batch-'));
+    await mkdir(join(workDir, 'scans', 'album'), { recursive: true });
+    await writeFile(join(workDir, 'scans', 'grandma.jpg'), await scanJpeg(3, 240, 180));
+    await writeFile(join(workDir, 'scans', 'album', 'wedding.jpg'), await scanJpeg(4, 240, 180));
+    bridge = await startBridge(join(workDir, 'library'));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light' });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await bridge?.stop();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('restores a folder of 2 scans with progress and opens the report', async () => {
+    const input = join(workDir, 'scans');
+    const before = await hashTree(input);
+    await page.goto(bridge.url);
+    await page.getByRole('tab', { name: 'Batch' }).click();
+    await page.locator('[data-testid="batch-panel"]').waitFor();
+
+    await page.locator('[data-testid="batch-input"]').fill(join(workDir, 'missing'));
+    await page.locator('[data-testid="batch-inspect"]').click();
+    await expect.poll(() => page.locator('[data-testid="batch-input-error"]').textContent().catch(() => '')).toMatch(/not found/);
+
+    await page.getByLabel('Scans (input folder)').fill(input);
+    await page.locator('[data-testid="batch-inspect"]').click();
+    await expect.poll(() => page.locator('[data-testid="batch-count"]').textContent().catch(() => '')).toMatch(/^2 images found/);
+    expect(await page.getByLabel('Restored photos (output folder)').inputValue()).toBe(`${input}-restored`);
+    await page.locator('[data-testid="batch-suffix"]').fill('_r');
+    await page.locator('[data-testid="batch-start"]').click();
+
+    const status = page.locator('[data-testid="batch-status-text"]');
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/Done: 2 restored, 0 failed, 0 skipped/);
+    expect(await page.locator('[data-testid="batch-progress"]').evaluate((el: HTMLProgressElement) => el.value)).toBe(1);
+    expect(existsSync(join(`${input}-restored`, 'grandma_r.jpg'))).toBe(true);
+    expect(existsSync(join(`${input}-restored`, 'album', 'wedding_r.jpg'))).toBe(true);
+    expect(await hashTree(input)).toEqual(before);
+
+    // the report: a blob: page, thumbnails inlined
+    const link = page.locator('[data-testid="batch-report-open"]');
+    await expect.poll(() => link.getAttribute('href'), { timeout: 20_000 }).toMatch(/^blob:/);
+    await page.screenshot({ path: join(OUT_DIR, 'batch-done.png') });
+    const [report] = await Promise.all([context.waitForEvent('page', { timeout: 20_000 }), link.click()]);
+    await report.waitForLoadState();
+    await expect.poll(() => report.locator('h1').textContent()).toMatch(/Renovo batch restoration #\d+/);
+    const html = await report.content();
+    expect(html).toMatch(/grandma\.jpg/);
+    expect(html).toMatch(/album\/wedding\.jpg/);
+    expect(html).toMatch(/src="data:image\/jpeg;base64,/);
+    await expect.poll(() => report.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await report.screenshot({ path: join(OUT_DIR, 'batch-report.png') });
+    await report.close();
+    // 4xx answers are expected (refused folders, the favicon); CSP violations and page errors are not
+    expect(problems.filter((t) => !/status of 4\d\d/.test(t))).toEqual([]);
+  });
+});
