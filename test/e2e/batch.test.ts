@@ -87,4 +87,31 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     // 4xx answers are expected (refused folders, the favicon); CSP violations and page errors are not
     expect(problems.filter((t) => !/status of 4\d\d/.test(t))).toEqual([]);
   });
+
+  it('pauses a running batch, finds it again after a reload, and cancels it (resumable)', async () => {
+    const input = join(workDir, 'many');
+    await mkdir(input, { recursive: true });
+    for (let i = 0; i < 12; i++) await writeFile(join(input, `scan-${String(i).padStart(2, '0')}.jpg`), await scanJpeg(20 + i, 640, 480));
+    await page.goto(bridge.url);
+    await page.getByRole('tab', { name: 'Batch' }).click();
+    await page.getByLabel('Scans (input folder)').fill(input);
+    await page.getByLabel('Scans (input folder)').press('Enter');
+    await expect.poll(() => page.locator('[data-testid="batch-count"]').textContent().catch(() => '')).toMatch(/^12 images/);
+    await page.locator('[data-testid="batch-workers"]').fill('1');
+    await page.locator('[data-testid="batch-start"]').click();
+    const status = page.locator('[data-testid="batch-status-text"]');
+    await page.locator('[data-testid="batch-pause"]:not([disabled])').click({ timeout: 20_000 });
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Paused after \d+ of 12 files/);
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'Batch' }).click();
+    await expect.poll(() => status.textContent().catch(() => ''), { timeout: 20_000 }).toMatch(/of 12 files/);
+    expect(await page.getByLabel('Scans (input folder)').inputValue()).toBe(input);
+    await page.locator('[data-testid="batch-cancel"]').click();
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Cancelled after \d+ of 12 files/);
+    const batches = (await page.evaluate(async () => (await fetch('/api/listBatches', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json())) as Array<{ inputDir: string; status: string; done: number }>;
+    const mine = batches.find((b) => b.inputDir.endsWith('/many'))!;
+    expect(mine.status).toBe('running'); // unfinished: starting the same folders again continues it
+    expect(mine.done).toBeLessThan(12);
+  });
 });

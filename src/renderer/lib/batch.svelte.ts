@@ -52,6 +52,34 @@ export class BatchStore {
     this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
   }
 
+  /** After a reload: show the batch still running in the engine (its events keep coming). */
+  async attach(): Promise<void> {
+    try {
+      const running = (await this.api.listBatches({})).find((b) => b.jobId !== null && b.status === 'running');
+      if (!running || this.run) return;
+      this.inputDir = running.inputDir;
+      this.outputDir = running.outputDir;
+      const finished = running.done + running.failed + running.skipped;
+      this.run = {
+        jobId: running.jobId!,
+        status: running.paused ? 'paused' : 'running',
+        batchId: running.id,
+        done: running.done,
+        total: running.total,
+        failed: running.failed,
+        skipped: running.skipped,
+        fraction: running.total > 0 ? finished / running.total : 0,
+        currentFile: null,
+        etaMs: null,
+        error: null,
+        result: null,
+        errors: [],
+      };
+    } catch {
+      /* nothing to attach to */
+    }
+  }
+
   dispose(): void {
     this.#unsubscribe?.();
     for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);

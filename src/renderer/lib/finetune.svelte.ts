@@ -66,6 +66,34 @@ export class FineTuneStore {
     this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
   }
 
+  /** After a reload: show the training run still going in the engine (its events keep coming). */
+  async attach(): Promise<void> {
+    try {
+      const live = (await this.api.listTrainingRuns({})).find((r) => r.jobId !== null && r.status === 'running');
+      if (!live || this.run) return;
+      this.dataDir = live.datasetPath;
+      this.baseModelId = live.baseModelId;
+      this.losses = live.losses;
+      const last = live.losses.at(-1);
+      this.run = {
+        jobId: live.jobId!,
+        name: '',
+        status: 'running',
+        step: last?.step ?? 0,
+        totalSteps: live.totalSteps ?? 0,
+        lossD: last?.lossD ?? null,
+        lossG: last?.lossG ?? null,
+        etaMs: null,
+        imageCount: live.imageCount,
+        sampleFile: null,
+        error: null,
+        model: null,
+      };
+    } catch {
+      /* nothing to attach to */
+    }
+  }
+
   dispose(): void {
     this.#unsubscribe?.();
     for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
