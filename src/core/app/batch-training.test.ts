@@ -182,6 +182,7 @@ describe('training and fine-tuning jobs', () => {
     const data = join(dir, 'art');
     const t = await service.startTraining({ baseModelId: null, dataDir: data, preset: 'quick', advanced: { arch: 'dcgan16', width: 4, nz: 8, batch: 4, steps: 100_000 } });
     await waitFor(t.jobId, ['training-progress', 'failed']);
+    await expectApiError(service.startTraining({ baseModelId: null, dataDir: data, preset: 'quick', advanced: { arch: 'dcgan16', width: 4, nz: 8, batch: 4, steps: 3 } }), 'CONFLICT');
     expect(await service.cancelJob({ jobId: t.jobId })).toEqual({ cancelled: true });
     await waitFor(t.jobId, ['cancelled']);
   });

@@ -43,6 +43,9 @@ export class TrainingJobs {
   }
 
   async start(input: ApiInput<'startTraining'>): Promise<ApiOutputs['startTraining']> {
+    // One run at a time: a run holds a job worker (and most of the CPU) until it ends.
+    const busy = [...this.active.values()].find((a) => a.job.state === 'starting' || a.job.state === 'running' || a.job.state === 'paused');
+    if (busy) throw new ApiError('CONFLICT', 'A training run is already in progress (pause does not end it); cancel it or wait for it to finish');
     let base: ModelVersionRow | undefined;
     if (input.baseModelId !== null) {
       base = this.store.models.get(input.baseModelId);
