@@ -22,7 +22,8 @@ case "${1:-}" in
   export-landscape)
     scripts/ship-model.sh --checkpoint "$RUNS/landscape" --name landscape-dcgan64 --data-folder ../shared/data/landscapes \
       --data-description "outdoor photos: landscapes, sea, sky, fields, some buildings (Flickr photos of the CycleGAN monet2photo set)" \
-      --description-file "$RUNS/landscape/DESCRIPTION.txt"
+      --description-file "$RUNS/landscape/DESCRIPTION.txt" \
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan.cjs --data /work/shared/data/landscapes --run-dir /work/train-runs/landscape --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --log-seconds 60   # repository at 1efc869 + the trainer of e090c26 (working tree bundled at 04:13 UTC 2026-11-22, started 04:13:30 UTC)"
     ;;
   monet)
     mkdir -p "$RUNS/monet"
@@ -34,7 +35,8 @@ case "${1:-}" in
   export-monet)
     scripts/ship-model.sh --checkpoint "${MONET_CHECKPOINT:-$RUNS/monet}" --name monet-dcgan64 --parent landscape-dcgan64 \
       --data-folder ../shared/data/monet --data-description "paintings by Claude Monet (public domain), 256×256 JPEG" \
-      --description-file "$RUNS/monet/DESCRIPTION.txt"
+      --description-file "$RUNS/monet/DESCRIPTION.txt" \
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v2.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
     ;;
   *)
     echo "usage: $0 landscape | export-landscape | monet | export-monet" >&2
