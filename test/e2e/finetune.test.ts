@@ -90,6 +90,8 @@ describe.skipIf(missing !== null)('fine-tune panel (Chromium against renovo serv
     await page.locator('[data-testid="ft-folder"]').press('Enter');
     await expect.poll(() => page.locator('[data-testid="ft-folder-count"]').textContent().catch(() => '')).toMatch(/^8 images found/);
     await expect.poll(() => page.locator('[data-testid="ft-thumbs"] img').count()).toBe(6);
+    // (shipped models may be listed too: pick the tiny one trained above)
+    await page.locator('[data-testid="ft-base"]').selectOption({ label: 'e2e-base v1 · dcgan16 · trained' });
     expect(await page.locator('[data-testid="ft-base"] option:checked').textContent()).toMatch(/e2e-base v1/);
 
     await page.locator('[data-testid="ft-name"]').fill('e2e-monet');
@@ -104,6 +106,9 @@ describe.skipIf(missing !== null)('fine-tune panel (Chromium against renovo serv
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/Done: e2e-monet v1/);
     expect(await page.locator('[data-testid="ft-progress"]').evaluate((el: HTMLProgressElement) => el.value)).toBe(1);
     expect(await page.locator('[data-testid="ft-loss-g"]').textContent()).toMatch(/^-?\d+\.\d{3}$/);
+    // the live progress events drew the loss chart (one point per event)
+    const points = ((await page.locator('[data-testid="ft-line-g"]').getAttribute('points')) ?? '').trim().split(/\s+/);
+    expect(points.length).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.locator('[data-testid="ft-sample"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUT_DIR, 'finetune-done.png') });
 
