@@ -149,6 +149,11 @@ describe('renovo restore', () => {
     const none = await runCli(['restore', empty, fresh('out'), '--library', fresh('lib'), '--json']);
     expect(none.code).toBe(3);
     expect(JSON.parse(none.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    const file = join(work, 'a-file.txt');
+    await writeFile(file, 'x');
+    const notDir = await runCli(['restore', input, file, '--library', fresh('lib')]);
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toMatch(/is not a folder/);
     const usage = await runCli(['restore', input]);
     expect(usage.code).toBe(2);
     const help = await runCli(['restore', '--help']);

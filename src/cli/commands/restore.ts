@@ -1,6 +1,7 @@
 // renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S]
 // Batch restoration of a folder of scans (core: src/core/restore/batch.ts). Resumable: Ctrl+C stops
 // cleanly and running the same command again continues where it stopped.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
 import { Library } from '../../core/library';
@@ -68,6 +69,9 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
     scanned = await scanFolder(inputDir);
   } catch (e) {
     throw mapRestoreError(e);
+  }
+  if (statSync(outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new UsageError(`OUT_DIR ${outputDir} exists and is not a folder`);
   }
   if (scanned.files.length === 0) {
     throw new ApiError('INVALID_INPUT', `${inputDir}: no images found (JPEG, PNG, TIFF, WebP, AVIF; searched recursively)`);

@@ -90,6 +90,8 @@ describe('folders and batch restoration', () => {
 
     await expectApiError(service.startBatch({ inputDir: input, outputDir: join(input, 'out'), options: {} }), 'INVALID_INPUT');
     await expectApiError(service.startBatch({ inputDir: join(dir, 'nope'), outputDir: output, options: {} }), 'FOLDER_NOT_FOUND');
+    await writeFile(join(dir, 'a-file'), 'x');
+    await expectApiError(service.startBatch({ inputDir: input, outputDir: join(dir, 'a-file'), options: {} }), 'INVALID_INPUT');
 
     const { jobId } = await service.startBatch({ inputDir: input, outputDir: output, options: { sensitivity: 0.6, suffix: '_r', workers: 1 } });
     const end = await waitFor(jobId, ['batch-done', 'failed', 'cancelled']);

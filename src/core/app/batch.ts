@@ -4,7 +4,7 @@
 // Files run on worker threads when the bundled restore worker exists (dist/worker/restore.cjs),
 // else in this process.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,9 @@ export class BatchJobs {
       throw folderError(e);
     }
     if (imageCount === 0) throw new ApiError('INVALID_INPUT', `${input.inputDir}: no images found`);
+    if (statSync(folders.outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new ApiError('INVALID_INPUT', `${input.outputDir} exists and is not a folder`);
+    }
     for (const a of this.active.values()) {
       if (a.inputDir === folders.inputDir && a.outputDir === folders.outputDir) {
         throw new ApiError('CONFLICT', `A batch over ${input.inputDir} → ${input.outputDir} is already running`);
