@@ -24,27 +24,29 @@ export class ProgressReporter {
     private readonly tty = !!(stream as { isTTY?: boolean }).isTTY,
   ) {}
 
-  update(fraction: number, message = ''): void {
+  /** `etaMs`: the caller's own estimate (e.g. a resumed batch); default: from the fraction and the elapsed time. */
+  update(fraction: number, message = '', etaMs?: number | null): void {
     const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
     if (this.tty) {
       const now = Date.now();
       if (now - this.lastDraw < 80 && f < 1) return;
       this.lastDraw = now;
-      this.stream.write(`\r\x1b[2K${this.line(f, message)}`);
+      this.stream.write(`\r\x1b[2K${this.line(f, message, etaMs)}`);
       this.drawn = true;
     } else {
       const step = Math.floor(f * 10);
       if (step === this.lastStep) return;
       this.lastStep = step;
-      this.stream.write(`${this.label}: ${Math.round(f * 100)}%${message ? ` (${message})` : ''}\n`);
+      const eta = etaMs === undefined ? '' : `  ETA ${clock(etaMs === null ? NaN : etaMs / 1000)}`;
+      this.stream.write(`${this.label}: ${Math.round(f * 100)}%${eta}${message ? ` (${message})` : ''}\n`);
     }
   }
 
-  line(f: number, message: string): string {
+  line(f: number, message: string, etaMs?: number | null): string {
     const width = 28;
     const filled = Math.round(f * width);
     const elapsed = (Date.now() - this.started) / 1000;
-    const eta = f > 0.01 ? (elapsed * (1 - f)) / f : NaN;
+    const eta = etaMs !== undefined ? (etaMs === null ? NaN : etaMs / 1000) : f > 0.01 ? (elapsed * (1 - f)) / f : NaN;
     const pct = `${Math.floor(f * 100)}`.padStart(3);
     const cols = (this.stream as { columns?: number }).columns || 100; // 0 when the size is unknown
     const text = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}%  ETA ${clock(eta)}  ${message}`;

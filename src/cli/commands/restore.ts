@@ -34,15 +34,6 @@ function mapRestoreError(e: unknown): unknown {
   return e;
 }
 
-function seconds(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '--:--';
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   const { values: v, positionals } = ctx;
   if (positionals.length < 2) throw new UsageError('restore: expected IN_DIR and OUT_DIR (see renovo restore --help)');
@@ -100,7 +91,8 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
       onProgress: (p) => {
         const finished = p.done + p.failed + p.skipped;
         const cur = p.current.length > 0 ? p.current.map((c) => c.relPath).join(', ') : '';
-        progress.update(p.fraction, `${finished}/${p.total} files${p.failed ? ` (${p.failed} failed)` : ''}  ETA ${seconds(p.etaMs)}  ${cur}`);
+        // the batch's own ETA: files done in this run only (a resumed batch starts part-way)
+        progress.update(p.fraction, `${finished}/${p.total} files${p.failed ? ` (${p.failed} failed)` : ''}  ${cur}`, p.etaMs);
       },
       onItem: (e) => {
         if (e.status === 'error' && !ctx.json) {
