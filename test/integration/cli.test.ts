@@ -235,7 +235,8 @@ describe('renovo inpaint', () => {
     child.kill('SIGINT');
     const code = await exited;
     expect(code, stderr).toBe(130);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // Generous bound: "promptly" means within one cancellation check, even on a loaded 2-core machine.
+    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(stderr).toContain('cancelled');
     expect(existsSync(output)).toBe(false);
     expect(await libraryFiles(library)).toEqual([]);
