@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How the shipped models in models/ were trained and exported (issue 6). Each stage is resumable:
 # re-running a training stage continues from the newest checkpoint in its run folder.
-#   scripts/train-shipped.sh landscape | export-landscape | monet | export-monet
+#   scripts/train-shipped.sh landscape | export-landscape | monet | export-monet | faces | export-faces
 # RUNS (default /work/train-runs) holds checkpoints, samples and logs, outside the repository.
 # The data comes from ../shared/data (see its README); it is never copied into the repository.
 set -euo pipefail
@@ -38,8 +38,20 @@ case "${1:-}" in
       --description-file "$RUNS/monet/DESCRIPTION.txt" \
       --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v2.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
     ;;
+  faces)
+    mkdir -p "$RUNS/faces"
+    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/faces" --run-dir "$RUNS/faces" --cache-dir "$RUNS/cache" \
+      --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps "${FACES_STEPS:-1200}" --label-smoothing 0.1 --seed 1 --threads 1 \
+      --checkpoint-every 100 --checkpoint-minutes 3 --keep 3 --log-seconds 60 >> "$RUNS/faces/train.log" 2>&1 &
+    ;;
+  export-faces)
+    scripts/ship-model.sh --checkpoint "${FACES_CHECKPOINT:-$RUNS/faces}" --name faces-dcgan64 --data-folder ../shared/data/faces \
+      --data-description "tight face crops of varied quality, unaligned, mostly 128-512 px colour JPEG (web-scraped)" \
+      --description-file "$RUNS/faces/DESCRIPTION.txt" \
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v2.cjs --data /work/shared/data/faces --run-dir /work/train-runs/faces --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps ${FACES_STEPS:-1200} --label-smoothing 0.1 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 3 --keep 3 --log-seconds 60   # (scripts/train-shipped.sh faces; stopped early with SIGTERM when the time ran out, see steps)"
+    ;;
   *)
-    echo "usage: $0 landscape | export-landscape | monet | export-monet" >&2
+    echo "usage: $0 landscape | export-landscape | monet | export-monet | faces | export-faces" >&2
     exit 2
     ;;
 esac
