@@ -1,0 +1,126 @@
+/**
+ * Benchmark (issue 7): semantic inpainting by latent optimisation ('gan-zopt') with a landscape
+ * DCGAN-64, against PatchMatch and fast marching (Telea) in the same run.
+ *  - wall time per hole and iterations/s (ITERS iterations, RESTARTS restarts, CPU, THREADS threads);
+ *  - masked PSNR / SSIM in the hole against the original, centre (64×64 in 256×256) and free-form masks;
+ *  - a comparison grid (out-of-sample images only) written to docs/zopt-grid.png.
+ * Images: IN_SAMPLE landscapes (the last names, sorted, of ../shared/data/landscapes: NOT held out,
+ * the run trained on every image of that folder; there is no held-out split) and out-of-sample
+ * photos shipped by Debian python3-skimage. Nothing from ../shared goes into the grid.
+ * Model: MODEL (a models/<name> folder or a checkpoint folder; default the newest checkpoint of
+ * /work/train-runs/landscape), G's BN statistics recalibrated as ship.ts does.
+ * Run: bench/zopt/run.sh  (env: ITERS, RESTARTS, THREADS, IN_SAMPLE, IN_SAMPLE_SKIP, OOS, MODEL, OUT)
+ */
+import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import sharp from 'sharp';
+import { inpaint } from '../../src/core/inpaint';
+import { ganInpaint, type GanModel } from '../../src/core/inpaint/gan';
+import { maskedPsnr, maskedSsim } from '../../src/core/image/metrics';
+import type { ImageBuffer, MaskBuffer } from '../../src/core/image/types';
+import { Runtime } from '../../src/core/onnx/runtime';
+import { loadWeightsFile } from '../../src/core/train/weights';
+import { recalibrateGeneratorBn } from '../../src/core/train/gan';
+import { dcganSpec } from '../../src/core/nets/dcgan';
+import { SplitRng } from '../../src/core/train/rng';
+
+const ITERS = Number(process.env.ITERS ?? 1500);
+const RESTARTS = Number(process.env.RESTARTS ?? 16);
+const THREADS = Number(process.env.THREADS ?? 2);
+const IN_SAMPLE = Number(process.env.IN_SAMPLE ?? 3);
+/** Skip this many of the last names (to add images to an earlier run). */
+const IN_SAMPLE_SKIP = Number(process.env.IN_SAMPLE_SKIP ?? 0);
+const OUT = process.env.OUT ?? 'bench/out/zopt';
+const S = 256;
+const runDir = '/work/train-runs/landscape';
+const MODEL = process.env.MODEL ?? join(runDir, readdirSync(runDir).filter((d) => d.startsWith('step-')).sort().at(-1) as string);
+const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
+const OOS = (process.env.OOS ?? 'rocket.jpg,grass.png').split(',').filter(Boolean);
+
+async function load(path: string): Promise<ImageBuffer> {
+  const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+function centreMask(): MaskBuffer {
+  const d = new Uint8Array(S * S);
+  for (let y = 96; y < 160; y++) for (let x = 96; x < 160; x++) d[y * S + x] = 255;
+  return { width: S, height: S, data: d };
+}
+
+/** Free-form: a few thick random strokes inside the central 96×96 (seeded), ~ the centre mask's area. */
+function freeMask(seed: number): MaskBuffer {
+  const d = new Uint8Array(S * S);
+  const rng = new SplitRng(seed);
+  for (let s = 0; s < 4; s++) {
+    let x = 96 + rng.uniform() * 64, y = 96 + rng.uniform() * 64, a = rng.uniform() * 2 * Math.PI;
+    for (let k = 0; k < 40; k++) {
+      a += (rng.uniform() - 0.5) * 0.8;
+      x = Math.min(168, Math.max(88, x + 2 * Math.cos(a)));
+      y = Math.min(168, Math.max(88, y + 2 * Math.sin(a)));
+      for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) if (dx * dx + dy * dy <= 36) d[(Math.round(y) + dy) * S + Math.round(x) + dx] = 255;
+    }
+  }
+  return { width: S, height: S, data: d };
+}
+
+function masked(img: ImageBuffer, m: MaskBuffer): ImageBuffer {
+  const d = Uint8Array.from(img.data);
+  for (let p = 0; p < S * S; p++) if (m.data[p]) { d[p * 3] = 255; d[p * 3 + 1] = 255; d[p * 3 + 2] = 255; }
+  return { ...img, data: d };
+}
+
+async function main(): Promise<void> {
+  const rt = new Runtime({ provider: 'auto', threads: THREADS, spin: false, log: (l) => console.log(l) });
+  const loaded = await loadWeightsFile(MODEL);
+  const spec = loaded.checkpoint?.spec ?? dcganSpec(JSON.parse(loaded.metadata['renovo.spec']));
+  const weights = loaded.checkpoint ? await recalibrateGeneratorBn(rt, spec, loaded.weights, { batches: 32, batch: 64, seed: 12345 }) : loaded.weights;
+  const model: GanModel = { id: `bench:${MODEL}`, spec, weights };
+  console.log(`model ${MODEL} (${spec.arch}, ngf ${spec.ngf}, ndf ${spec.ndf}); step ${loaded.checkpoint ? (await import('node:fs')).readFileSync(join(MODEL, 'state.json'), 'utf8').match(/"step":\s*(\d+)/)?.[1] : '?'}`);
+  const land = '/work/shared/data/landscapes';
+  const inSample = readdirSync(land).sort().slice(0, readdirSync(land).length - IN_SAMPLE_SKIP).slice(-IN_SAMPLE).map((f) => ({ name: f, path: join(land, f), set: 'in-sample (trained on)' }));
+  const oos = OOS.map((f) => ({ name: `skimage/${f}`, path: join(SKIMAGE, f), set: 'out-of-sample (skimage)' }));
+  const masks: [string, MaskBuffer][] = [['centre', centreMask()], ['free-form', freeMask(7)]];
+  const rows: Record<string, unknown>[] = [];
+  const grid: ImageBuffer[][] = [];
+  mkdirSync('bench/out', { recursive: true });
+  for (const item of [...oos, ...inSample]) {
+    const img = await load(item.path);
+    for (const [mname, mask] of masks) {
+      const res: Record<string, unknown> = { image: item.name, set: item.set, mask: mname };
+      const outs: ImageBuffer[] = [img, masked(img, mask)];
+      for (const engine of ['telea', 'patchmatch'] as const) {
+        const t0 = performance.now();
+        const r = await inpaint(img, mask, { engine, seed: 1 });
+        res[engine] = { ms: Math.round(performance.now() - t0), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4) };
+        outs.push(r.image);
+      }
+      const t0 = performance.now();
+      let its = 0;
+      const r = await ganInpaint(img, mask, { model, iterations: ITERS, restarts: RESTARTS, seed: 1, runtime: rt, onIteration: (p) => { its = p.iteration; } });
+      const ms = performance.now() - t0;
+      res['gan-zopt'] = { ms: Math.round(ms), iterations: its, itPerSec: +((its / ms) * 1000).toFixed(2), loss: +r.reports[0].loss.toFixed(2), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4), provider: r.provider, load1: +loadavg()[0].toFixed(1) };
+      outs.push(r.image);
+      if (item.set.startsWith('out')) grid.push(outs);
+      rows.push(res);
+      console.log(JSON.stringify(res));
+      writeFileSync(`${OUT}.json`, JSON.stringify({ model: MODEL, spec, iters: ITERS, restarts: RESTARTS, threads: THREADS, rows }, null, 2));
+      if (grid.length) await writeGrid(grid, `${OUT}-grid.png`);
+    }
+  }
+}
+
+async function writeGrid(grid: ImageBuffer[][], path: string): Promise<void> {
+  const cols = grid[0].length, pad = 4;
+  const W = cols * (S + pad) + pad, H = grid.length * (S + pad) + pad;
+  const d = new Uint8Array(W * H * 3).fill(40);
+  grid.forEach((row, r) => row.forEach((im, c) => {
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let k = 0; k < 3; k++) {
+      d[((pad + r * (S + pad) + y) * W + pad + c * (S + pad) + x) * 3 + k] = im.data[(y * S + x) * 3 + k];
+    }
+  }));
+  await sharp(Buffer.from(d), { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
