@@ -168,7 +168,8 @@ trained with Renovo's own trainer${m.parent ? `, fine-tuned from \`${m.parent.na
 | data | ${m.data.description} — \`${m.data.folder}\`, ${m.data.imageCount} images (content hash \`${m.data.contentHash.slice(0, 16)}…\`) |
 | steps | ${t.steps} (${t.epochs} epochs, ${t.hyper.imagesSeen as number} real images seen), batch ${t.hyper.batch as number} |
 | optimiser | Adam lr D ${t.hyper.lrD as number} / G ${t.hyper.lrG as number}, β1 D ${t.hyper.beta1D as number} / G ${t.hyper.beta1G as number}, D:G ${t.hyper.dSteps as number}:${t.hyper.gSteps as number}, label smoothing ${t.hyper.labelSmoothing as number} |
-| wall time | ${t.wallTime} on ${t.machine} |
+| wall time | ${t.wallTime} on ${t.machine}; last checkpoint saved ${t.checkpointSavedAt} |
+| export | ${t.export} |
 | parameters | G ${a.gParams.toLocaleString('en')}, D ${a.dParams.toLocaleString('en')} |
 
 Command:
