@@ -92,8 +92,8 @@ const MAX_SESSIONS = 6;
 
 /**
  * Compiled z-step session for (model, restarts, loss norm, D or not) on `runtime`, cached per
- * runtime so a worker compiles each model once (serialising with baked weights and onnxruntime's
- * graph optimisation cost about a second for a 64×64 model).
+ * runtime so a worker compiles each model once (for the 64×64 ngf-32 landscape model: 45 ms to
+ * serialise with baked weights, 51 ms to create the session; BENCHMARKS.md).
  */
 export function ganSession(runtime: Runtime, model: GanModel, restarts: number, norm: 'l1' | 'l2', withD: boolean): Promise<CompiledGraph> {
   let sessions = sessionCache.get(runtime);
