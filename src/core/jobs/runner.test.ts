@@ -1,4 +1,6 @@
 // JobRunner against the real worker bundle (dist/worker/index.cjs; built on demand).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
@@ -45,6 +47,20 @@ describe('locating the worker', () => {
     await expect(runner.run('inpaint', input)).rejects.toThrow(WorkerCrashError);
     await expect(runner.run('inpaint', input)).rejects.toThrow(/npm run build/);
     await runner.close();
+  });
+
+  it('fails the job, instead of hanging, when the worker bundle cannot load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renovo-badworker-'));
+    const workerPath = join(dir, 'worker.cjs');
+    writeFileSync(workerPath, "throw new Error('cannot load a dependency');\n");
+    const runner = new JobRunner({ size: 1, workerPath });
+    try {
+      const input = { image: image(8, 8), mask: rectMask(8, 8, 2, 2, 2, 2), engine: 'harmonic' as const, blend: 'off' as const };
+      await expect(runner.run('inpaint', input)).rejects.toThrow(/cannot load a dependency/);
+    } finally {
+      await runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -231,8 +231,8 @@ export class JobRunner {
 
   private onWorkerGone(slot: Slot, err: Error): void {
     if (!this.slots.includes(slot)) return;
+    const task = slot.task; // read before removeSlot() clears it
     this.removeSlot(slot);
-    const task = slot.task;
     if (task) this.settle(task, () => task.reject(err));
     this.pump();
   }
