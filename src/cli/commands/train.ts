@@ -82,7 +82,8 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
   const steps = intOption(v.steps, 'steps', 1, 1e9) ?? (kind === 'train' ? 5000 : FINETUNE_STEPS);
 
   const library = Library.open(ctx.libraryDir);
-  const runtime = new Runtime({ threads, spin: false });
+  // One line on stderr saying which execution provider onnxruntime uses and why.
+  const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : (line) => process.stderr.write(`${line}\n`) });
   const control = new TrainControl();
   let interrupts = 0;
   const onSigint = (): void => {
