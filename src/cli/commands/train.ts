@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
 import { registerShippedModels } from '../../core/app/models';
 import { Library } from '../../core/library';
-import { Runtime } from '../../core/onnx/runtime';
 import { dcganSpec, resolutionOfArch } from '../../core/nets/dcgan';
 import { FINETUNE_STEPS, TrainControl, runTrainingSession } from '../../core/train/session';
 import type { GanHyper } from '../../core/train/gan';
@@ -83,6 +82,9 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
 
   const library = Library.open(ctx.libraryDir);
   // One line on stderr saying which execution provider onnxruntime uses and why.
+  // Loaded lazily: onnxruntime-node, once loaded, keeps Node's SIGINT handlers from running, which
+  // would break Ctrl+C in every other command (renovo inpaint's cancel test).
+  const { Runtime } = await import('../../core/onnx/runtime');
   const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : (line) => process.stderr.write(`${line}\n`) });
   const control = new TrainControl();
   let interrupts = 0;
@@ -93,6 +95,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
     control.cancel();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const progress = new ProgressReporter(process.stderr, kind === 'train' ? 'Training' : 'Fine-tuning');
   const loading = new ProgressReporter(process.stderr, 'Reading images');
   try {
@@ -140,6 +143,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await runtime.release();
     library.close();
   }
