@@ -2,7 +2,7 @@
 // docs/bridge-protocol.md. Every request passes the Host/Origin checks and the token check first.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRenovoService, type RenovoService } from '../core/app';
+import { createRenovoService, defaultShippedModelsDir, type RenovoService } from '../core/app';
 import type { JobRunnerOptions } from '../core/jobs';
 import { handleApi } from './api';
 import { EventHub, refuseUpgrade } from './events';
@@ -23,6 +23,8 @@ export interface ServerOptions {
   /** Largest accepted request body (default 256 MiB: a big photo travels base64-encoded). */
   maxBodyBytes?: number;
   runner?: JobRunnerOptions;
+  /** Shipped models to register on start (default: models/ next to the app, or $RENOVO_MODELS_DIR). */
+  shippedModelsDir?: string | null;
 }
 
 export interface RunningServer {
@@ -43,7 +45,12 @@ function urlHost(host: string): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const bindHost = options.host ?? '127.0.0.1';
   const token = newToken();
-  const service = await createRenovoService({ libraryDir: options.libraryDir, host: 'web', runner: options.runner });
+  const service = await createRenovoService({
+    libraryDir: options.libraryDir,
+    host: 'web',
+    runner: options.runner,
+    shippedModelsDir: options.shippedModelsDir === undefined ? defaultShippedModelsDir() : options.shippedModelsDir,
+  });
   const hub = new EventHub(service);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let hosts = new Set<string>();

@@ -1,6 +1,6 @@
 // End-to-end tests of the built `renovo` command on generated fixtures.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,10 +92,20 @@ describe('renovo (general)', () => {
     }
   });
 
-  it('lists models (none in a fresh library)', async () => {
-    const r = await runCli(['models', '--library', newLibrary(), '--json']);
+  it('lists models (none in a fresh library without shipped models)', async () => {
+    const emptyModels = mkdtempSync(join(tmpdir(), 'renovo-no-models-'));
+    const r = await runCli(['models', '--library', newLibrary(), '--json'], { env: { RENOVO_MODELS_DIR: emptyModels } });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ models: [] });
+  });
+
+  it('lists the shipped models as shipped versions, with lineage', async () => {
+    const r = await runCli(['models', '--library', newLibrary(), '--json'], { env: { RENOVO_MODELS_DIR: join(ROOT, 'models') } });
+    expect(r.code).toBe(0);
+    const { models } = JSON.parse(r.stdout) as { models: { id: number; name: string; source: string; parentId: number | null }[] };
+    const byName = new Map(models.map((m) => [m.name, m]));
+    expect(byName.get('landscape-dcgan64')?.source).toBe('shipped');
+    expect(byName.get('monet-dcgan64')?.parentId).toBe(byName.get('landscape-dcgan64')?.id);
   });
 });
 

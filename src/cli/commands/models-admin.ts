@@ -24,9 +24,9 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
   if (sub === 'list' && ref) throw new UsageError(`models list: unexpected argument '${ref}'`);
   const library = Library.open(ctx.libraryDir);
   try {
-    // Listing shows the database as it is (a fresh library lists nothing); commands that resolve a
-    // model name register the shipped models first, as the desktop app does on start.
-    if (sub !== 'list') registerShippedModels(library);
+    // The shipped models (models/ next to the app, or $RENOVO_MODELS_DIR) are registered first, as
+    // the desktop app and `renovo serve` do on start, so every command sees the same versions.
+    registerShippedModels(library);
     const { models, trainingRuns } = library.store;
     if (sub === 'list') {
       const all = models.list();

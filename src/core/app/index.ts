@@ -4,7 +4,6 @@ export { toApiError, errorKind, type ErrorKind } from './errors';
 export {
   inpaintFile,
   readHistory,
-  readModels,
   defaultOutputPath,
   checkOutputPath,
   type InpaintFileOptions,

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../image/files';
 import { decodeImage, encodeImage, formatFromName, readImageFile, type ExportFormat } from '../image/io';
 import type { JobRunnerOptions } from '../jobs';
 import { sha256Hex } from '../library';
-import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
+import type { EditRow, PhotoRow } from '../store';
 import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
@@ -150,15 +150,6 @@ export async function readHistory(libraryDir: string, photoPath?: string): Promi
     const { photos, edits } = ctx.library.store;
     const rows = sha !== undefined ? [photos.findBySha(sha)].filter((p): p is PhotoRow => !!p) : photos.list();
     return rows.map((photo) => ({ photo, edits: edits.listForPhoto(photo.id) }));
-  } finally {
-    await ctx.close();
-  }
-}
-
-export async function readModels(libraryDir: string): Promise<ModelVersionRow[]> {
-  const ctx = await openAppContext(libraryDir);
-  try {
-    return ctx.library.store.models.list();
   } finally {
     await ctx.close();
   }
