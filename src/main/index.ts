@@ -18,11 +18,11 @@ import {
   isAllowedRequestUrl,
   isAppOrigin,
   libraryRelForUrl,
-  mimeForPath,
   rendererFileForUrl,
   safeDownloadName,
 } from './protocol-paths';
 import { UtilityCallError, UtilityClient } from './utility-client';
+import { mimeForPath } from '../shared/mime';
 
 const distDir = path.resolve(__dirname, '..');
 const rendererDir = path.join(distDir, 'renderer');

@@ -7,11 +7,11 @@ import {
   isAllowedRequestUrl,
   isAppOrigin,
   libraryRelForUrl,
-  mimeForPath,
   rendererFileForUrl,
   safeDownloadName,
 } from './protocol-paths';
 import { libraryProtocolUrl } from '../shared/contract';
+import { mimeForPath } from '../shared/mime';
 
 const root = path.resolve('/opt/renovo/dist/renderer');
 

@@ -6,7 +6,8 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sep } from 'node:path';
 import type { RenovoService } from '../core/app';
-import { mimeForPath, securityHeaders, sendError } from './http';
+import { mimeForPath } from '../shared/mime';
+import { securityHeaders, sendError } from './http';
 import { safeRelative } from './paths';
 
 export async function handleLibrary(req: IncomingMessage, res: ServerResponse, rawTail: string, service: RenovoService): Promise<void> {

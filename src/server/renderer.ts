@@ -3,7 +3,8 @@
 import { readFile, stat, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, sep } from 'node:path';
-import { mimeForPath, send, sendError } from './http';
+import { mimeForPath } from '../shared/mime';
+import { send, sendError } from './http';
 import { safeRelative } from './paths';
 
 const NOT_BUILT = `<!doctype html>
