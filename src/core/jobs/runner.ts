@@ -111,7 +111,14 @@ export class JobRunner {
       if (s.task) this.settle(s.task, () => s.task!.reject(new JobCancelledError('The job runner was closed')));
       if (s.killTimer) clearTimeout(s.killTimer);
     }
-    await Promise.all(slots.map((s) => s.worker.terminate().catch(() => 0)));
+    // ref() first: an idle (unref'd) worker's terminate() does not keep the event loop alive, and a
+    // process whose loop drains while awaiting it exits with status 0 in the middle of close().
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.ref();
+        return s.worker.terminate().catch(() => 0);
+      }),
+    );
   }
 
   private pump(): void {
