@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BLEND_MODES, ENGINE_IDS } from '../../shared/api';
 import { checkOutputPath, defaultOutputPath, inpaintFile } from '../../core/app';
 import { choiceOption, intOption } from '../args';
+import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, classify, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import { ProgressReporter } from '../progress';
@@ -53,14 +54,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
 
   // Ctrl+C cancels the job (nothing is written); a second Ctrl+C exits at once.
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.CANCELLED);
-    process.stderr.write('\nCancelling… (Ctrl+C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const offInterrupt = onInterrupt('Cancelling…', () => controller.abort());
   const progress = new ProgressReporter(process.stderr, 'Inpainting');
   try {
     const result = await inpaintFile({
@@ -96,6 +90,6 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
     return EXIT.OK;
   } finally {
     progress.done();
-    process.off('SIGINT', onSigint);
+    offInterrupt();
   }
 }

@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/api';
 import { Library } from '../../core/library';
 import { runBatch, scanFolder, type BatchOptions, type BatchSummary } from '../../core/restore';
 import { intOption } from '../args';
+import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printError, printJson, printLine } from '../output';
 import { ProgressReporter } from '../progress';
@@ -69,14 +70,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   }
 
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.CANCELLED);
-    process.stderr.write('\nStopping… files in progress are dropped; run the same command again to continue. (Ctrl+C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const offInterrupt = onInterrupt('Stopping… files in progress are dropped; run the same command again to continue.', () => controller.abort());
   const progress = new ProgressReporter(process.stderr, 'Restoring');
   const library = Library.open(ctx.libraryDir);
   let summary: BatchSummary;
@@ -105,7 +99,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
     throw mapRestoreError(e);
   } finally {
     progress.done();
-    process.off('SIGINT', onSigint);
+    offInterrupt();
     library.close();
   }
 

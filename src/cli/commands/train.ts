@@ -9,6 +9,7 @@ import { FINETUNE_STEPS, TrainControl, runTrainingSession } from '../../core/tra
 import type { GanHyper } from '../../core/train/gan';
 import type { ModelVersionRow } from '../../core/store';
 import { choiceOption, intOption } from '../args';
+import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printError, printJson, printLine } from '../output';
 import { ProgressReporter } from '../progress';
@@ -87,15 +88,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
   const { Runtime } = await import('../../core/onnx/runtime');
   const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : (line) => process.stderr.write(`${line}\n`) });
   const control = new TrainControl();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.CANCELLED);
-    process.stderr.write('\nStopping after this step and saving a checkpoint… (Ctrl+C again to quit at once)\n');
-    control.cancel();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const offInterrupt = onInterrupt('Stopping after this step and saving a checkpoint…', () => control.cancel(), ['SIGINT', 'SIGTERM']);
   const progress = new ProgressReporter(process.stderr, kind === 'train' ? 'Training' : 'Fine-tuning');
   const loading = new ProgressReporter(process.stderr, 'Reading images');
   try {
@@ -142,8 +135,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
     if (e instanceof Error && e.name === 'DatasetError') throw new ApiError('INVALID_INPUT', e.message);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    offInterrupt();
     await runtime.release();
     library.close();
   }
