@@ -8,22 +8,24 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${RUNS:-/work/train-runs}"
 DATA="${DATA:-$here/../shared/data}"
-TRAINER="$RUNS/train-gan-v2.cjs"   # bundled once by train-gan.sh, so a long run keeps its code
+TRAINER="$RUNS/train-gan-v3.cjs"   # bundled once by train-gan.sh, so a long run keeps its code
 mkdir -p "$RUNS"
 cd "$here"
 case "${1:-}" in
   landscape)
-    # The shipped landscape model was started with the first trainer bundle (train-gan.cjs, same
-    # trainer code minus the SIGTERM handler and --keep) and these exact arguments:
-    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/landscapes" --run-dir "$RUNS/landscape" \
+    # 5 % of the folder (310 images, chosen by src/core/train/holdout.ts) is never shown to the
+    # trainer; bench/zopt evaluates the GAN fill on exactly those images.
+    mkdir -p "$RUNS/landscape-holdout"
+    nohup nice -n 19 scripts/train-gan.sh "$RUNS/train-gan-v3.cjs" --data "$DATA/landscapes" --run-dir "$RUNS/landscape-holdout" \
       --cache-dir "$RUNS/cache" --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 \
-      --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --log-seconds 60 >> "$RUNS/landscape/train.log" 2>&1 &
+      --holdout-percent 5 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --keep 3 --log-seconds 60 \
+      >> "$RUNS/landscape-holdout/train.log" 2>&1 &
     ;;
   export-landscape)
-    scripts/ship-model.sh --checkpoint "$RUNS/landscape" --name landscape-dcgan64 --data-folder ../shared/data/landscapes \
+    scripts/ship-model.sh --checkpoint "${LANDSCAPE_CHECKPOINT:-$RUNS/landscape-holdout}" --name landscape-dcgan64 --data-folder ../shared/data/landscapes \
       --data-description "outdoor photos: landscapes, sea, sky, fields, some buildings (Flickr photos of the CycleGAN monet2photo set)" \
-      --description-file "$RUNS/landscape/DESCRIPTION.txt" \
-      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan.cjs --data /work/shared/data/landscapes --run-dir /work/train-runs/landscape --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --log-seconds 60   # repository at 1efc869 + the trainer of e090c26 (working tree bundled at 04:13 UTC 2026-11-22, started 04:13:30 UTC)"
+      --description-file "$RUNS/landscape-holdout/DESCRIPTION.txt" \
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v3.cjs --data /work/shared/data/landscapes --run-dir /work/train-runs/landscape-holdout --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 --holdout-percent 5 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --keep 3 --log-seconds 60   # (scripts/train-shipped.sh landscape)"
     ;;
   monet)
     mkdir -p "$RUNS/monet"
@@ -36,7 +38,7 @@ case "${1:-}" in
     scripts/ship-model.sh --checkpoint "${MONET_CHECKPOINT:-$RUNS/monet}" --name monet-dcgan64 --parent landscape-dcgan64 \
       --data-folder ../shared/data/monet --data-description "paintings by Claude Monet (public domain), 256×256 JPEG" \
       --description-file "$RUNS/monet/DESCRIPTION.txt" \
-      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v2.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v3.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
     ;;
   faces)
     mkdir -p "$RUNS/faces"

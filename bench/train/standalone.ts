@@ -5,7 +5,7 @@
  *
  *   node train-gan.cjs --data DIR --run-dir DIR --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 6000 \
  *        [--init CHECKPOINT_OR_SAFETENSORS] [--lr-d 2e-4 --lr-g 2e-4 --beta1-d 0.5 --beta1-g 0.5] \
- *        [--d-steps 1 --g-steps 1 --label-smoothing 0.1] [--seed 1] [--threads 1] [--checkpoint-every 200] [--keep 2]
+ *        [--d-steps 1 --g-steps 1 --label-smoothing 0.1] [--holdout-percent 5] [--seed 1] [--threads 1] [--checkpoint-every 200] [--keep 2]
  *   node train-gan.cjs --bench --ngf 32 --batch 64 --steps 5   (throughput on random data)
  */
 import { Runtime } from '../../src/core/onnx/runtime';
@@ -54,9 +54,10 @@ async function main(): Promise<void> {
     if (!data) throw new Error('--data DIR is required');
     dataset = await loadImageFolder(data, {
       resolution, crop: (a.get('crop') as 'center' | 'random' | undefined) ?? 'random', cacheDir: a.get('cache-dir'),
+      holdoutPercent: num('holdout-percent', 0),
       onWarning: (m) => console.error(`warning: ${m}`),
     });
-    console.log(`dataset ${dataset.root}: ${dataset.count} images, hash ${dataset.contentHash}, ${dataset.fromCache ? 'from cache' : 'decoded'} in ${Date.now() - t0} ms`);
+    console.log(`dataset ${dataset.root}: ${dataset.count} images, hash ${dataset.contentHash}, ${dataset.fromCache ? 'from cache' : 'decoded'} in ${Date.now() - t0} ms${dataset.heldOut ? `; ${dataset.heldOut.files.length} held out (${dataset.heldOut.percent}%)` : ''}`);
   }
   const init = a.has('init') ? (await loadWeightsFile(a.get('init') as string)).weights : undefined;
   const runDir = a.get('run-dir') ?? `/tmp/renovo-bench-${process.pid}`;

@@ -24,7 +24,7 @@ export interface CheckpointState {
   adamT: { G: number; D: number };
   spec: DcganSpec;
   hyper: GanHyper;
-  data: { root: string; count: number; contentHash: string; crop: string };
+  data: { root: string; count: number; contentHash: string; crop: string; heldOut?: { percent: number; rule: string; count: number; files: string[] } };
   elapsedMs: number;
   losses: Record<string, number>;
   savedAt: string;

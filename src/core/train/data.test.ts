@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchSampler, DatasetError, loadImageFolder } from './data';
+import { isHeldOut, splitHoldout } from './holdout';
 import { SplitRng } from './rng';
 
 let dir: string;
@@ -43,6 +44,20 @@ describe('image folder datasets', () => {
     expect(warnings.join('\n')).toMatch(/broken\.jpg: cannot decode/);
     expect(warnings.join('\n')).toMatch(/__MACOSX: system folder/);
     expect(ds.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('leaves a deterministic held-out split out of training (by hash of the relative path)', async () => {
+    const ds = await loadImageFolder(dir, { resolution: 16, crop: 'center', minImages: 2, noCache: true, holdoutPercent: 50 });
+    // sha256 of the paths puts a.jpg (0.31) and sub/b.png (0.46) under 50 %, the other two above.
+    // The split is over the image-named files, before decoding, so it does not depend on decoders.
+    expect(ds.files).toEqual(['d.tif', 'sub/deeper/c.webp']);
+    expect(ds.heldOut?.files).toEqual(['a.jpg', 'broken.jpg', 'sub/b.png']);
+    expect(ds.pixels.length).toBe(2 * 16 * 16 * 3);
+    expect(ds.files.some((f) => isHeldOut(f, 50))).toBe(false);
+    const all = await loadImageFolder(dir, { resolution: 16, crop: 'center', minImages: 2, noCache: true });
+    expect(all.heldOut).toBeUndefined();
+    expect(all.contentHash).not.toBe(ds.contentHash);
+    expect(() => splitHoldout(['x.jpg'], 100)).toThrow(/below 100/);
   });
 
   it('caches the preprocessed copy and reuses it (same hash, same pixels)', async () => {

@@ -12,6 +12,7 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
+import { splitHoldout, type HoldoutSplit } from './holdout';
 import type { SplitRng } from './rng';
 
 export class DatasetError extends Error {
@@ -36,6 +37,8 @@ export interface DatasetOptions {
   noCache?: boolean;
   /** Fewer usable images than this is a DatasetError (default 8). */
   minImages?: number;
+  /** Leave this percentage of the folder out of training (deterministic split, see holdout.ts). */
+  holdoutPercent?: number;
   onWarning?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -62,6 +65,8 @@ export interface Dataset {
   skipped: SkippedFile[];
   cachePath: string | null;
   fromCache: boolean;
+  /** Images left out of `files` for evaluation, when a holdout was asked for. */
+  heldOut?: HoldoutSplit;
 }
 
 interface Found {
@@ -151,6 +156,8 @@ export async function loadImageFolder(root: string, opts: DatasetOptions): Promi
   if (!st.isDirectory()) throw new DatasetError(`dataset path ${root} is not a folder`);
   const found: Found = { images: [], skipped: [] };
   await scan(root, root, found);
+  const { kept, held } = splitHoldout(found.images, opts.holdoutPercent ?? 0);
+  found.images = kept;
   const stored = storedSize(opts.resolution, crop);
 
   // Cache key: the file list with sizes and modification times, and the preprocessing settings.
@@ -166,7 +173,7 @@ export async function loadImageFolder(root: string, opts: DatasetOptions): Promi
     if (files.length < minImages) {
       throw new DatasetError(`dataset folder ${root} has ${files.length} usable image${files.length === 1 ? '' : 's'} (need at least ${minImages}; JPEG/PNG/WebP/TIFF${skipped.length ? `; ${skipped.length} file(s) skipped` : ''})`);
     }
-    return { root, files, count: files.length, contentHash, resolution: opts.resolution, crop, stored, pixels, skipped, cachePath, fromCache };
+    return { root, files, count: files.length, contentHash, resolution: opts.resolution, crop, stored, pixels, skipped, cachePath, fromCache, ...(held ? { heldOut: held } : {}) };
   };
   if (cachePath) {
     const hit = await readCache(cachePath);

@@ -220,7 +220,10 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     const state: CheckpointState = {
       format: 'renovo-gan-checkpoint/1', step, totalSteps: o.steps, epoch: sampler.epoch, rng: rng.state, sampler: sampler.state,
       adamT: { G: 0, D: 0 }, spec, hyper,
-      data: { root: dataset.root, count: dataset.count, contentHash: dataset.contentHash, crop: dataset.crop },
+      data: {
+        root: dataset.root, count: dataset.count, contentHash: dataset.contentHash, crop: dataset.crop,
+        ...(dataset.heldOut ? { heldOut: { ...dataset.heldOut, count: dataset.heldOut.files.length } } : {}),
+      },
       elapsedMs: elapsed(), losses: { ...last }, savedAt: new Date().toISOString(), meta: o.meta ?? {},
     };
     lastCkpt = await saveCheckpoint(o.runDir, state, weights, trainer.moments(), o.keep ?? 2);

@@ -30,7 +30,11 @@ export interface ShippedManifest {
   name: string;
   architecture: DcganSpec & { family: 'DCGAN (Radford et al. 2016)'; gParams: number; dParams: number };
   files: Record<string, { sha256: string; bytes: number; what: string }>;
-  data: { folder: string; imageCount: number; contentHash: string; description: string };
+  data: {
+    folder: string; imageCount: number; contentHash: string; description: string;
+    /** Images of the folder never shown to the trainer, kept for evaluation (bench/zopt). */
+    heldOut?: { percent: number; rule: string; count: number; files: string[] };
+  };
   training: {
     command: string;
     steps: number;
@@ -126,7 +130,7 @@ export async function shipModel(o: ShipOptions): Promise<{ dir: string; manifest
     name: o.name,
     architecture: { family: 'DCGAN (Radford et al. 2016)', ...spec, gParams: count('G.'), dParams: count('D.') },
     files,
-    data: { folder: o.dataFolder ?? s.data.root, imageCount: s.data.count, contentHash: s.data.contentHash, description: o.dataDescription },
+    data: { folder: o.dataFolder ?? s.data.root, imageCount: s.data.count, contentHash: s.data.contentHash, description: o.dataDescription, ...(s.data.heldOut ? { heldOut: s.data.heldOut } : {}) },
     training: {
       command: o.command ?? String(s.meta.command ?? ''),
       steps: s.step,
@@ -165,7 +169,7 @@ trained with Renovo's own trainer${m.parent ? `, fine-tuned from \`${m.parent.na
 
 | | |
 |---|---|
-| data | ${m.data.description} — \`${m.data.folder}\`, ${m.data.imageCount} images (content hash \`${m.data.contentHash.slice(0, 16)}…\`) |
+| data | ${m.data.description} — \`${m.data.folder}\`, ${m.data.imageCount} images (content hash \`${m.data.contentHash.slice(0, 16)}…\`)${m.data.heldOut ? `; ${m.data.heldOut.count} more (${m.data.heldOut.percent}%, listed in manifest.json) held out for evaluation` : ''} |
 | steps | ${t.steps} (${t.epochs} epochs, ${t.hyper.imagesSeen as number} real images seen), batch ${t.hyper.batch as number} |
 | optimiser | Adam lr D ${t.hyper.lrD as number} / G ${t.hyper.lrG as number}, β1 D ${t.hyper.beta1D as number} / G ${t.hyper.beta1G as number}, D:G ${t.hyper.dSteps as number}:${t.hyper.gSteps as number}, label smoothing ${t.hyper.labelSmoothing as number} |
 | wall time | ${t.wallTime} on ${t.machine}; last checkpoint saved ${t.checkpointSavedAt} |
