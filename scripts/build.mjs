@@ -2,7 +2,7 @@
 //   dist/main/*.cjs     Electron main process (+ the utilityProcess host for heavy work)
 //   dist/preload/*.cjs  sandboxed preload (fully bundled: a sandboxed preload cannot require packages)
 //   dist/cli/*.cjs      the `renovo` command (also runs `renovo serve`)
-//   dist/worker/*.cjs   worker_threads entry for heavy jobs (used by core in the CLI, the bridge and the app)
+//   dist/worker/*.cjs   worker_threads entries: heavy jobs, batch restore, and kernel bands (used by core in the CLI, the bridge and the app)
 //   dist/renderer/      the Svelte renderer, built by Vite
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -12,7 +12,7 @@ const nodeBundles = [
   { entryPoints: { index: 'src/main/index.ts', utility: 'src/main/utility.ts' }, outdir: 'dist/main', external: ['electron'], packages: 'external' },
   { entryPoints: { index: 'src/preload/index.ts' }, outdir: 'dist/preload', external: ['electron'] },
   { entryPoints: { index: 'src/cli/index.ts' }, outdir: 'dist/cli', packages: 'external' },
-  { entryPoints: { index: 'src/core/jobs/worker.ts', restore: 'src/core/restore/worker.ts' }, outdir: 'dist/worker', packages: 'external' },
+  { entryPoints: { index: 'src/core/jobs/worker.ts', restore: 'src/core/restore/worker.ts', kernels: 'src/core/parallel/kernel-worker.ts' }, outdir: 'dist/worker', packages: 'external' },
 ];
 
 const started = Date.now();

@@ -36,9 +36,10 @@ interface Level {
   all: Int32Array;
   /** for each entry of `all`: index of its parent cell in the next (coarser) level */
   parent: Int32Array;
+  /** correction and right-hand side, C values per cell (interleaved), sized on first use per C */
   e: Float32Array;
   r: Float32Array;
-  res: Float32Array;
+  C: number;
 }
 
 interface Coarsest {
@@ -46,6 +47,17 @@ interface Coarsest {
   /** lower-triangular Cholesky factor, row-major n×n, or null when GS is used */
   L: Float64Array | null;
   tmp: Float64Array;
+}
+
+/** Sizes every level's work arrays for C interleaved channels. */
+function ensureChannels(h: Hierarchy, C: number): void {
+  for (const lv of h.levels) {
+    if (lv.C === C) continue;
+    const n = (lv.w + 2) * (lv.h + 2) * C;
+    lv.e = new Float32Array(n);
+    lv.r = new Float32Array(n);
+    lv.C = C;
+  }
 }
 
 export interface Hierarchy {
@@ -103,9 +115,9 @@ function buildLevel(w: number, h: number, region: Uint8Array, neumann: NeumannSi
   return {
     w, h, W, nb, nbInv, unk, red, black, all,
     parent: new Int32Array(count),
-    e: new Float32Array(W * H),
-    r: new Float32Array(W * H),
-    res: new Float32Array(W * H),
+    e: new Float32Array(0),
+    r: new Float32Array(0),
+    C: 0,
   };
 }
 
@@ -188,13 +200,32 @@ function cholesky(lv: Level): Float64Array | null {
   return A;
 }
 
-/** Gauss–Seidel over the cells of one colour ((x + y) & 1 === colour), scanning the rectangle. */
+/**
+ * Gauss–Seidel over the cells of one colour ((x + y) & 1 === colour), scanning the rectangle; all
+ * channels of a cell are updated together (the index arithmetic is shared, which is most of the
+ * cost for one channel).
+ */
 function sweepColour(lv: Level, colour: number): void {
-  const { e, r, nbInv, W, w, h } = lv;
+  const { e, r, nbInv, W, w, h, C } = lv;
+  const WC = W * C;
   for (let y = 0; y < h; y++) {
     const row = (y + 1) * W + 1;
     for (let k = row + ((y + colour) & 1), end = row + w; k < end; k += 2) {
-      e[k] = (r[k] + e[k - 1] + e[k + 1] + e[k - W] + e[k + W]) * nbInv[k];
+      const f = nbInv[k];
+      if (f === 0) continue;
+      const i = k * C;
+      if (C === 3) {
+        e[i] = (r[i] + e[i - 3] + e[i + 3] + e[i - WC] + e[i + WC]) * f;
+        e[i + 1] = (r[i + 1] + e[i - 2] + e[i + 4] + e[i + 1 - WC] + e[i + 1 + WC]) * f;
+        e[i + 2] = (r[i + 2] + e[i - 1] + e[i + 5] + e[i + 2 - WC] + e[i + 2 + WC]) * f;
+      } else if (C === 2) {
+        e[i] = (r[i] + e[i - 2] + e[i + 2] + e[i - WC] + e[i + WC]) * f;
+        e[i + 1] = (r[i + 1] + e[i - 1] + e[i + 3] + e[i + 1 - WC] + e[i + 1 + WC]) * f;
+      } else if (C === 1) {
+        e[i] = (r[i] + e[i - 1] + e[i + 1] + e[i - W] + e[i + W]) * f;
+      } else {
+        for (let c = 0; c < C; c++) e[i + c] = (r[i + c] + e[i + c - C] + e[i + c + C] + e[i + c - WC] + e[i + c + WC]) * f;
+      }
     }
   }
 }
@@ -205,10 +236,13 @@ function sweep(lv: Level, list: Int32Array): void {
     sweepColour(lv, list === lv.red ? 0 : 1);
     return;
   }
-  const { e, r, nbInv, W } = lv;
-  for (let i = 0; i < list.length; i++) {
-    const k = list[i];
-    e[k] = (r[k] + e[k - 1] + e[k + 1] + e[k - W] + e[k + W]) * nbInv[k];
+  const { e, r, nbInv, W, C } = lv;
+  const WC = W * C;
+  for (let j = 0; j < list.length; j++) {
+    const k = list[j];
+    const f = nbInv[k];
+    const i = k * C;
+    for (let c = 0; c < C; c++) e[i + c] = (r[i + c] + e[i + c - C] + e[i + c + C] + e[i + c - WC] + e[i + c + WC]) * f;
   }
 }
 
@@ -217,23 +251,25 @@ const COARSE_GS_SWEEPS = 40;
 
 function vcycle(h: Hierarchy, li: number): void {
   const lv = h.levels[li];
-  const { e, all } = lv;
-  for (let i = 0; i < all.length; i++) e[all[i]] = 0;
+  const { e, all, C } = lv;
+  for (let i = 0; i < all.length; i++) for (let c = 0, j = all[i] * C; c < C; c++) e[j + c] = 0;
   if (li === h.levels.length - 1) {
     const c = h.coarsest;
     if (c.L) {
       const { L, tmp, n } = c;
-      for (let i = 0; i < n; i++) {
-        let s = lv.r[all[i]];
-        for (let k = 0; k < i; k++) s -= L[i * n + k] * tmp[k];
-        tmp[i] = s / L[i * n + i];
+      for (let ch = 0; ch < C; ch++) {
+        for (let i = 0; i < n; i++) {
+          let s = lv.r[all[i] * C + ch];
+          for (let k = 0; k < i; k++) s -= L[i * n + k] * tmp[k];
+          tmp[i] = s / L[i * n + i];
+        }
+        for (let i = n - 1; i >= 0; i--) {
+          let s = tmp[i];
+          for (let k = i + 1; k < n; k++) s -= L[k * n + i] * tmp[k];
+          tmp[i] = s / L[i * n + i];
+        }
+        for (let i = 0; i < n; i++) e[all[i] * C + ch] = tmp[i];
       }
-      for (let i = n - 1; i >= 0; i--) {
-        let s = tmp[i];
-        for (let k = i + 1; k < n; k++) s -= L[k * n + i] * tmp[k];
-        tmp[i] = s / L[i * n + i];
-      }
-      for (let i = 0; i < n; i++) e[all[i]] = tmp[i];
     } else {
       for (let s = 0; s < COARSE_GS_SWEEPS; s++) { sweep(lv, lv.red); sweep(lv, lv.black); }
       for (let s = 0; s < COARSE_GS_SWEEPS; s++) { sweep(lv, lv.black); sweep(lv, lv.red); }
@@ -244,16 +280,25 @@ function vcycle(h: Hierarchy, li: number): void {
   // residual, restricted by summing children into the coarse right-hand side
   const next = h.levels[li + 1];
   const { r, nb, W, parent } = lv;
+  const WC = W * C;
   const rc = next.r;
-  for (let i = 0; i < next.all.length; i++) rc[next.all[i]] = 0;
+  for (let i = 0; i < next.all.length; i++) for (let c = 0, j = next.all[i] * C; c < C; c++) rc[j + c] = 0;
   for (let i = 0; i < all.length; i++) {
     const k = all[i];
-    const res = r[k] - (nb[k] * e[k] - e[k - 1] - e[k + 1] - e[k - W] - e[k + W]);
-    rc[parent[i]] += res;
+    const n = nb[k];
+    const pi = parent[i] * C;
+    const ki = k * C;
+    for (let c = 0; c < C; c++) {
+      const j = ki + c;
+      rc[pi + c] += r[j] - (n * e[j] - e[j - C] - e[j + C] - e[j - WC] - e[j + WC]);
+    }
   }
   vcycle(h, li + 1);
   const ec = next.e;
-  for (let i = 0; i < all.length; i++) e[all[i]] += ec[parent[i]];
+  for (let i = 0; i < all.length; i++) {
+    const ki = all[i] * C, pi = parent[i] * C;
+    for (let c = 0; c < C; c++) e[ki + c] += ec[pi + c];
+  }
   for (let s = 0; s < PRE_SWEEPS; s++) { sweep(lv, lv.black); sweep(lv, lv.red); }
 }
 
@@ -270,63 +315,93 @@ export interface PcgResult {
 }
 
 /**
- * Solves A x = b on the finest level's unknown cells (padded indexing). `x` holds the initial
- * guess on entry and the solution on exit; entries of x outside the unknown set must be 0.
+ * Solves A x = b for C interleaved right-hand sides at once (one CG recurrence per channel) on the
+ * finest level's unknown cells (padded indexing, C values per cell). `x` holds the initial guess on
+ * entry and the solution on exit; entries of x outside the unknown set must be 0. Stops when every
+ * channel's max |residual| <= tol.
  */
-export function pcgSolve(h: Hierarchy, b: Float32Array, x: Float32Array, opts: PcgOptions = {}): PcgResult {
+export function pcgSolve(h: Hierarchy, b: Float32Array, x: Float32Array, opts: PcgOptions = {}, C = 1): PcgResult {
   const tol = opts.tol ?? 1e-3;
   const maxIt = opts.maxIterations ?? 200;
+  ensureChannels(h, C);
   const lv = h.levels[0];
   const { all, nb, W } = lv;
+  const WC = W * C;
   const n = all.length;
   const size = x.length;
   const r = new Float32Array(size);
   const p = new Float32Array(size);
   const Ap = new Float32Array(size);
+  const rz = new Float64Array(C), pAp = new Float64Array(C), alpha = new Float64Array(C), beta = new Float64Array(C);
   let rmax = 0;
   for (let i = 0; i < n; i++) {
-    const k = all[i];
-    const v = b[k] - (nb[k] * x[k] - x[k - 1] - x[k + 1] - x[k - W] - x[k + W]);
-    r[k] = v;
-    const a = v < 0 ? -v : v;
-    if (a > rmax) rmax = a;
+    const ki = all[i] * C;
+    const nk = nb[all[i]];
+    for (let c = 0; c < C; c++) {
+      const j = ki + c;
+      const v = b[j] - (nk * x[j] - x[j - C] - x[j + C] - x[j - WC] - x[j + WC]);
+      r[j] = v;
+      const a = v < 0 ? -v : v;
+      if (a > rmax) rmax = a;
+    }
   }
   if (rmax <= tol || n === 0) return { iterations: 0, residual: rmax };
   const z = lv.e; // the V-cycle writes its result into level 0's e
   lv.r.set(r);
   vcycle(h, 0);
-  let rz = 0;
-  for (let i = 0; i < n; i++) { const k = all[i]; p[k] = z[k]; rz += r[k] * z[k]; }
+  rz.fill(0);
+  for (let i = 0; i < n; i++) {
+    const ki = all[i] * C;
+    for (let c = 0; c < C; c++) { const j = ki + c; p[j] = z[j]; rz[c] += r[j] * z[j]; }
+  }
   let it = 0;
   while (it < maxIt) {
     throwIfAborted(opts.signal);
     it++;
-    let pAp = 0;
+    pAp.fill(0);
     for (let i = 0; i < n; i++) {
-      const k = all[i];
-      const v = nb[k] * p[k] - p[k - 1] - p[k + 1] - p[k - W] - p[k + W];
-      Ap[k] = v;
-      pAp += p[k] * v;
+      const ki = all[i] * C;
+      const nk = nb[all[i]];
+      for (let c = 0; c < C; c++) {
+        const j = ki + c;
+        const v = nk * p[j] - p[j - C] - p[j + C] - p[j - WC] - p[j + WC];
+        Ap[j] = v;
+        pAp[c] += p[j] * v;
+      }
     }
-    if (!(pAp > 0)) break;
-    const alpha = rz / pAp;
+    let live = 0;
+    for (let c = 0; c < C; c++) {
+      // a channel that is already exact has p = 0: leave it alone
+      alpha[c] = pAp[c] > 0 ? rz[c] / pAp[c] : 0;
+      if (alpha[c] !== 0) live++;
+    }
+    if (live === 0) break;
     rmax = 0;
     for (let i = 0; i < n; i++) {
-      const k = all[i];
-      x[k] += alpha * p[k];
-      const v = r[k] - alpha * Ap[k];
-      r[k] = v;
-      const a = v < 0 ? -v : v;
-      if (a > rmax) rmax = a;
+      const ki = all[i] * C;
+      for (let c = 0; c < C; c++) {
+        const j = ki + c;
+        x[j] += alpha[c] * p[j];
+        const v = r[j] - alpha[c] * Ap[j];
+        r[j] = v;
+        const a = v < 0 ? -v : v;
+        if (a > rmax) rmax = a;
+      }
     }
     if (rmax <= tol) break;
     lv.r.set(r);
     vcycle(h, 0);
-    let rzNew = 0;
-    for (let i = 0; i < n; i++) { const k = all[i]; rzNew += r[k] * z[k]; }
-    const beta = rzNew / rz;
-    rz = rzNew;
-    for (let i = 0; i < n; i++) { const k = all[i]; p[k] = z[k] + beta * p[k]; }
+    for (let c = 0; c < C; c++) beta[c] = 0;
+    const rzNew = new Float64Array(C);
+    for (let i = 0; i < n; i++) {
+      const ki = all[i] * C;
+      for (let c = 0; c < C; c++) { const j = ki + c; rzNew[c] += r[j] * z[j]; }
+    }
+    for (let c = 0; c < C; c++) { beta[c] = rz[c] > 0 ? rzNew[c] / rz[c] : 0; rz[c] = rzNew[c]; }
+    for (let i = 0; i < n; i++) {
+      const ki = all[i] * C;
+      for (let c = 0; c < C; c++) { const j = ki + c; p[j] = z[j] + beta[c] * p[j]; }
+    }
   }
   return { iterations: it, residual: rmax };
 }

@@ -7,7 +7,9 @@
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from './control';
 import { PoissonError } from './errors';
-import { buildHierarchy, pcgSolve, type Hierarchy } from './multigrid';
+import { buildHierarchy, type Hierarchy, type NeumannSides } from './multigrid';
+import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
+import type { PoissonGroupJob } from '../parallel/jobs';
 
 export { PoissonError } from './errors';
 
@@ -50,6 +52,9 @@ export interface PreparedRegion {
   h: number;
   hierarchy: Hierarchy;
   cells: number;
+  /** Ω inside the box (w × h, 1 = unknown) and which box sides are the image border */
+  region: Uint8Array;
+  neumann: NeumannSides;
 }
 
 function checkFinite(name: string, a: Float32Array): void {
@@ -90,49 +95,100 @@ export function prepareRegion(width: number, height: number, region: Uint8Array)
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) sub[y * w + x] = region[(y + y0) * width + x + x0] ? 1 : 0;
   }
-  const hierarchy = buildHierarchy(w, h, sub, { left: x0 === 0, top: y0 === 0, right: x1 === width - 1, bottom: y1 === height - 1 });
-  return { width, height, x0, y0, w, h, hierarchy, cells };
+  const neumann = { left: x0 === 0, top: y0 === 0, right: x1 === width - 1, bottom: y1 === height - 1 };
+  const hierarchy = buildHierarchy(w, h, sub, neumann);
+  return { width, height, x0, y0, w, h, hierarchy, cells, region: sub, neumann };
 }
 
 /**
- * Solves channel `c` of interleaved planes (stride C): writes the solution into `out` inside Ω
- * (other entries of `out` are left alone). boundary/rhs/initial are interleaved like `out`.
+ * Solves every channel of interleaved planes (stride C) at once: writes the solution into `out`
+ * inside Ω (other entries of `out` are left alone). boundary/rhs/initial are interleaved like `out`.
  */
 export function solvePrepared(
-  prep: PreparedRegion, C: number, c: number,
+  prep: PreparedRegion, C: number,
   boundary: Float32Array, rhs: Float32Array, initial: Float32Array | null,
   out: Float32Array, opts: SolveOptions = {},
 ): { iterations: number; residual: number } {
   const { hierarchy: hi, x0, y0, w, h, width } = prep;
   const W = w + 2;
   const size = W * (h + 2);
-  const b = new Float32Array(size);
-  const x = new Float32Array(size);
+  const b = new Float32Array(size * C);
+  const x = new Float32Array(size * C);
   const unk = new Uint8Array(size);
   const all = hi.unknowns;
+  const init = initial ?? boundary;
   for (let i = 0; i < all.length; i++) unk[all[i]] = 1;
   for (let i = 0; i < all.length; i++) {
     const k = all[i];
     const gy = ((k / W) | 0) - 1 + y0;
     const gx = (k % W) - 1 + x0;
     const g = gy * width + gx;
-    let s = rhs[g * C + c];
     // Dirichlet neighbours (inside the grid but outside Ω) move to the right-hand side
-    if (!unk[k - 1] && gx > 0) s += boundary[(g - 1) * C + c];
-    if (!unk[k + 1] && gx < width - 1) s += boundary[(g + 1) * C + c];
-    if (!unk[k - W] && gy > 0) s += boundary[(g - width) * C + c];
-    if (!unk[k + W] && gy < prep.height - 1) s += boundary[(g + width) * C + c];
-    b[k] = s;
-    x[k] = (initial ?? boundary)[g * C + c];
+    const left = !unk[k - 1] && gx > 0, right = !unk[k + 1] && gx < width - 1;
+    const up = !unk[k - W] && gy > 0, down = !unk[k + W] && gy < prep.height - 1;
+    for (let c = 0; c < C; c++) {
+      let s = rhs[g * C + c];
+      if (left) s += boundary[(g - 1) * C + c];
+      if (right) s += boundary[(g + 1) * C + c];
+      if (up) s += boundary[(g - width) * C + c];
+      if (down) s += boundary[(g + width) * C + c];
+      b[k * C + c] = s;
+      x[k * C + c] = init[g * C + c];
+    }
   }
-  const res = pcgSolve(hi, b, x, opts);
+  const res = solveGroups(prep, C, b, x, opts);
   for (let i = 0; i < all.length; i++) {
     const k = all[i];
     const gy = ((k / W) | 0) - 1 + y0;
     const gx = (k % W) - 1 + x0;
-    out[(gy * width + gx) * C + c] = x[k];
+    const g = gy * width + gx;
+    for (let c = 0; c < C; c++) out[g * C + c] = x[k * C + c];
   }
   return res;
+}
+
+/** Regions with fewer unknowns than this solve all channels together on this thread. */
+const GROUP_MIN_CELLS = 20_000;
+
+/**
+ * Solves the C interleaved channels of padded b/x (x in place). Big colour regions are solved as
+ * two channel groups, {0 … C−2} here and {C−1} on a kernel worker when one is available (always
+ * the same groups, so the result does not depend on threads); small ones in one go.
+ */
+function solveGroups(prep: PreparedRegion, C: number, b: Float32Array, x: Float32Array, opts: SolveOptions): { iterations: number; residual: number } {
+  const cells = b.length / C;
+  const split = C >= 2 && prep.cells >= GROUP_MIN_CELLS;
+  const groups = split ? [Array.from({ length: C - 1 }, (_, c) => c), [C - 1]] : [Array.from({ length: C }, (_, c) => c)];
+  const parallel = split && helperCount() >= 1;
+  const abort = alloc(Int32Array, 1, parallel);
+  const jobs: PoissonGroupJob[] = groups.map((chs, gi) => {
+    const Cg = chs.length;
+    const bg = alloc(Float32Array, cells * Cg, parallel);
+    const xg = alloc(Float32Array, cells * Cg, parallel);
+    for (let k = 0; k < cells; k++) {
+      for (let j = 0; j < Cg; j++) {
+        bg[k * Cg + j] = b[k * C + chs[j]];
+        xg[k * Cg + j] = x[k * C + chs[j]];
+      }
+    }
+    return {
+      kind: 'poisson', w: prep.w, h: prep.h, region: prep.region, neumann: prep.neumann, C: Cg, b: bg, x: xg,
+      tol: opts.tol ?? 1e-3, maxIterations: opts.maxIterations ?? 200, abort, result: alloc(Float64Array, 2, parallel), ...jobFlags(),
+      // this thread reuses the hierarchy it has; a worker builds its own from the region
+      ...(gi === 0 || !parallel ? { hierarchy: prep.hierarchy } : {}),
+    };
+  });
+  runShares(jobs, parallel, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(abort, 0, 1) });
+  throwIfAborted(opts.signal);
+  let iterations = 0, residual = 0;
+  jobs.forEach((job, gi) => {
+    const chs = groups[gi];
+    const Cg = chs.length;
+    for (let k = 0; k < cells; k++) for (let j = 0; j < Cg; j++) x[k * C + chs[j]] = job.x[k * Cg + j];
+    iterations = Math.max(iterations, job.result[0]);
+    residual = Math.max(residual, job.result[1]);
+  });
+  return { iterations, residual };
 }
 
 /** Standalone scalar solve; throws PoissonError on bad input (sizes, NaN/Infinity). */
@@ -150,7 +206,7 @@ export function solvePoisson(problem: PoissonProblem, opts: SolveOptions = {}): 
   const values = Float32Array.from(problem.boundary);
   const prep = prepareRegion(width, height, problem.region);
   if (!prep) return { values, iterations: 0, residual: 0 };
-  const r = solvePrepared(prep, 1, 0, problem.boundary, problem.rhs, problem.initial ?? null, values, opts);
+  const r = solvePrepared(prep, 1, problem.boundary, problem.rhs, problem.initial ?? null, values, opts);
   return { values, ...r };
 }
 
@@ -270,10 +326,8 @@ export function blendFillPlanes(
   const prep = prepareRegion(width, height, hole);
   if (!prep) return out;
   const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal', opts.source ?? null);
-  for (let c = 0; c < C; c++) {
-    throwIfAborted(opts.signal);
-    solvePrepared(prep, C, c, photo, rhs, fill, out, { tol: 0.05, ...opts });
-  }
+  throwIfAborted(opts.signal);
+  solvePrepared(prep, C, photo, rhs, fill, out, { tol: 0.05, ...opts });
   clampRegion(out, hole, C);
   return out;
 }
@@ -330,11 +384,9 @@ export function seamlessClone(dest: ImageBuffer, source: ImageBuffer, mask: Mask
   const rhs = cloneGuidance(w, h, C, s, d, subMask, opts.mode ?? 'normal');
   const local = prepareRegionInBox(prep);
   const res = Float32Array.from(d);
-  for (let c = 0; c < C; c++) {
-    throwIfAborted(opts.signal);
-    solvePrepared(local, C, c, d, rhs, null, res, { signal: opts.signal, tol: opts.tol ?? 0.05 });
-    opts.onProgress?.((c + 1) / C, 'blend');
-  }
+  throwIfAborted(opts.signal);
+  solvePrepared(local, C, d, rhs, null, res, { signal: opts.signal, tol: opts.tol ?? 0.05 });
+  opts.onProgress?.(1, 'blend');
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (!subMask[y * w + x]) continue;

@@ -25,10 +25,8 @@ export function harmonicFill(data: Float32Array, w: number, h: number, C: number
   }
   const init = Float32Array.from(data);
   for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) init[p * C + c] = n ? mean[c] / n : 0;
-  for (let c = 0; c < C; c++) {
-    throwIfAborted(ctl.signal);
-    solvePrepared(prep, C, c, data, rhs, init, out, { signal: ctl.signal, tol: 1e-2 });
-    ctl.onProgress?.((c + 1) / C);
-  }
+  throwIfAborted(ctl.signal);
+  solvePrepared(prep, C, data, rhs, init, out, { signal: ctl.signal, tol: 1e-2 });
+  ctl.onProgress?.(1);
   return out;
 }

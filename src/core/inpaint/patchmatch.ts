@@ -11,6 +11,8 @@
 import { throwIfAborted } from '../blend/control';
 import { harmonicFill, type EngineControl } from './harmonic';
 import { mulberry32 } from './rng';
+import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
+import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
 
 export interface PatchMatchOptions extends EngineControl {
   /** odd patch width, default 7 */
@@ -22,6 +24,11 @@ export interface PatchMatchOptions extends EngineControl {
   /** EM iterations at the coarser levels (the finest level uses a third as many); default 6 */
   iterations?: number;
   seed?: number;
+  /**
+   * Run each level's bands on a kernel worker too: undefined = when the level is big enough,
+   * false = never (same result either way, see patchmatch-kernels.ts), true = always (tests).
+   */
+  parallel?: boolean;
 }
 
 interface Level {
@@ -131,6 +138,51 @@ function autoLevels(w: number, h: number, hole: Uint8Array, patch: number): numb
   return levels;
 }
 
+/** Levels with fewer target pixels than this run their bands on this thread (hand-over costs more). */
+const PARALLEL_MIN_TARGETS = 20_000;
+
+/** The level's working arrays, shared with the kernel worker when `shared`; band split by rows. */
+function makeLevel(src: Level, C: number, r: number, sources: { valid: Uint8Array; list: Int32Array }, domainList: Int32Array, rvMax: number, shared: boolean): PmLevel {
+  const { w, h } = src;
+  const n = w * h;
+  const copy = <T extends Float32Array | Int32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, from: T): T => {
+    const a = alloc(ctor, from.length, shared);
+    a.set(from);
+    return a;
+  };
+  const img = copy(Float32Array, src.img);
+  const hole = copy(Uint8Array, src.hole);
+  const valid = copy(Uint8Array, sources.valid);
+  const srcList = copy(Int32Array, sources.list);
+  const domain = copy(Int32Array, domainList);
+  const inDomain = alloc(Uint8Array, n, shared);
+  for (let i = 0; i < domain.length; i++) inDomain[domain[i]] = 1;
+  const cur = alloc(Int32Array, n, shared).fill(-1);
+  const dist = alloc(Float32Array, n, shared);
+  // BANDS bands of about equal target counts, cut at row starts
+  const bandStart = alloc(Int32Array, BANDS + 1, shared);
+  const nd = domain.length;
+  for (let b = 1; b < BANDS; b++) {
+    let i = Math.max(bandStart[b - 1], Math.round((b * nd) / BANDS));
+    while (i > bandStart[b - 1] && i < nd && ((domain[i] / w) | 0) === ((domain[i - 1] / w) | 0)) i++;
+    bandStart[b] = i;
+  }
+  bandStart[BANDS] = nd;
+  const accRow0 = alloc(Int32Array, BANDS, shared);
+  const acc: Float32Array[] = [];
+  const wsum: Float32Array[] = [];
+  for (let b = 0; b < BANDS; b++) {
+    const i0 = bandStart[b], i1 = bandStart[b + 1];
+    const y0 = i1 > i0 ? Math.max(0, ((domain[i0] / w) | 0) - rvMax) : 0;
+    const y1 = i1 > i0 ? Math.min(h - 1, ((domain[i1 - 1] / w) | 0) + rvMax) : -1;
+    accRow0[b] = y0;
+    const rows = Math.max(0, y1 - y0 + 1);
+    acc.push(alloc(Float32Array, rows * w * C, shared));
+    wsum.push(alloc(Float32Array, rows * w, shared));
+  }
+  return { w, h, C, r, img, hole, valid, inDomain, domain, srcList, cur, dist, bandStart, accRow0, acc, wsum, abort: alloc(Int32Array, 1, shared) };
+}
+
 /** Fills the hole of interleaved float planes (stride C); returns a new array. */
 export function patchMatchFill(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions = {}): Float32Array {
   return patchMatch(data, w, h, C, hole, opts).fill;
@@ -185,50 +237,27 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
 
   let nnf: Int32Array | null = null;
   let prevW = 0, prevH = 0;
-  let prevDomainMark: Uint8Array | null = null;
-  const totalWork = pyr.reduce((a, lv, i) => a + lv.w * lv.h * (i === 0 ? 1 : 1), 0);
+  const totalWork = pyr.reduce((a, lv) => a + lv.w * lv.h, 0);
   let workDone = 0;
+  const canParallel = opts.parallel !== false && helperCount() >= BANDS - 1;
 
   for (let l = L - 1; l >= 0; l--) {
-    const lv = pyr[l];
-    const { w: lw, h: lh, img, hole: lhole } = lv;
-    const { valid, list: srcList } = srcs[l];
-    const domain = targetDomain(lv, r);
+    const { w: lw, h: lh, hole: lhole } = pyr[l];
+    const domain = targetDomain(pyr[l], r);
     const nd = domain.length;
-    const cur = new Int32Array(lw * lh).fill(-1);
-    const dist = new Float32Array(lw * lh);
-    const inDomain = new Uint8Array(lw * lh);
-    for (let i = 0; i < nd; i++) inDomain[domain[i]] = 1;
-
-    // patch distance (SSD over the patch clipped to the level), with early termination
-    const patchDist = (t: number, s: number, best: number): number => {
-      const tx = t % lw, ty = (t - tx) / lw;
-      const sx = s % lw, sy = (s - sx) / lw;
-      const dx0 = tx - r < 0 ? -tx : -r;
-      const dx1 = tx + r >= lw ? lw - 1 - tx : r;
-      const dy0 = ty - r < 0 ? -ty : -r;
-      const dy1 = ty + r >= lh ? lh - 1 - ty : r;
-      let d = 0;
-      const span = (dx1 - dx0 + 1) * C;
-      for (let dy = dy0; dy <= dy1; dy++) {
-        let ti = ((ty + dy) * lw + tx + dx0) * C;
-        let si = ((sy + dy) * lw + sx + dx0) * C;
-        const end = ti + span;
-        while (ti < end) {
-          const e = img[ti++] - img[si++];
-          d += e * e;
-        }
-        if (d >= best) return d;
-      }
-      return d;
-    };
+    // bands go to a worker only when the level is big enough to pay for the hand-over
+    const shared = canParallel && (opts.parallel === true || nd >= PARALLEL_MIN_TARGETS);
+    const lv = makeLevel(pyr[l], C, r, srcs[l], domain, rvFinal, shared);
+    pyr[l].img = lv.img;
+    const { valid, list: srcList } = srcs[l];
+    const { img, cur, dist } = lv;
     const randomSource = (): number => srcList[(rand() * srcList.length) | 0];
 
     // initialise the NNF: upsample from the coarser level, else random
     for (let i = 0; i < nd; i++) {
       const t = domain[i];
       let s = -1;
-      if (nnf && prevDomainMark) {
+      if (nnf) {
         const tx = t % lw, ty = (t - tx) / lw;
         const cx = Math.min(prevW - 1, tx >> 1), cy = Math.min(prevH - 1, ty >> 1);
         const cs = nnf[cy * prevW + cx];
@@ -243,8 +272,12 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       cur[t] = s >= 0 ? s : randomSource();
     }
 
-    const acc = new Float32Array(lw * lh * C);
-    const wsum = new Float32Array(lw * lh);
+    const run = (kernel: PmKernel, args: number[]): void => {
+      Atomics.store(lv.abort, 0, 0);
+      const jobs = Array.from({ length: BANDS }, (_, band) => ({ kind: 'patchmatch' as const, kernel, level: lv, band, args, ...jobFlags() }));
+      runShares(jobs, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
+      throwIfAborted(signal);
+    };
     const vote = (rv: number): void => {
       // similarity weights: exp(−d / 2σ²), σ² = 75th percentile of the per-sample distances
       const sample = new Float32Array(Math.min(nd, 4096));
@@ -252,46 +285,40 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       for (let i = 0; i < sample.length; i++) sample[i] = dist[domain[(i * step) | 0]];
       sample.sort();
       const sigma2 = Math.max(1e-3, sample[(sample.length * 0.75) | 0]);
-      acc.fill(0);
-      wsum.fill(0);
+      run('vote', [rv, sigma2]);
+      // sum the bands' accumulators in band order, then normalise
       for (let i = 0; i < nd; i++) {
-        const t = domain[i];
-        const s = cur[t];
-        const wt = Math.exp(-dist[t] / (2 * sigma2)) + 1e-6;
-        const tx = t % lw, ty = (t - tx) / lw;
-        const sx = s % lw, sy = (s - sx) / lw;
-        const off = s - t;
-        // the vote footprint may exceed the matched patch (rv >= r): clip to both images
-        const dy0 = Math.max(-rv, -ty, -sy), dy1 = Math.min(rv, lh - 1 - ty, lh - 1 - sy);
-        const dx0 = Math.max(-rv, -tx, -sx), dx1 = Math.min(rv, lw - 1 - tx, lw - 1 - sx);
-        for (let dy = dy0; dy <= dy1; dy++) {
-          const rowq = (ty + dy) * lw + tx;
-          for (let dx = dx0; dx <= dx1; dx++) {
-            const q = rowq + dx;
-            if (!lhole[q] || lhole[q + off]) continue;
-            const sq = (q + off) * C;
-            wsum[q] += wt;
-            for (let c = 0; c < C; c++) acc[q * C + c] += wt * img[sq + c];
+        {
+          const q = domain[i];
+          if (!lhole[q]) continue;
+          let ws = 0;
+          let a0 = 0, a1 = 0, a2 = 0;
+          for (let b = 0; b < BANDS; b++) {
+            const k = q - lv.accRow0[b] * lw;
+            const wb = lv.wsum[b];
+            if (k < 0 || k >= wb.length || wb[k] === 0) continue;
+            const ab = lv.acc[b];
+            ws += wb[k];
+            if (C === 3) { a0 += ab[k * 3]; a1 += ab[k * 3 + 1]; a2 += ab[k * 3 + 2]; }
+          }
+          if (ws === 0) continue;
+          const inv = 1 / ws;
+          if (C === 3) { img[q * 3] = a0 * inv; img[q * 3 + 1] = a1 * inv; img[q * 3 + 2] = a2 * inv; continue; }
+          for (let c = 0; c < C; c++) {
+            let a = 0;
+            for (let b = 0; b < BANDS; b++) {
+              const k = q - lv.accRow0[b] * lw;
+              if (k >= 0 && k < lv.wsum[b].length && lv.wsum[b][k] !== 0) a += lv.acc[b][k * C + c];
+            }
+            img[q * C + c] = a * inv;
           }
         }
-        if ((i & 8191) === 0) throwIfAborted(signal);
-      }
-      for (let q = 0; q < lw * lh; q++) {
-        if (!lhole[q] || wsum[q] === 0) continue;
-        const k = 1 / wsum[q];
-        for (let c = 0; c < C; c++) img[q * C + c] = acc[q * C + c] * k;
-      }
-    };
-    const computeDistances = (): void => {
-      for (let i = 0; i < nd; i++) {
-        const t = domain[i];
-        dist[t] = patchDist(t, cur[t], Infinity);
       }
     };
 
     // finer levels: the first estimate of the hole is the vote of the upsampled field
     if (l < L - 1) {
-      computeDistances();
+      run('distances', []);
       vote(r);
     }
 
@@ -300,49 +327,11 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
     const maxR = l < L - 1 ? Math.max(4, Math.max(lw, lh) >> 3) : Math.max(lw, lh);
     const emIters = l === 0 && L > 1 ? Math.max(1, Math.ceil(iterations / 3)) : iterations;
     for (let em = 0; em < emIters; em++) {
-      computeDistances();
-      // one PatchMatch pass: propagation + random search, alternating scan direction
+      run('distances', []);
+      // one PatchMatch pass per band: propagation + random search, alternating scan direction
       const forward = ((em + l) & 1) === 0;
-      for (let ii = 0; ii < nd; ii++) {
-        const t = forward ? domain[ii] : domain[nd - 1 - ii];
-        let best = dist[t];
-        let bs = cur[t];
-        const tx = t % lw;
-        if (forward) {
-          if (tx > 0 && inDomain[t - 1]) {
-            const c = cur[t - 1] + 1;
-            if (c !== bs && valid[c]) { const d = patchDist(t, c, best); if (d < best) { best = d; bs = c; } }
-          }
-          if (t >= lw && inDomain[t - lw]) {
-            const c = cur[t - lw] + lw;
-            if (c !== bs && c < lw * lh && valid[c]) { const d = patchDist(t, c, best); if (d < best) { best = d; bs = c; } }
-          }
-        } else {
-          if (tx < lw - 1 && inDomain[t + 1]) {
-            const c = cur[t + 1] - 1;
-            if (c !== bs && c >= 0 && valid[c]) { const d = patchDist(t, c, best); if (d < best) { best = d; bs = c; } }
-          }
-          if (t + lw < lw * lh && inDomain[t + lw]) {
-            const c = cur[t + lw] - lw;
-            if (c !== bs && c >= 0 && valid[c]) { const d = patchDist(t, c, best); if (d < best) { best = d; bs = c; } }
-          }
-        }
-        // random search around the current best, halving the radius
-        const bx = bs % lw, by = (bs - bx) / lw;
-        for (let R = maxR; R >= 1; R >>= 1) {
-          let sx = bx + Math.floor((rand() * 2 - 1) * R + 0.5);
-          let sy = by + Math.floor((rand() * 2 - 1) * R + 0.5);
-          if (sx < r) sx = r; else if (sx > lw - 1 - r) sx = lw - 1 - r;
-          if (sy < r) sy = r; else if (sy > lh - 1 - r) sy = lh - 1 - r;
-          const c = sy * lw + sx;
-          if (c === bs || !valid[c]) continue;
-          const d = patchDist(t, c, best);
-          if (d < best) { best = d; bs = c; }
-        }
-        cur[t] = bs;
-        dist[t] = best;
-        if ((ii & 4095) === 0) throwIfAborted(signal);
-      }
+      const seeds = Array.from({ length: BANDS }, () => (rand() * 4294967296) >>> 0);
+      run('search', [forward ? 1 : 0, maxR, ...seeds]);
       // wide footprint on the coarser levels and for the final estimate; the intermediate votes
       // of the (expensive) finest level use the patch itself — same PSNR on the bench, faster
       vote(l > 0 || em === emIters - 1 ? rvFinal : r);
@@ -352,7 +341,6 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
     nnf = cur;
     prevW = lw;
     prevH = lh;
-    prevDomainMark = inDomain;
   }
   const source = new Int32Array(w * h).fill(-1);
   if (nnf) for (let p = 0; p < w * h; p++) if (hole[p]) source[p] = nnf[p];
