@@ -30,6 +30,7 @@ export const COMMAND_OPTIONS = {
     iters: { type: 'string' },
     restarts: { type: 'string' },
     lr: { type: 'string' },
+    refine: { type: 'string' },
   },
   history: {},
   models: { output: { type: 'string', short: 'o' } },

@@ -55,6 +55,8 @@ Options:
       --iters N        gan-zopt: maximum iterations per hole, 1-20000 (default: 1500)
       --restarts N     gan-zopt: random restarts optimised together, 1-64 (default: 16)
       --lr X           gan-zopt: Adam learning rate on z (default: 0.03)
+      --refine MODE    gan-zopt: off | patchmatch   re-synthesise the fill's texture from
+                       the photo with PatchMatch guided by the GAN fill (default: off)
   -b, --blend MODE     normal | mixed | off   Poisson blending of the fill (default: normal)
   -d, --dilate N       grow the mask by N pixels, 0-64 (default: 2)
   -s, --seed N         random seed, for reproducible results

@@ -46,13 +46,15 @@ export const apiInputs = {
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** engine 'gan-zopt': the model version to use (required there; refused for other engines by the app). */
       modelId: Id.optional(),
-      /** engine 'gan-zopt': latent-optimisation parameters (defaults: λ 0.003, 1500 iterations, 16 restarts, lr 0.03). */
+      /** engine 'gan-zopt': latent-optimisation parameters (defaults: λ 0.003, 1500 iterations, 16 restarts, lr 0.03, no refinement). */
       gan: z
         .object({
           lambda: z.number().min(0).max(10).optional(),
           iterations: z.number().int().min(1).max(20_000).optional(),
           restarts: z.number().int().min(1).max(64).optional(),
           learningRate: z.number().min(1e-5).max(1).optional(),
+          /** texture refinement of the fill: PatchMatch guided by the GAN fill (default off) */
+          refine: z.enum(['off', 'patchmatch']).optional(),
         })
         .strict()
         .optional(),

@@ -53,6 +53,12 @@ describe('renovo inpaint --engine gan-zopt', () => {
     r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--restarts', '0');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--restarts must be between 1 and 64/);
+    r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--refine', 'telea');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--refine must be one of off, patchmatch/);
+    r = await run('inpaint', ...photo(), '--engine', 'telea', '--refine', 'patchmatch');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--refine is only used with --engine gan-zopt/);
   });
 
   it('names the unknown model and what is available', async () => {
@@ -63,6 +69,6 @@ describe('renovo inpaint --engine gan-zopt', () => {
 
   it('documents the engine and its options', () => {
     const h = HELP.inpaint;
-    for (const s of ['gan-zopt', '--model NAME', '--lambda', '--iters', '--restarts', '--lr', '--engine gan-zopt --model landscape-dcgan64']) expect(h).toContain(s);
+    for (const s of ['gan-zopt', '--model NAME', '--lambda', '--iters', '--restarts', '--lr', '--refine MODE', '--engine gan-zopt --model landscape-dcgan64']) expect(h).toContain(s);
   });
 });

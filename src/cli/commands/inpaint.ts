@@ -30,7 +30,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const blend = choiceOption(values.blend, 'blend', BLEND_MODES) ?? 'normal';
   const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? 2;
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
-  const ganFlags = ['model', 'lambda', 'iters', 'restarts', 'lr'].filter((k) => values[k] !== undefined);
+  const ganFlags = ['model', 'lambda', 'iters', 'restarts', 'lr', 'refine'].filter((k) => values[k] !== undefined);
   if (engine !== 'gan-zopt' && ganFlags.length) throw new UsageError(`inpaint: --${ganFlags[0]} is only used with --engine gan-zopt`);
   if (engine === 'gan-zopt' && typeof values.model !== 'string') throw new UsageError('inpaint: --engine gan-zopt needs --model NAME (see renovo models)');
   const modelArg = typeof values.model === 'string' ? values.model : undefined;
@@ -40,6 +40,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         iterations: intOption(values.iters, 'iters', 1, 20_000),
         restarts: intOption(values.restarts, 'restarts', 1, 64),
         learningRate: numberOption(values.lr, 'lr', 1e-5, 1),
+        refine: choiceOption(values.refine, 'refine', ['off', 'patchmatch'] as const),
       }
     : undefined;
   const overwrite = values.overwrite === true;

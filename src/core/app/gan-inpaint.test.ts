@@ -70,7 +70,7 @@ describe('gan-zopt through the app layer', () => {
       expect(edit.modelVersionId).toBe(modelId);
       expect(edit.params).toMatchObject({
         engineRequested: 'gan-zopt', seed: 3, model: { id: modelId, name: 'tiny', version: 1 },
-        gan: { lambda: 0.01, iterations: 4, restarts: 2, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1', zClip: 3 },
+        gan: { lambda: 0.01, iterations: 4, restarts: 2, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1', zClip: 3, refine: 'off' },
         provider: 'cpu',
       });
     } finally {
@@ -124,6 +124,8 @@ describe('startInpaint schema', () => {
   it('accepts a model and GAN parameters within bounds, strictly', () => {
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03 } }).success).toBe(true);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { restarts: 0 } }).success).toBe(false);
+    expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { refine: 'patchmatch' } }).success).toBe(true);
+    expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { refine: 'telea' } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { iterations: 1e6 } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { lambda: -1 } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { seed: 1 } }).success).toBe(false);

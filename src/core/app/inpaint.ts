@@ -28,6 +28,7 @@ export interface GanSettings {
   iterations?: number;
   restarts?: number;
   learningRate?: number;
+  refine?: 'off' | 'patchmatch';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inpaint } from './index';
-import { patchMatchFill } from './patchmatch';
+import { patchMatch, patchMatchFill } from './patchmatch';
 import { teleaFill } from './telea';
 import { harmonicFill } from './harmonic';
 import { labelComponents, planCrops } from './regions';
@@ -24,6 +24,26 @@ describe('PatchMatch', () => {
     expect(errPm).toBeLessThan(errHm / 3);
     const pmBlend = await inpaint(withObject, mask, { engine: 'patchmatch', seed: 3 });
     expect(maskedRms(pmBlend.image, img, mask)).toBeLessThan(14);
+  });
+
+  it('refines a given first estimate and never re-estimates fixed guide channels (init, fixedFrom)', () => {
+    const W = 64, H = 48, C = 2; // channel 0: colour, channel 1: guide
+    const data = new Float32Array(W * H * C);
+    for (let p = 0; p < W * H; p++) { data[p * 2] = (p % W) % 8 < 4 ? 200 : 40; data[p * 2 + 1] = 100; }
+    const hole = new Uint8Array(W * H);
+    for (let y = 16; y < 32; y++) for (let x = 24; x < 40; x++) hole[y * W + x] = 1;
+    const init = Float32Array.from(data);
+    for (let p = 0; p < W * H; p++) if (hole[p]) { init[p * 2] = 120; init[p * 2 + 1] = 100 + (p % 7); }
+    const out = patchMatch(data, W, H, C, hole, { init, fixedFrom: 1, seed: 2 }).fill;
+    let se = 0, n = 0;
+    for (let p = 0; p < W * H; p++) {
+      if (!hole[p]) { expect(out[p * 2]).toBe(data[p * 2]); continue; }
+      expect(out[p * 2 + 1]).toBe(init[p * 2 + 1]);
+      se += (out[p * 2] - data[p * 2]) ** 2; n++;
+    }
+    // the flat grey estimate became the stripes again
+    expect(Math.sqrt(se / n)).toBeLessThan(30);
+    expect(() => patchMatch(data, W, H, C, hole, { init: new Float32Array(3) })).toThrow(/init has 3 values/);
   });
 
   it('handles a hole touching the image border and respects patch size / levels / iterations options', () => {

@@ -29,6 +29,37 @@ export interface PatchMatchOptions extends EngineControl {
    * false = never (same result either way, see patchmatch-kernels.ts), true = always (tests).
    */
   parallel?: boolean;
+  /**
+   * First estimate of the hole (w×h×C, like data) instead of the membrane fill: PatchMatch then
+   * refines it (the GAN engine's texture refinement). Its pyramid seeds every level's hole.
+   */
+  init?: Float32Array;
+  /** With init: channels from this index on are a fixed guide (matched, never re-estimated). */
+  fixedFrom?: number;
+}
+
+/** Box-downsampled copies of `init` (hole pixels included) at every pyramid level's size. */
+function initPyramid(init: Float32Array, pyr: Level[], C: number): Float32Array[] {
+  const out = [init];
+  for (let l = 1; l < pyr.length; l++) {
+    const prev = out[l - 1], pw = pyr[l - 1].w, ph = pyr[l - 1].h;
+    const { w, h } = pyr[l];
+    const img = new Float32Array(w * h * C);
+    const cnt = new Float32Array(w * h);
+    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) {
+      const q = (y >> 1) * w + (x >> 1);
+      cnt[q]++;
+      for (let c = 0; c < C; c++) img[q * C + c] += prev[(y * pw + x) * C + c];
+    }
+    for (let q = 0; q < w * h; q++) for (let c = 0; c < C; c++) img[q * C + c] /= cnt[q];
+    out.push(img);
+  }
+  return out;
+}
+
+/** Copies channels from..C−1 of the hole pixels from `src` into the level's image. */
+function setHoleFrom(lv: Level, src: Float32Array, C: number, from: number): void {
+  for (let q = 0; q < lv.w * lv.h; q++) if (lv.hole[q]) for (let c = from; c < C; c++) lv.img[q * C + c] = src[q * C + c];
 }
 
 interface Level {
@@ -213,10 +244,16 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
 
   // pyramid; drop levels that are too small to hold a valid source patch
   const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch);
+  if (opts.init && opts.init.length !== data.length) throw new RangeError(`patchMatch: init has ${opts.init.length} values, data ${data.length}`);
   const pyr: Level[] = [{ w, h, img: Float32Array.from(data), hole }];
   const srcs = [validSources(pyr[0], r)];
   if (srcs[0].list.length === 0) {
-    // no complete patch anywhere: the membrane fill is the best we can do
+    // no complete patch anywhere: keep the caller's estimate, else the membrane fill
+    if (opts.init) {
+      const fill = Float32Array.from(data);
+      for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) fill[p * C + c] = opts.init[p * C + c];
+      return { fill, source: null };
+    }
     return { fill: harmonicFill(data, w, h, C, hole, opts), source: null };
   }
   while (pyr.length < maxLevels) {
@@ -229,11 +266,16 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   }
   const L = pyr.length;
 
-  // coarsest level: membrane initialisation of the hole
-  {
+  // the hole's first estimate: the caller's (guided refinement), else a membrane fill
+  const initPyr = opts.init ? initPyramid(opts.init, pyr, C) : null;
+  if (initPyr) {
+    setHoleFrom(pyr[L - 1], initPyr[L - 1], C, 0);
+  } else {
     const top = pyr[L - 1];
     top.img = harmonicFill(top.img, top.w, top.h, C, top.hole, { signal });
   }
+  // channels from `fixedFrom` on are a guide: never re-estimated, so every level takes them from init
+  const Cw = initPyr && opts.fixedFrom !== undefined ? Math.max(1, Math.min(C, opts.fixedFrom)) : C;
 
   let nnf: Int32Array | null = null;
   let prevW = 0, prevH = 0;
@@ -242,6 +284,7 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   const canParallel = opts.parallel !== false && helperCount() >= BANDS - 1;
 
   for (let l = L - 1; l >= 0; l--) {
+    if (initPyr && Cw < C) setHoleFrom(pyr[l], initPyr[l], C, Cw);
     const { w: lw, h: lh, hole: lhole } = pyr[l];
     const domain = targetDomain(pyr[l], r);
     const nd = domain.length;
@@ -299,12 +342,12 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
             if (k < 0 || k >= wb.length || wb[k] === 0) continue;
             const ab = lv.acc[b];
             ws += wb[k];
-            if (C === 3) { a0 += ab[k * 3]; a1 += ab[k * 3 + 1]; a2 += ab[k * 3 + 2]; }
+            if (C === 3 && Cw === 3) { a0 += ab[k * 3]; a1 += ab[k * 3 + 1]; a2 += ab[k * 3 + 2]; }
           }
           if (ws === 0) continue;
           const inv = 1 / ws;
-          if (C === 3) { img[q * 3] = a0 * inv; img[q * 3 + 1] = a1 * inv; img[q * 3 + 2] = a2 * inv; continue; }
-          for (let c = 0; c < C; c++) {
+          if (C === 3 && Cw === 3) { img[q * 3] = a0 * inv; img[q * 3 + 1] = a1 * inv; img[q * 3 + 2] = a2 * inv; continue; }
+          for (let c = 0; c < Cw; c++) {
             let a = 0;
             for (let b = 0; b < BANDS; b++) {
               const k = q - lv.accRow0[b] * lw;

@@ -107,6 +107,8 @@ export class EditorStore {
   ganIterations = $state(1500);
   ganRestarts = $state(16);
   ganLearningRate = $state(0.03);
+  /** Re-synthesise the fill's texture with PatchMatch guided by the GAN fill. */
+  ganRefine = $state(false);
   exportFormat = $state<ExportFormat>('jpeg');
   exportQuality = $state(92);
 
@@ -419,6 +421,7 @@ export class EditorStore {
                 iterations: this.ganIterations,
                 restarts: this.ganRestarts,
                 learningRate: Number.isFinite(this.ganLearningRate) && this.ganLearningRate > 0 ? this.ganLearningRate : 0.03,
+                refine: this.ganRefine ? 'patchmatch' : 'off',
               },
             }
           : {}),

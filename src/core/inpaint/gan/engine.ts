@@ -1,7 +1,8 @@
 // The 'gan-zopt' engine: semantic inpainting by latent optimisation (Yeh et al. 2017) on a DCGAN.
 // For each hole: a square window with context, resampled to the model's resolution; ẑ found by
 // optimizeLatent; the fill M ⊙ y + (1 − M) ⊙ G(ẑ) upsampled to the window and Poisson-blended
-// into the full-resolution photo.
+// into the full-resolution photo, optionally after a PatchMatch texture refinement guided by the
+// GAN fill (refine.ts).
 import type { ImageBuffer, MaskBuffer, RunControl } from '../../image/types';
 import { blendFillPlanes } from '../../blend/poisson';
 import { throwIfAborted } from '../../blend/control';
@@ -13,6 +14,7 @@ import { extractCrop, labelComponents, pasteHoles } from '../regions';
 import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
+import { refineGanFill } from './refine';
 import { modelToWindow, planWindow, windowToModel, type WindowOptions } from './window';
 
 /** A model version's G and D, as the engine needs them. */
@@ -39,9 +41,14 @@ export interface GanParams {
   loss?: ContextLoss;
   /** z kept in [−zClip, zClip] (default 3). */
   zClip?: number;
+  /** Texture refinement of the fill at full resolution: 'patchmatch' guided by the GAN fill (default 'off'). */
+  refine?: GanRefine;
 }
 
-export const GAN_DEFAULTS = { lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3 };
+export const GAN_REFINES = ['off', 'patchmatch'] as const;
+export type GanRefine = (typeof GAN_REFINES)[number];
+
+export const GAN_DEFAULTS = { lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3, refine: 'off' as GanRefine };
 
 export interface GanProgress {
   hole: number;
@@ -111,7 +118,7 @@ export function ganSession(runtime: Runtime, model: GanModel, restarts: number, 
 
 function checkParams(o: GanInpaintOptions): Required<GanParams> {
   const p = { ...GAN_DEFAULTS, ...Object.fromEntries(Object.entries({
-    lambda: o.lambda, iterations: o.iterations, restarts: o.restarts, learningRate: o.learningRate, gradTol: o.gradTol, loss: o.loss, zClip: o.zClip,
+    lambda: o.lambda, iterations: o.iterations, restarts: o.restarts, learningRate: o.learningRate, gradTol: o.gradTol, loss: o.loss, zClip: o.zClip, refine: o.refine,
   }).filter(([, v]) => v !== undefined)) } as Required<GanParams>;
   const bad = (what: string): never => { throw new InpaintError('BAD_GAN_PARAMS', `inpaint (gan-zopt): ${what}`); };
   if (!(p.lambda >= 0 && Number.isFinite(p.lambda))) bad(`lambda must be a finite number ≥ 0 (got ${p.lambda})`);
@@ -120,6 +127,7 @@ function checkParams(o: GanInpaintOptions): Required<GanParams> {
   if (!(p.learningRate > 0 && Number.isFinite(p.learningRate))) bad(`learningRate must be > 0 (got ${p.learningRate})`);
   if (!(p.gradTol >= 0)) bad(`gradTol must be ≥ 0 (got ${p.gradTol})`);
   if (!(p.zClip > 0)) bad(`zClip must be > 0 (got ${p.zClip})`);
+  if (!GAN_REFINES.includes(p.refine)) bad(`refine must be one of ${GAN_REFINES.join(', ')} (got ${String(p.refine)})`);
   if (!CONTEXT_LOSSES.includes(p.loss)) bad(`loss must be one of ${CONTEXT_LOSSES.join(', ')} (got ${String(p.loss)})`);
   return p;
 }
@@ -167,9 +175,15 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     });
     throwIfAborted(o.signal);
     // M ⊙ y + (1 − M) ⊙ G(ẑ) at the window's resolution: known pixels are the photo's own
-    const fill = modelToWindow(res.image, R, spec.nc, side, crop.C);
+    let fill = modelToWindow(res.image, R, spec.nc, side, crop.C);
     for (let p = 0; p < side * side; p++) if (!crop.hole[p]) for (let c = 0; c < crop.C; c++) fill[p * crop.C + c] = crop.data[p * crop.C + c];
-    const final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal });
+    let source: Int32Array | null = null;
+    if (params.refine === 'patchmatch') {
+      o.onProgress?.(Math.min(1, (h + 0.96) / windows.length), `hole ${h + 1}/${windows.length}: refining texture (PatchMatch guided by the GAN fill)`);
+      const composite = Float32Array.from(res.image, (v, i) => (unknown[i % (R * R)] ? v : y[i]));
+      ({ values: fill, source } = refineGanFill({ data: crop.data, hole: crop.hole, side, C: crop.C, fill, composite, R, nc: spec.nc }, { seed: (o.seed ?? 1) + 7919 * h, signal: o.signal }));
+    }
+    const final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal, source });
     pasteHoles(out, width, channels, crop, final);
     for (let yy = 0; yy < side; yy++) for (let xx = 0; xx < side; xx++) remaining[(yy + rect.y0) * width + xx + rect.x0] = 0;
     reports.push({ window: { x0: rect.x0, y0: rect.y0, side }, loss: res.loss, chosen: res.chosen, restartLosses: res.restartLosses, iterations: res.iterations, stoppedBy: res.stoppedBy });
