@@ -1,18 +1,18 @@
 /**
- * Benchmark (issue 7): semantic inpainting by latent optimisation ('gan-zopt') with a landscape
- * DCGAN-64, against PatchMatch and fast marching (Telea) in the same run.
+ * Benchmark (issue 7): semantic inpainting by latent optimisation ('gan-zopt', with and without
+ * the PatchMatch texture refinement) with the shipped landscape DCGAN-64, against PatchMatch and
+ * fast marching (Telea) in the same run.
  *  - wall time per hole and iterations/s (ITERS iterations, RESTARTS restarts, CPU, THREADS threads);
  *  - masked PSNR / SSIM in the hole against the original, centre (64×64 in 256×256) and free-form masks;
- *  - a comparison grid (out-of-sample images only) written to docs/zopt-grid.png.
- * Images: IN_SAMPLE landscapes (the last names, sorted, of ../shared/data/landscapes: NOT held out,
- * the run trained on every image of that folder; there is no held-out split) and out-of-sample
- * photos shipped by Debian python3-skimage. Nothing from ../shared goes into the grid.
- * Model: MODEL (a models/<name> folder or a checkpoint folder; default the newest checkpoint of
- * /work/train-runs/landscape), G's BN statistics recalibrated as ship.ts does.
- * Run: bench/zopt/run.sh  (env: ITERS, RESTARTS, THREADS, IN_SAMPLE, IN_SAMPLE_SKIP, OOS, MODEL, OUT)
+ *  - a comparison grid (out-of-sample images only) written to OUT-grid.png.
+ * Images: HELD_OUT landscapes from the model's held-out split (manifest.json data.heldOut: images
+ * of ../shared/data/landscapes the trainer never saw), evenly spaced through the list, and
+ * out-of-sample photos shipped by Debian python3-skimage (OOS). Nothing from ../shared goes into
+ * the grid. MODEL: a models/<name> folder (default models/landscape-dcgan64).
+ * Run: bench/zopt/run.sh  (env: ITERS, RESTARTS, THREADS, HELD_OUT, OOS, MODEL, OUT, REFINE=0 to skip it)
  */
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import sharp from 'sharp';
 import { inpaint } from '../../src/core/inpaint';
@@ -28,13 +28,12 @@ import { SplitRng } from '../../src/core/train/rng';
 const ITERS = Number(process.env.ITERS ?? 1500);
 const RESTARTS = Number(process.env.RESTARTS ?? 16);
 const THREADS = Number(process.env.THREADS ?? 2);
-const IN_SAMPLE = Number(process.env.IN_SAMPLE ?? 3);
-/** Skip this many of the last names (to add images to an earlier run). */
-const IN_SAMPLE_SKIP = Number(process.env.IN_SAMPLE_SKIP ?? 0);
+const HELD_OUT = Number(process.env.HELD_OUT ?? 6);
+const REFINE = process.env.REFINE !== '0';
 const OUT = process.env.OUT ?? 'bench/out/zopt';
 const S = 256;
-const runDir = '/work/train-runs/landscape';
-const MODEL = process.env.MODEL ?? join(runDir, readdirSync(runDir).filter((d) => d.startsWith('step-')).sort().at(-1) as string);
+const MODEL = process.env.MODEL ?? 'models/landscape-dcgan64';
+const DATA = process.env.DATA ?? resolve('../shared/data'); // run.sh runs from the repository root
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const OOS = (process.env.OOS ?? 'rocket.jpg,grass.png').split(',').filter(Boolean);
 
@@ -78,8 +77,12 @@ async function main(): Promise<void> {
   const weights = loaded.checkpoint ? await recalibrateGeneratorBn(rt, spec, loaded.weights, { batches: 32, batch: 64, seed: 12345 }) : loaded.weights;
   const model: GanModel = { id: `bench:${MODEL}`, spec, weights };
   console.log(`model ${MODEL} (${spec.arch}, ngf ${spec.ngf}, ndf ${spec.ndf}); step ${loaded.checkpoint ? (await import('node:fs')).readFileSync(join(MODEL, 'state.json'), 'utf8').match(/"step":\s*(\d+)/)?.[1] : '?'}`);
-  const land = '/work/shared/data/landscapes';
-  const inSample = readdirSync(land).sort().slice(0, readdirSync(land).length - IN_SAMPLE_SKIP).slice(-IN_SAMPLE).map((f) => ({ name: f, path: join(land, f), set: 'in-sample (trained on)' }));
+  const manifest = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')) as { data: { folder: string; heldOut?: { files: string[]; percent: number } } };
+  const held = manifest.data.heldOut?.files ?? [];
+  if (HELD_OUT > 0 && held.length === 0) throw new Error(`${MODEL}/manifest.json lists no held-out images (train with --holdout-percent)`);
+  const folder = join(DATA, basename(manifest.data.folder));
+  const picks = Array.from({ length: Math.min(HELD_OUT, held.length) }, (_, i) => held[Math.floor(((i + 0.5) * held.length) / Math.min(HELD_OUT, held.length))]);
+  const inSample = picks.map((f) => ({ name: f, path: join(folder, f), set: 'held-out (never trained on)' }));
   const oos = OOS.map((f) => ({ name: `skimage/${f}`, path: join(SKIMAGE, f), set: 'out-of-sample (skimage)' }));
   const masks: [string, MaskBuffer][] = [['centre', centreMask()], ['free-form', freeMask(7)]];
   const rows: Record<string, unknown>[] = [];
@@ -96,12 +99,14 @@ async function main(): Promise<void> {
         res[engine] = { ms: Math.round(performance.now() - t0), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4) };
         outs.push(r.image);
       }
-      const t0 = performance.now();
-      let its = 0;
-      const r = await ganInpaint(img, mask, { model, iterations: ITERS, restarts: RESTARTS, seed: 1, runtime: rt, onIteration: (p) => { its = p.iteration; } });
-      const ms = performance.now() - t0;
-      res['gan-zopt'] = { ms: Math.round(ms), iterations: its, itPerSec: +((its / ms) * 1000).toFixed(2), loss: +r.reports[0].loss.toFixed(2), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4), provider: r.provider, load1: +loadavg()[0].toFixed(1) };
-      outs.push(r.image);
+      for (const refine of REFINE ? (['off', 'patchmatch'] as const) : (['off'] as const)) {
+        const t0 = performance.now();
+        let its = 0;
+        const r = await ganInpaint(img, mask, { model, iterations: ITERS, restarts: RESTARTS, seed: 1, runtime: rt, refine, onIteration: (p) => { its = p.iteration; } });
+        const ms = performance.now() - t0;
+        res[refine === 'off' ? 'gan-zopt' : 'gan-zopt+refine'] = { ms: Math.round(ms), iterations: its, itPerSec: +((its / ms) * 1000).toFixed(2), loss: +r.reports[0].loss.toFixed(2), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4), provider: r.provider, load1: +loadavg()[0].toFixed(1) };
+        outs.push(r.image);
+      }
       if (item.set.startsWith('out')) grid.push(outs);
       rows.push(res);
       console.log(JSON.stringify(res));

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Bundle and run the gan-zopt benchmark (issue 7). Env: ITERS (1500), RESTARTS (16), THREADS (2),
-# IN_SAMPLE (3), MODEL (models/<name> or a checkpoint folder), OOS (skimage file names).
+# HELD_OUT (6), REFINE (1), MODEL (models/<name>), OOS (skimage file names), DATA (../shared/data).
 set -e
 cd "$(dirname "$0")/../.."
 mkdir -p bench/out
