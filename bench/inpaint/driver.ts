@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ImageBuffer, MaskBuffer } from '../../src/core/image/types';
 import { inpaint, type EngineId } from '../../src/core/inpaint/index';
-import { cloneGuidance, seamlessClone, solvePoisson } from '../../src/core/blend/poisson';
+import { BLEND_TOLERANCE, cloneGuidance, seamlessClone, solvePoisson } from '../../src/core/blend/poisson';
 
 const [mode, dataDir, outDir, roundArg] = process.argv.slice(2);
 if ((mode !== 'quality' && mode !== 'speed') || !dataDir || !outDir) {
@@ -112,7 +112,7 @@ if (mode === 'speed') for (const c of cases.speed) {
   for (let p = 0; p < n; p++) region[p] = mask.data[p] ? 1 : 0;
   const d0 = plane(img), s0 = plane(src);
   const rhs = cloneGuidance(width, height, 1, s0, d0, region, 'normal');
-  const sol = solvePoisson({ width, height, region, boundary: d0, rhs }, { tol: 0.05 }); // the blend default
+  const sol = solvePoisson({ width, height, region, boundary: d0, rhs }, { tol: BLEND_TOLERANCE }); // the blend default
   writeFileSync(join(outDir, `${c.id}__renovo_solve_ch0.f32`), Buffer.from(sol.values.buffer));
   console.log(`${c.id} solver: ${sol.iterations} MGPCG iterations, max residual ${sol.residual.toExponential(2)}`);
 }
