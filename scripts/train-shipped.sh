@@ -28,17 +28,18 @@ case "${1:-}" in
       --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v3.cjs --data /work/shared/data/landscapes --run-dir /work/train-runs/landscape-holdout --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 2500 --label-smoothing 0.1 --holdout-percent 5 --seed 1 --threads 1 --checkpoint-every 100 --checkpoint-minutes 4 --keep 3 --log-seconds 60   # (scripts/train-shipped.sh landscape)"
     ;;
   monet)
-    mkdir -p "$RUNS/monet"
-    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/monet" --run-dir "$RUNS/monet" --cache-dir "$RUNS/cache" \
+    # fine-tuned from the exported landscape model (export-landscape first)
+    mkdir -p "$RUNS/monet-v3"
+    nohup nice -n 19 scripts/train-gan.sh "$TRAINER" --data "$DATA/monet" --run-dir "$RUNS/monet-v3" --cache-dir "$RUNS/cache" \
       --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 \
       --label-smoothing 0.1 --seed 1 --threads 1 --steps "${MONET_STEPS:-600}" --checkpoint-every 100 --checkpoint-minutes 3 \
-      --keep 10 --log-seconds 60 >> "$RUNS/monet/train.log" 2>&1 &
+      --keep 10 --log-seconds 60 >> "$RUNS/monet-v3/train.log" 2>&1 &
     ;;
   export-monet)
-    scripts/ship-model.sh --checkpoint "${MONET_CHECKPOINT:-$RUNS/monet}" --name monet-dcgan64 --parent landscape-dcgan64 \
+    scripts/ship-model.sh --checkpoint "${MONET_CHECKPOINT:-$RUNS/monet-v3}" --name monet-dcgan64 --parent landscape-dcgan64 \
       --data-folder ../shared/data/monet --data-description "paintings by Claude Monet (public domain), 256×256 JPEG" \
-      --description-file "$RUNS/monet/DESCRIPTION.txt" \
-      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v3.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
+      --description-file "$RUNS/monet-v3/DESCRIPTION.txt" \
+      --command "nohup nice -n 19 scripts/train-gan.sh /work/train-runs/train-gan-v3.cjs --data /work/shared/data/monet --run-dir /work/train-runs/monet-v3 --cache-dir /work/train-runs/cache --arch dcgan64 --ngf 32 --ndf 32 --init models/landscape-dcgan64 --batch 32 --lr-d 1e-4 --lr-g 1e-4 --label-smoothing 0.1 --seed 1 --threads 1 --steps ${MONET_STEPS:-600} --checkpoint-every 100 --checkpoint-minutes 3 --keep 10 --log-seconds 60   # (scripts/train-shipped.sh monet)"
     ;;
   faces)
     mkdir -p "$RUNS/faces"
