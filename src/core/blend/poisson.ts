@@ -7,9 +7,9 @@
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from './control';
 import { PoissonError } from './errors';
-import { buildHierarchy, type Hierarchy, type NeumannSides } from './multigrid';
+import { buildHierarchy, ensureChannels, teamState, type Hierarchy, type NeumannSides, type PcgVectors } from './multigrid';
 import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
-import type { PoissonGroupJob } from '../parallel/jobs';
+import type { PoissonTeamJob } from '../parallel/jobs';
 
 export { PoissonError } from './errors';
 
@@ -96,7 +96,8 @@ export function prepareRegion(width: number, height: number, region: Uint8Array)
     for (let x = 0; x < w; x++) sub[y * w + x] = region[(y + y0) * width + x + x0] ? 1 : 0;
   }
   const neumann = { left: x0 === 0, top: y0 === 0, right: x1 === width - 1, bottom: y1 === height - 1 };
-  const hierarchy = buildHierarchy(w, h, sub, neumann);
+  // big regions live in shared memory, so that a kernel worker can share the solve
+  const hierarchy = buildHierarchy(w, h, sub, neumann, cells >= TEAM_MIN_CELLS && helperCount() >= 1);
   return { width, height, x0, y0, w, h, hierarchy, cells, region: sub, neumann };
 }
 
@@ -112,8 +113,8 @@ export function solvePrepared(
   const { hierarchy: hi, x0, y0, w, h, width } = prep;
   const W = w + 2;
   const size = W * (h + 2);
-  const b = new Float32Array(size * C);
-  const x = new Float32Array(size * C);
+  const b = alloc(Float32Array, size * C, hi.shared);
+  const x = alloc(Float32Array, size * C, hi.shared);
   const unk = new Uint8Array(size);
   const all = hi.unknowns;
   const init = initial ?? boundary;
@@ -136,7 +137,7 @@ export function solvePrepared(
       x[k * C + c] = init[g * C + c];
     }
   }
-  const res = solveGroups(prep, C, b, x, opts);
+  const res = solveTeam(prep, C, b, x, opts);
   for (let i = 0; i < all.length; i++) {
     const k = all[i];
     const gy = ((k / W) | 0) - 1 + y0;
@@ -155,48 +156,28 @@ export function solvePrepared(
  */
 export const BLEND_TOLERANCE = 0.2;
 
-/** Regions with fewer unknowns than this solve all channels together on this thread. */
-const GROUP_MIN_CELLS = 20_000;
+/** Regions with at least this many unknowns are solved by two threads when a kernel worker exists. */
+const TEAM_MIN_CELLS = 20_000;
 
 /**
- * Solves the C interleaved channels of padded b/x (x in place). Big colour regions are solved as
- * two channel groups, {0 … C−2} here and {C−1} on a kernel worker when one is available (always
- * the same groups, so the result does not depend on threads); small ones in one go.
+ * Solves the C interleaved channels of padded b/x (x in place) with MGPCG: by a team of this thread
+ * and a kernel worker when the hierarchy was built in shared memory, else by this thread alone
+ * doing both bands — the same arithmetic either way (multigrid.ts).
  */
-function solveGroups(prep: PreparedRegion, C: number, b: Float32Array, x: Float32Array, opts: SolveOptions): { iterations: number; residual: number } {
-  const cells = b.length / C;
-  const split = C >= 2 && prep.cells >= GROUP_MIN_CELLS;
-  const groups = split ? [Array.from({ length: C - 1 }, (_, c) => c), [C - 1]] : [Array.from({ length: C }, (_, c) => c)];
-  const parallel = split && helperCount() >= 1;
-  const abort = alloc(Int32Array, 1, parallel);
-  const jobs: PoissonGroupJob[] = groups.map((chs, gi) => {
-    const Cg = chs.length;
-    const bg = alloc(Float32Array, cells * Cg, parallel);
-    const xg = alloc(Float32Array, cells * Cg, parallel);
-    for (let k = 0; k < cells; k++) {
-      for (let j = 0; j < Cg; j++) {
-        bg[k * Cg + j] = b[k * C + chs[j]];
-        xg[k * Cg + j] = x[k * C + chs[j]];
-      }
-    }
-    return {
-      kind: 'poisson', w: prep.w, h: prep.h, region: prep.region, neumann: prep.neumann, C: Cg, b: bg, x: xg,
-      tol: opts.tol ?? 1e-3, maxIterations: opts.maxIterations ?? 200, abort, result: alloc(Float64Array, 2, parallel), ...jobFlags(),
-      // this thread reuses the hierarchy it has; a worker builds its own from the region
-      ...(gi === 0 || !parallel ? { hierarchy: prep.hierarchy } : {}),
-    };
-  });
-  runShares(jobs, parallel, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(abort, 0, 1) });
+function solveTeam(prep: PreparedRegion, C: number, b: Float32Array, x: Float32Array, opts: SolveOptions): { iterations: number; residual: number } {
+  const hi = prep.hierarchy;
+  ensureChannels(hi, C);
+  // a team needs the shared hierarchy and a worker now (tests can turn the workers off)
+  const shared = hi.shared && helperCount() >= 1;
+  const v: PcgVectors = { b, x, p: alloc(Float32Array, x.length, shared), Ap: alloc(Float32Array, x.length, shared) };
+  const state = teamState(C, shared);
+  const tol = opts.tol ?? 1e-3, maxIterations = opts.maxIterations ?? 200;
+  const jobs: PoissonTeamJob[] = (shared ? [0, 1] : [0]).map((rank) => ({
+    kind: 'poisson', hierarchy: hi, vectors: v, C, tol, maxIterations, ...state, rank, size: shared ? 2 : 1, result: alloc(Float64Array, 2, shared), ...jobFlags(),
+  }));
+  runShares(jobs, shared, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(state.stop, 0, 1) });
   throwIfAborted(opts.signal);
-  let iterations = 0, residual = 0;
-  jobs.forEach((job, gi) => {
-    const chs = groups[gi];
-    const Cg = chs.length;
-    for (let k = 0; k < cells; k++) for (let j = 0; j < Cg; j++) x[k * C + chs[j]] = job.x[k * Cg + j];
-    iterations = Math.max(iterations, job.result[0]);
-    residual = Math.max(residual, job.result[1]);
-  });
-  return { iterations, residual };
+  return { iterations: jobs[0].result[0], residual: jobs[0].result[1] };
 }
 
 /** Standalone scalar solve; throws PoissonError on bad input (sizes, NaN/Infinity). */

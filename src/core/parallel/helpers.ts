@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { findAppRoot } from '../jobs/locate';
 import { runKernelJob, type KernelJob } from './jobs';
+import { alloc } from './shared';
+
+export { alloc };
 
 /** A worker that stops answering for this long is treated as dead (a share takes well under 1 s). */
 const WAIT_LIMIT_MS = 120_000;
@@ -52,11 +55,6 @@ function pool(): Worker[] | null {
 /** Number of helper workers available (0 when threads are off or the worker bundle is missing). */
 export function helperCount(): number {
   return enabled ? pool()?.length ?? 0 : 0;
-}
-
-/** Allocates a typed array on a SharedArrayBuffer when `shared`, else an ordinary one. */
-export function alloc<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, n: number, shared: boolean): T {
-  return new ctor(shared ? new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT) : new ArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
 }
 
 /** Completion flag and error buffer for a job (shared). */

@@ -1,7 +1,7 @@
-// The kinds of work a kernel worker does: one band of a PatchMatch level, or one group of channels
-// of a Poisson solve. A job carries only typed arrays (shared through SharedArrayBuffers) and
+// The kinds of work a kernel worker does: one band of a PatchMatch level, or one rank of a
+// two-thread Poisson solve. A job carries only typed arrays (shared through SharedArrayBuffers) and
 // numbers, so posting it to the worker copies no pixel data.
-import { buildHierarchy, pcgSolve, type Hierarchy, type NeumannSides } from '../blend/multigrid';
+import { pcgTeam, type Hierarchy, type PcgVectors } from '../blend/multigrid';
 import { runPmKernel, type PmKernel, type PmLevel } from '../inpaint/patchmatch-kernels';
 
 interface JobBase {
@@ -19,33 +19,25 @@ export interface PatchMatchBandJob extends JobBase {
   args: number[];
 }
 
-export interface PoissonGroupJob extends JobBase {
+/** One rank of a two-thread Poisson solve (multigrid.ts pcgTeam); all arrays shared. */
+export interface PoissonTeamJob extends JobBase {
   kind: 'poisson';
-  /** the region's bounding box (w × h) and its cells (non-zero = unknown) */
-  w: number;
-  h: number;
-  region: Uint8Array;
-  neumann: NeumannSides;
-  /** channels in this group; b and x are padded (w+2)×(h+2)×C, interleaved; x is solved in place */
+  hierarchy: Hierarchy;
+  vectors: PcgVectors;
   C: number;
-  b: Float32Array;
-  x: Float32Array;
   tol: number;
   maxIterations: number;
-  /** set to 1 by the coordinating thread to cancel */
-  abort: Int32Array;
+  rank: number;
+  size: 1 | 2;
+  sync: Int32Array;
+  partial: Float64Array;
+  /** set to 1 by rank 0 to stop (cancellation) */
+  stop: Int32Array;
   /** written back: iterations, residual */
   result: Float64Array;
-  /** the region's multigrid hierarchy when the coordinating thread already has one (never posted) */
-  hierarchy?: Hierarchy;
 }
 
-export type KernelJob = PatchMatchBandJob | PoissonGroupJob;
-
-/** An AbortSignal-shaped view of a shared abort flag, for code that polls `signal.aborted`. */
-export function flagSignal(flag: Int32Array): AbortSignal {
-  return { get aborted(): boolean { return Atomics.load(flag, 0) !== 0; } } as AbortSignal;
-}
+export type KernelJob = PatchMatchBandJob | PoissonTeamJob;
 
 /**
  * Runs a job. `stopped` is polled for cancellation; by default the job's shared abort flag (a
@@ -57,9 +49,9 @@ export function runKernelJob(job: KernelJob, stopped?: () => boolean): void {
     runPmKernel(job.kernel, job.level, job.band, job.args, stopped ?? ((): boolean => Atomics.load(flag, 0) !== 0));
     return;
   }
-  const signal = stopped ? ({ get aborted(): boolean { return stopped(); } } as AbortSignal) : flagSignal(job.abort);
-  const hi = job.hierarchy ?? buildHierarchy(job.w, job.h, job.region, job.neumann);
-  const r = pcgSolve(hi, job.b, job.x, { tol: job.tol, maxIterations: job.maxIterations, signal }, job.C);
+  // rank 0 (the coordinating thread) watches for cancellation and tells the team
+  const team = { rank: job.rank, size: job.size, sync: job.sync, partial: job.partial, stop: job.stop };
+  const r = pcgTeam(job.hierarchy, job.vectors, job.C, { tol: job.tol, maxIterations: job.maxIterations, stopped: job.rank === 0 ? stopped : undefined }, team);
   job.result[0] = r.iterations;
   job.result[1] = r.residual;
 }
