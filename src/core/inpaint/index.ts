@@ -35,7 +35,7 @@ export interface InpaintOptions extends RunControl {
   /** Poisson blending after the fill, default 'normal' */
   blend?: 'off' | 'normal' | 'mixed';
   seed?: number;
-  patchmatch?: { patchSize?: number; levels?: number; iterations?: number };
+  patchmatch?: { patchSize?: number; levels?: number; iterations?: number; voteSize?: number; finalVoteSize?: number };
   /** engine 'gan-zopt': the model version's G and D, and the optimisation parameters */
   gan?: GanParams & { model?: GanModel };
 }

@@ -337,32 +337,22 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       sample.sort();
       const sigma2 = Math.max(1e-3, sample[(sample.length * 0.75) | 0]);
       run('vote', [rv, sigma2]);
-      // sum the bands' accumulators in band order, then normalise
+      // sum the bands' accumulators in band order, then normalise (guide channels stay as set)
+      const at = (b: number, q: number): number => {
+        const k = q - lv.accRow0[b] * lw;
+        return k >= 0 && k < lv.wsum[b].length ? k : -1;
+      };
       for (let i = 0; i < nd; i++) {
-        {
-          const q = domain[i];
-          if (!lhole[q]) continue;
-          let ws = 0;
-          let a0 = 0, a1 = 0, a2 = 0;
-          for (let b = 0; b < BANDS; b++) {
-            const k = q - lv.accRow0[b] * lw;
-            const wb = lv.wsum[b];
-            if (k < 0 || k >= wb.length || wb[k] === 0) continue;
-            const ab = lv.acc[b];
-            ws += wb[k];
-            if (C === 3 && Cw === 3) { a0 += ab[k * 3]; a1 += ab[k * 3 + 1]; a2 += ab[k * 3 + 2]; }
-          }
-          if (ws === 0) continue;
-          const inv = 1 / ws;
-          if (C === 3 && Cw === 3) { img[q * 3] = a0 * inv; img[q * 3 + 1] = a1 * inv; img[q * 3 + 2] = a2 * inv; continue; }
-          for (let c = 0; c < Cw; c++) {
-            let a = 0;
-            for (let b = 0; b < BANDS; b++) {
-              const k = q - lv.accRow0[b] * lw;
-              if (k >= 0 && k < lv.wsum[b].length && lv.wsum[b][k] !== 0) a += lv.acc[b][k * C + c];
-            }
-            img[q * C + c] = a * inv;
-          }
+        const q = domain[i];
+        if (!lhole[q]) continue;
+        let ws = 0;
+        for (let b = 0; b < BANDS; b++) { const k = at(b, q); if (k >= 0) ws += lv.wsum[b][k]; }
+        if (ws === 0) continue;
+        const inv = 1 / ws;
+        for (let c = 0; c < Cw; c++) {
+          let a = 0;
+          for (let b = 0; b < BANDS; b++) { const k = at(b, q); if (k >= 0) a += lv.acc[b][k * C + c]; }
+          img[q * C + c] = a * inv;
         }
       }
     };
