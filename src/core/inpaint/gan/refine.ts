@@ -24,14 +24,14 @@ export interface RefineInput {
 export interface RefineOptions {
   seed: number;
   signal?: AbortSignal;
-  /** weight of the guide relative to colour in the patch distance (default 1) */
+  /** weight of the guide relative to colour in the patch distance (default 2) */
   guideWeight?: number;
 }
 
 export function refineGanFill(i: RefineInput, o: RefineOptions): { values: Float32Array; source: Int32Array | null } {
   const { side, C, hole } = i;
   const n = side * side;
-  const weight = o.guideWeight ?? 1;
+  const weight = o.guideWeight ?? 2;
   const guide = modelToWindow(i.composite, i.R, i.nc, side, C);
   const C2 = 2 * C;
   const data = new Float32Array(n * C2);
@@ -43,9 +43,12 @@ export function refineGanFill(i: RefineInput, o: RefineOptions): { values: Float
       data[p * C2 + C + c] = init[p * C2 + C + c] = weight * guide[p * C + c];
     }
   }
-  // the GAN fixes structure down to about side/R pixels: no pyramid level coarser than that
-  const levels = Math.max(1, 1 + Math.floor(Math.log2(Math.max(1, side / i.R))));
-  const r = patchMatch(data, side, side, C2, hole, { init, fixedFrom: C, levels, seed: o.seed, signal: o.signal });
+  // One level at full resolution, votes as wide as the patch: the GAN already fixed the structure
+  // and the guide makes the matches good, so a pyramid and wide votes only blur. Measured with a
+  // perfect 64×64 "GAN" (the truth at model resolution) on five 128-px windows with a 64-px hole:
+  // masked PSNR 20.5 dB / 34 % of the true gradient energy with PatchMatch's defaults (two levels,
+  // 15/27-px votes, guide weight 1), 25.9 dB / 58 % with this, 26.9 dB / 60 % with guide weight 2.
+  const r = patchMatch(data, side, side, C2, hole, { init, fixedFrom: C, levels: 1, voteSize: 7, finalVoteSize: 7, patchSize: 7, seed: o.seed, signal: o.signal });
   const values = new Float32Array(n * C);
   for (let p = 0; p < n; p++) for (let c = 0; c < C; c++) values[p * C + c] = r.fill[p * C2 + c];
   return { values, source: r.source };
