@@ -9,7 +9,7 @@
  * of ../shared/data/landscapes the trainer never saw), evenly spaced through the list, and
  * out-of-sample photos shipped by Debian python3-skimage (OOS). Nothing from ../shared goes into
  * the grid. MODEL: a models/<name> folder (default models/landscape-dcgan64).
- * Run: bench/zopt/run.sh  (env: ITERS, RESTARTS, THREADS, HELD_OUT, OOS, MODEL, OUT, REFINE=0 to skip it)
+ * Run: bench/zopt/run.sh  (env: ITERS, RESTARTS, THREADS, HELD_OUT, OOS, MODEL, OUT, REFINE=0|only)
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -29,7 +29,8 @@ const ITERS = Number(process.env.ITERS ?? 1500);
 const RESTARTS = Number(process.env.RESTARTS ?? 16);
 const THREADS = Number(process.env.THREADS ?? 2);
 const HELD_OUT = Number(process.env.HELD_OUT ?? 6);
-const REFINE = process.env.REFINE !== '0';
+/** gan-zopt variants to run: refine off and/or patchmatch (REFINE=0: off only; REFINE=only: patchmatch only). */
+const VARIANTS = process.env.REFINE === '0' ? (['off'] as const) : process.env.REFINE === 'only' ? (['patchmatch'] as const) : (['off', 'patchmatch'] as const);
 const OUT = process.env.OUT ?? 'bench/out/zopt';
 const S = 256;
 const MODEL = process.env.MODEL ?? 'models/landscape-dcgan64';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
         res[engine] = { ms: Math.round(performance.now() - t0), psnr: +maskedPsnr(r.image, img, mask).toFixed(2), ssim: +maskedSsim(r.image, img, mask).toFixed(4) };
         outs.push(r.image);
       }
-      for (const refine of REFINE ? (['off', 'patchmatch'] as const) : (['off'] as const)) {
+      for (const refine of VARIANTS) {
         const t0 = performance.now();
         let its = 0;
         const r = await ganInpaint(img, mask, { model, iterations: ITERS, restarts: RESTARTS, seed: 1, runtime: rt, refine, onIteration: (p) => { its = p.iteration; } });
