@@ -52,13 +52,13 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     await page.getByRole('tab', { name: 'Batch' }).click();
     await page.locator('[data-testid="batch-panel"]').waitFor();
 
-    await page.locator('[data-testid="batch-input"]').fill(join(workDir, 'missing'));
+    await page.locator('[data-testid="batch-folder"]').fill(join(workDir, 'missing'));
     await page.locator('[data-testid="batch-inspect"]').click();
-    await expect.poll(() => page.locator('[data-testid="batch-input-error"]').textContent().catch(() => '')).toMatch(/not found/);
+    await expect.poll(() => page.locator('[data-testid="batch-folder-error"]').textContent().catch(() => '')).toMatch(/not found/);
 
     await page.getByLabel('Scans (input folder)').fill(input);
     await page.locator('[data-testid="batch-inspect"]').click();
-    await expect.poll(() => page.locator('[data-testid="batch-count"]').textContent().catch(() => '')).toMatch(/^2 images found/);
+    await expect.poll(() => page.locator('[data-testid="batch-folder-count"]').textContent().catch(() => '')).toMatch(/^2 images found/);
     expect(await page.getByLabel('Restored photos (output folder)').inputValue()).toBe(`${input}-restored`);
     await page.locator('[data-testid="batch-suffix"]').fill('_r');
     await page.locator('[data-testid="batch-start"]').click();
@@ -96,7 +96,7 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     await page.getByRole('tab', { name: 'Batch' }).click();
     await page.getByLabel('Scans (input folder)').fill(input);
     await page.getByLabel('Scans (input folder)').press('Enter');
-    await expect.poll(() => page.locator('[data-testid="batch-count"]').textContent().catch(() => '')).toMatch(/^12 images/);
+    await expect.poll(() => page.locator('[data-testid="batch-folder-count"]').textContent().catch(() => '')).toMatch(/^12 images/);
     await page.locator('[data-testid="batch-workers"]').fill('1');
     await page.locator('[data-testid="batch-start"]').click();
     const status = page.locator('[data-testid="batch-status-text"]');

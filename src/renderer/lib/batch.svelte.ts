@@ -1,7 +1,8 @@
 // Batch panel state (issue 8): input/output folders and options, the running batch's progress,
 // and the finished batch's report (one self-contained HTML page opened from a blob: URL).
-import type { BatchDto, FolderInfo, JobEvent, RenovoApi } from '../../shared/contract';
+import type { BatchDto, JobEvent, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
+import { FolderCheck } from './folder-check.svelte';
 import { isAbsolutePath } from './format';
 
 export interface BatchRunState {
@@ -21,13 +22,10 @@ export interface BatchRunState {
 }
 
 export class BatchStore {
-  inputDir = $state('');
+  /** the folder of scans */
+  readonly source: FolderCheck;
   outputDir = $state('');
-  input = $state.raw<FolderInfo | null>(null);
-  thumbUrls = $state.raw<{ name: string; url: string }[]>([]);
-  inputError = $state<string | null>(null);
   outputError = $state<string | null>(null);
-  inspecting = $state(false);
 
   sensitivity = $state(0.5);
   denoise = $state(false);
@@ -49,6 +47,7 @@ export class BatchStore {
   #early: JobEvent[] = [];
 
   constructor(readonly api: RenovoApi) {
+    this.source = new FolderCheck(api, 'batch', '/home/me/Scans', 'Choose the folder of scans');
     this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
   }
 
@@ -57,7 +56,7 @@ export class BatchStore {
     try {
       const running = (await this.api.listBatches({})).find((b) => b.jobId !== null && b.status === 'running');
       if (!running || this.run) return;
-      this.inputDir = running.inputDir;
+      this.source.path = running.inputDir;
       this.outputDir = running.outputDir;
       const finished = running.done + running.failed + running.skipped;
       this.run = {
@@ -82,7 +81,7 @@ export class BatchStore {
 
   dispose(): void {
     this.#unsubscribe?.();
-    for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+    this.source.dispose();
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
   }
 
@@ -91,43 +90,24 @@ export class BatchStore {
   }
 
   get canStart(): boolean {
-    return !this.active && !this.starting && this.input !== null && this.input.imageCount > 0 && isAbsolutePath(this.outputDir.trim());
+    return !this.active && !this.starting && this.source.info !== null && this.source.info.imageCount > 0 && isAbsolutePath(this.outputDir.trim());
   }
 
+  /** Checks the scans folder; the output folder defaults to a sibling "<name>-restored". */
   async inspect(): Promise<void> {
-    const path = this.inputDir.trim();
-    this.inputError = null;
-    if (!isAbsolutePath(path)) {
-      this.input = null;
-      this.inputError = 'Enter the full path of a folder on this computer (e.g. /home/me/Scans).';
-      return;
-    }
-    this.inspecting = true;
-    try {
-      const info = await this.api.inspectFolder({ path, purpose: 'batch' });
-      for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
-      this.thumbUrls = info.thumbnails.map((t) => ({ name: t.name, url: URL.createObjectURL(new Blob([t.bytes as Uint8Array<ArrayBuffer>], { type: t.mime })) }));
-      this.input = info;
-      if (!this.outputDir.trim()) this.outputDir = `${path.replace(/[\\/]+$/, '')}-restored`;
-    } catch (e) {
-      this.input = null;
-      this.inputError = describeError(e);
-    } finally {
-      this.inspecting = false;
-    }
+    if (await this.source.inspect()) this.suggestOutput();
   }
 
-  async choose(which: 'input' | 'output'): Promise<void> {
+  suggestOutput(): void {
+    if (!this.outputDir.trim() && this.source.info) this.outputDir = `${this.source.info.path.replace(/[\\/]+$/, '')}-restored`;
+  }
+
+  async chooseOutput(): Promise<void> {
     try {
-      const { path } = await this.api.chooseFolder({ title: which === 'input' ? 'Choose the folder of scans' : 'Choose where restored photos go' });
-      if (!path) return;
-      if (which === 'input') {
-        this.inputDir = path;
-        await this.inspect();
-      } else this.outputDir = path;
+      const { path } = await this.api.chooseFolder({ title: 'Choose where restored photos go' });
+      if (path) this.outputDir = path;
     } catch (e) {
-      if (which === 'input') this.inputError = describeError(e);
-      else this.outputError = describeError(e);
+      this.outputError = describeError(e);
     }
   }
 
@@ -137,7 +117,8 @@ export class BatchStore {
       this.outputError = 'Enter the full path of the output folder.';
       return;
     }
-    if (!this.canStart || !this.input) return;
+    const input = this.source.info;
+    if (!this.canStart || !input) return;
     this.error = null;
     this.starting = true;
     this.#early = [];
@@ -147,7 +128,7 @@ export class BatchStore {
     try {
       const suffix = this.suffix.trim();
       const { jobId } = await this.api.startBatch({
-        inputDir: this.input.path,
+        inputDir: input.path,
         outputDir: this.outputDir.trim(),
         options: {
           sensitivity: this.sensitivity,
@@ -159,7 +140,7 @@ export class BatchStore {
           ...(suffix ? { suffix } : {}),
         },
       });
-      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: this.input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [] };
+      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [] };
       const early = this.#early.filter((e) => e.jobId === jobId);
       this.#early = [];
       for (const e of early) this.#onEvent(e);

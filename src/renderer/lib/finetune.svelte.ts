@@ -1,9 +1,9 @@
 // Fine-tune panel state (issue 6): the folder, the base model, the preset and advanced settings,
 // and the live run (losses, sample grid, ETA). Created once by App, so a run keeps going (and its
 // chart keeps filling) while the user is in another tab.
-import type { FolderInfo, JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
+import type { JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
-import { isAbsolutePath } from './format';
+import { FolderCheck } from './folder-check.svelte';
 
 export type Preset = 'quick' | 'thorough';
 
@@ -29,12 +29,8 @@ export interface TrainingRunState {
 }
 
 export class FineTuneStore {
-  dataDir = $state('');
-  folder = $state.raw<FolderInfo | null>(null);
-  /** blob: URLs of the folder's thumbnails (revoked when replaced). */
-  thumbUrls = $state.raw<{ name: string; url: string }[]>([]);
-  folderError = $state<string | null>(null);
-  inspecting = $state(false);
+  /** the folder of images to adapt to */
+  readonly source: FolderCheck;
 
   baseModelId = $state<number | null>(null);
   preset = $state<Preset>('quick');
@@ -63,6 +59,7 @@ export class FineTuneStore {
     /** Called when a run produced a model version (the editor refreshes its model picker). */
     private readonly onModelAdded: (model: ModelDto) => void | Promise<void>,
   ) {
+    this.source = new FolderCheck(api, 'training', '/home/me/Pictures/monet', 'Choose a folder of images to adapt to');
     this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
   }
 
@@ -71,7 +68,7 @@ export class FineTuneStore {
     try {
       const live = (await this.api.listTrainingRuns({})).find((r) => r.jobId !== null && r.status === 'running');
       if (!live || this.run) return;
-      this.dataDir = live.datasetPath;
+      this.source.path = live.datasetPath;
       this.baseModelId = live.baseModelId;
       this.losses = live.losses;
       const last = live.losses.at(-1);
@@ -96,7 +93,7 @@ export class FineTuneStore {
 
   dispose(): void {
     this.#unsubscribe?.();
-    for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
+    this.source.dispose();
   }
 
   applyPreset(preset: Preset): void {
@@ -113,45 +110,12 @@ export class FineTuneStore {
 
   get canStart(): boolean {
     const busy = this.run !== null && ['starting', 'running', 'paused'].includes(this.run.status);
-    return !busy && !this.starting && this.folder !== null && this.folder.imageCount >= 4 && this.baseModelId !== null;
-  }
-
-  async inspect(): Promise<void> {
-    const path = this.dataDir.trim();
-    this.folderError = null;
-    if (!isAbsolutePath(path)) {
-      this.folder = null;
-      this.folderError = 'Enter the full path of a folder on this computer (e.g. /home/me/Pictures/monet).';
-      return;
-    }
-    this.inspecting = true;
-    try {
-      const info = await this.api.inspectFolder({ path, purpose: 'training' });
-      for (const t of this.thumbUrls) URL.revokeObjectURL(t.url);
-      this.thumbUrls = info.thumbnails.map((t) => ({ name: t.name, url: URL.createObjectURL(new Blob([t.bytes as Uint8Array<ArrayBuffer>], { type: t.mime })) }));
-      this.folder = info;
-    } catch (e) {
-      this.folder = null;
-      this.folderError = describeError(e);
-    } finally {
-      this.inspecting = false;
-    }
-  }
-
-  async chooseFolder(): Promise<void> {
-    try {
-      const { path } = await this.api.chooseFolder({ title: 'Choose a folder of images to adapt to' });
-      if (path) {
-        this.dataDir = path;
-        await this.inspect();
-      }
-    } catch (e) {
-      this.folderError = describeError(e);
-    }
+    return !busy && !this.starting && this.source.info !== null && this.source.info.imageCount >= 4 && this.baseModelId !== null;
   }
 
   async start(): Promise<void> {
-    if (!this.canStart || !this.folder) return;
+    const folder = this.source.info;
+    if (!this.canStart || !folder) return;
     this.error = null;
     this.starting = true;
     this.losses = [];
@@ -164,7 +128,7 @@ export class FineTuneStore {
       const name = this.name.trim();
       const { jobId, name: resultName } = await this.api.startTraining({
         baseModelId: this.baseModelId,
-        dataDir: this.folder.path,
+        dataDir: folder.path,
         preset: this.preset,
         ...(name ? { name } : {}),
         ...(advanced ? { advanced } : {}),
