@@ -7,7 +7,9 @@
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from './control';
 import { PoissonError } from './errors';
-import { buildHierarchy, ensureChannels, teamState, type Hierarchy, type NeumannSides, type PcgVectors } from './multigrid';
+import { buildHierarchy, ensureChannels, type Hierarchy, type NeumannSides } from './multigrid';
+import type { PcgVectors } from './pcg';
+import { teamState } from './team';
 import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
 import type { PoissonTeamJob } from '../parallel/jobs';
 
