@@ -1,7 +1,8 @@
 // The kinds of work a kernel worker does: one band of a PatchMatch level, or one rank of a
 // two-thread Poisson solve. A job carries only typed arrays (shared through SharedArrayBuffers) and
 // numbers, so posting it to the worker copies no pixel data.
-import { pcgTeam, type Hierarchy, type PcgVectors } from '../blend/multigrid';
+import type { Hierarchy } from '../blend/multigrid';
+import { pcgTeam, type PcgVectors } from '../blend/pcg';
 import { runPmKernel, type PmKernel, type PmLevel } from '../inpaint/patchmatch-kernels';
 
 interface JobBase {
