@@ -97,6 +97,16 @@ export function intOption(value: unknown, name: string, min: number, max: number
   return n;
 }
 
+/** Decimal option within [min, max], or undefined when absent. */
+export function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
 export function choiceOption<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   const s = String(value);

@@ -2,22 +2,12 @@
 import { resolve } from 'node:path';
 import { BLEND_MODES, ENGINE_IDS } from '../../shared/api';
 import { checkOutputPath, defaultOutputPath, inpaintFile } from '../../core/app';
-import { choiceOption, intOption } from '../args';
+import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, classify, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import { ProgressReporter } from '../progress';
 import type { CommandContext } from './context';
-
-/** Decimal option within [min, max], or undefined when absent. */
-function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const s = String(value);
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const { values, positionals } = ctx;

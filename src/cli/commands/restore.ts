@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
 import { Library } from '../../core/library';
 import { runBatch, scanFolder, type BatchOptions, type BatchSummary } from '../../core/restore';
-import { intOption } from '../args';
+import { intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printError, printJson, printLine } from '../output';
@@ -15,15 +15,6 @@ import type { CommandContext } from './context';
 
 /** Denoise strength used by the `--denoise` switch (0..1; see core/restore/tone.ts). */
 export const DENOISE_STRENGTH = 0.5;
-
-function numOption(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const s = String(value);
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 /** Maps the batch core's RestoreError to the CLI's exit statuses: folders/options → 2, missing input → 3. */
 function mapRestoreError(e: unknown): unknown {
@@ -44,8 +35,8 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   const suffix = typeof v.suffix === 'string' ? v.suffix : '';
   if (/[\\/\0]/.test(suffix) || suffix.length > 64) throw new UsageError(`--suffix must be a short name part without path separators, got '${suffix}'`);
   const options: BatchOptions = {
-    sensitivity: numOption(v.sensitivity, 'sensitivity', 0, 1) ?? 0.5,
-    denoise: v.denoise === true ? (numOption(v['denoise-strength'], 'denoise-strength', 0, 1) ?? DENOISE_STRENGTH) : 0,
+    sensitivity: numberOption(v.sensitivity, 'sensitivity', 0, 1) ?? 0.5,
+    denoise: v.denoise === true ? (numberOption(v['denoise-strength'], 'denoise-strength', 0, 1) ?? DENOISE_STRENGTH) : 0,
     detectTears: v.tears === true,
     tone: v['no-tone'] !== true,
     overwrite: v.overwrite === true,

@@ -8,7 +8,7 @@ import { dcganSpec, resolutionOfArch } from '../../core/nets/dcgan';
 import { FINETUNE_STEPS, TrainControl, runTrainingSession } from '../../core/train/session';
 import type { GanHyper } from '../../core/train/gan';
 import type { ModelVersionRow } from '../../core/store';
-import { choiceOption, intOption } from '../args';
+import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printError, printJson, printLine } from '../output';
@@ -16,26 +16,16 @@ import { ProgressReporter } from '../progress';
 import type { CommandContext } from './context';
 export { TRAIN_OPTIONS } from './train-options';
 
-
-function numOption(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const s = String(value);
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
 function hyperFromOptions(v: CommandContext['values']): Partial<GanHyper> {
   const h: Partial<GanHyper> = {
     batch: intOption(v.batch, 'batch', 2, 1024),
-    lrD: numOption(v['lr-d'], 'lr-d', 1e-7, 1),
-    lrG: numOption(v['lr-g'], 'lr-g', 1e-7, 1),
-    beta1D: numOption(v['beta1-d'], 'beta1-d', 0, 0.999),
-    beta1G: numOption(v['beta1-g'], 'beta1-g', 0, 0.999),
+    lrD: numberOption(v['lr-d'], 'lr-d', 1e-7, 1),
+    lrG: numberOption(v['lr-g'], 'lr-g', 1e-7, 1),
+    beta1D: numberOption(v['beta1-d'], 'beta1-d', 0, 0.999),
+    beta1G: numberOption(v['beta1-g'], 'beta1-g', 0, 0.999),
     dSteps: intOption(v['d-steps'], 'd-steps', 1, 1000),
     gSteps: intOption(v['g-steps'], 'g-steps', 1, 1000),
-    labelSmoothing: numOption(v['label-smoothing'], 'label-smoothing', 0, 0.49),
+    labelSmoothing: numberOption(v['label-smoothing'], 'label-smoothing', 0, 0.49),
     seed: intOption(v.seed, 'seed', 0, 2 ** 31 - 1),
   };
   return Object.fromEntries(Object.entries(h).filter(([, x]) => x !== undefined)) as Partial<GanHyper>;
