@@ -11,7 +11,8 @@ import { helperCount, setHelpersEnabled } from './helpers';
 
 const W = 240, H = 200;
 const photo = makeImage(W, H, 3, (x, y, c) => 128 + 60 * Math.sin(x / 7 + c) * Math.cos(y / 9) + 40 * (((x >> 4) + (y >> 4)) & 1) - 20 * c);
-// a big blob (> 20 000 pixels, so Poisson solves split their channels) and a small separate hole
+// a big blob (> 20 000 pixels, so PatchMatch levels and Poisson solves use the kernel worker) and a
+// small separate hole
 const mask = makeMask(W, H, (x, y) => ((x - 112) / 100) ** 2 + ((y - 100) / 76) ** 2 < 1 || (x > 205 && x < 215 && y > 20 && y < 30));
 
 function both<T>(run: () => T): { seq: T; par: T } {
@@ -41,7 +42,7 @@ describe.skipIf(availableParallelism() < 2)('kernel workers', () => {
     expect(changed).toBeGreaterThan(1000);
   });
 
-  it('Poisson channel groups give the same blend in parallel as on one thread', () => {
+  it('a Poisson solve by a team of two threads gives the same blend as one thread doing both bands', () => {
     const C = 3;
     const base = Float32Array.from(photo.data);
     const fill = Float32Array.from(base, (v, i) => v * 0.5 + ((i * 7) % 40));
