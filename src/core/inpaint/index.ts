@@ -35,9 +35,30 @@ export interface InpaintOptions extends RunControl {
   /** Poisson blending after the fill, default 'normal' */
   blend?: 'off' | 'normal' | 'mixed';
   seed?: number;
-  patchmatch?: { patchSize?: number; levels?: number; iterations?: number; voteSize?: number; finalVoteSize?: number };
+  patchmatch?: PatchMatchTuning;
+  /** Where the exemplar fill may copy from (include: non-zero = may; exclude: non-zero = may not). Same size as the image. */
+  sourceArea?: { mask: MaskBuffer; mode: 'include' | 'exclude' };
   /** engine 'gan-zopt': the model version's G and D, and the optimisation parameters */
   gan?: GanParams & { model?: GanModel };
+}
+
+/** Engine settings a caller may tune (the bench reproduces the pre-issue-12 engine with them). */
+export interface PatchMatchTuning {
+  patchSize?: number;
+  levels?: number;
+  iterations?: number;
+  voteSize?: number;
+  finalVoteSize?: number;
+  /** weight of the texture features (local mean |∇| of luma) in the patch distance; 0 = colour only */
+  textureWeight?: number;
+  /** first estimate of the hole at the coarsest level */
+  coarseInit?: 'onion' | 'membrane';
+  /** finest level: each pixel from its best-matching patch ('best') or a weighted vote */
+  reconstruction?: 'best' | 'vote';
+  /** context searched around a hole, as a multiple of the hole's extent */
+  searchMargin?: number;
+  /** sources whose patch comes within this many px of the hole (full resolution) are not used */
+  halo?: number;
 }
 
 /** holes: the number of connected holes filled. */
