@@ -5,8 +5,8 @@ import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { blendFillPlanes } from '../blend/poisson';
 import { throwIfAborted } from '../blend/control';
 import { InpaintError } from './errors';
-import { validateInpaintInput } from './validate';
-import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleInto, type Component, type Crop } from './regions';
+import { validateInpaintInput, validateSourceArea } from './validate';
+import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleInto, type Component, type Crop, type Rect } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch } from './patchmatch';
@@ -76,21 +76,55 @@ export function chooseEngine(components: Component[]): EngineId {
   return components.every(isThinOrSmall) ? 'telea' : 'patchmatch';
 }
 
-function marginFor(engine: EngineId, c: Component, patchSize: number): number {
+/** Context searched around a hole by PatchMatch, as a multiple of the hole's extent. */
+export const SEARCH_MARGIN = 1;
+/** Sources keep this many px from the hole: a tight mask leaves the object's fringe and shadow there. */
+export const SOURCE_HALO = 2;
+
+function marginFor(engine: EngineId, c: Component, options: InpaintOptions): number {
   if (engine === 'telea') return 7;
   if (engine === 'harmonic') return 2;
   const ext = Math.max(c.rect.x1 - c.rect.x0 + 1, c.rect.y1 - c.rect.y0 + 1);
-  return Math.max(4 * patchSize, Math.round(0.75 * ext));
+  const patchSize = options.patchmatch?.patchSize ?? 7;
+  return Math.max(4 * patchSize, Math.round((options.patchmatch?.searchMargin ?? SEARCH_MARGIN) * ext));
+}
+
+/** Bounding box of the non-zero pixels. */
+function boundsOf(a: Uint8Array, width: number): Rect {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let p = 0; p < a.length; p++) {
+    if (!a[p]) continue;
+    const x = p % width, y = (p - x) / width;
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** The crop's part of a full-size per-pixel array. */
+function cropOf(a: Uint8Array, width: number, rect: Rect): Uint8Array {
+  const w = rect.x1 - rect.x0 + 1, h = rect.y1 - rect.y0 + 1;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) out.set(a.subarray((y + rect.y0) * width + rect.x0, (y + rect.y0) * width + rect.x1 + 1), y * w);
+  return out;
+}
+
+/** Box-downscales a per-pixel allowed area by k: a coarse pixel is allowed when all its children are. */
+function downscaleAllowed(a: Uint8Array, w: number, h: number, k: number): Uint8Array {
+  const nw = Math.ceil(w / k), nh = Math.ceil(h / k);
+  const out = new Uint8Array(nw * nh).fill(1);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!a[y * w + x]) out[((y / k) | 0) * nw + ((x / k) | 0)] = 0;
+  return out;
 }
 
 interface Fill { values: Float32Array; source: Int32Array | null }
 
-function fillCrop(engine: EngineId, crop: Crop, options: InpaintOptions, onProgress: (f: number) => void): Fill {
+function fillCrop(engine: EngineId, crop: Crop, allowed: Uint8Array | undefined, options: InpaintOptions, onProgress: (f: number) => void): Fill {
   const { w, h, C, data, hole } = crop;
   const signal = options.signal;
   if (engine === 'harmonic') return { values: harmonicFill(data, w, h, C, hole, { signal, onProgress }), source: null };
   if (engine === 'telea') return { values: teleaFill(data, w, h, C, hole, { signal, onProgress }), source: null };
-  const pm = { ...options.patchmatch, seed: options.seed ?? 1, signal, onProgress };
+  const halo = options.patchmatch?.halo ?? SOURCE_HALO;
+  const pm = { ...options.patchmatch, halo, allowed, seed: options.seed ?? 1, signal, onProgress };
   if (w * h <= PATCHMATCH_MAX_CROP) {
     const r = patchMatch(data, w, h, C, hole, pm);
     return { values: r.fill, source: r.source };
@@ -98,7 +132,8 @@ function fillCrop(engine: EngineId, crop: Crop, options: InpaintOptions, onProgr
   // very large crop: fill at reduced resolution, upsample the fill (the blend then fixes seams)
   const k = Math.ceil(Math.sqrt((w * h) / PATCHMATCH_MAX_CROP));
   const small = downscaleCrop(crop, k);
-  const smallFill = patchMatch(small.data, small.w, small.h, C, small.hole, pm).fill;
+  const smallAllowed = allowed ? downscaleAllowed(allowed, w, h, k) : undefined;
+  const smallFill = patchMatch(small.data, small.w, small.h, C, small.hole, { ...pm, halo: Math.ceil(halo / k), allowed: smallAllowed }).fill;
   return { values: upsampleInto(crop, small, smallFill, k), source: null };
 }
 
@@ -127,9 +162,18 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
   }
   const { width, height, channels } = image;
   const components = labelComponents(mask.data, width, height);
-  const engine: EngineId = requested === 'auto' ? chooseEngine(components) : requested;
-  const patchSize = options.patchmatch?.patchSize ?? 7;
-  const rects = planCrops(components, width, height, (c) => marginFor(engine, c, patchSize));
+  // a source area only means something to the exemplar engine
+  const allowed = options.sourceArea ? validateSourceArea(options.sourceArea, width, height, mask.data) : undefined;
+  if (allowed && requested !== 'auto' && requested !== 'patchmatch') {
+    throw new InpaintError('SOURCE_MASK_ENGINE', `inpaint: a source area works with the patchmatch engine (or auto), not '${requested}'`);
+  }
+  const engine: EngineId = requested === 'auto' ? (allowed ? 'patchmatch' : chooseEngine(components)) : requested;
+  let rects = planCrops(components, width, height, (c) => marginFor(engine, c, options));
+  if (allowed && options.sourceArea?.mode === 'include') {
+    // one crop that holds every hole and the whole area the user marked to copy from
+    const b = boundsOf(allowed, width);
+    rects = [rects.reduce((u, r) => ({ x0: Math.min(u.x0, r.x0), y0: Math.min(u.y0, r.y0), x1: Math.max(u.x1, r.x1), y1: Math.max(u.y1, r.y1) }), b)];
+  }
   const out = new Uint8Array(image.data);
   let done = 0;
   for (const rect of rects) {
@@ -138,7 +182,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const share = crop.holes / holes;
     const base = done;
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
-    const filled = fillCrop(engine, crop, options, report);
+    const filled = fillCrop(engine, crop, allowed && cropOf(allowed, width, rect), options, report);
     throwIfAborted(signal);
     const final = blend === 'off' ? filled.values : blendFillPlanes(crop.w, crop.h, crop.C, crop.data, filled.values, crop.hole, { mode: blend, signal, source: filled.source });
     pasteHoles(out, width, channels, crop, final);

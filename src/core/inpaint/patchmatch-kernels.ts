@@ -35,6 +35,8 @@ export interface PmLevel {
   accRow0: Int32Array;
   acc: Float32Array[];
   wsum: Float32Array[];
+  /** per band, for the sharp reconstruction: the pixel each hole pixel was copied from (rows × w) */
+  from: Int32Array[];
   /** set to 1 by the coordinating thread to stop the kernels early */
   abort: Int32Array;
 }
@@ -183,11 +185,53 @@ export function voteKernel(lv: PmLevel, band: number, rv: number, sigma2: number
   }
 }
 
-export type PmKernel = 'distances' | 'search' | 'vote';
+/**
+ * The band's share of the sharp reconstruction (Newson et al. 2014, finest level): every hole
+ * pixel takes the value of the corresponding pixel of the best-matching patch (lowest mean
+ * distance) among the band's patches that cover it — one copy, no averaging, so texture stays as
+ * sharp as in the source. acc holds the values, wsum the best mean distance, from the source pixel;
+ * the caller keeps, per pixel, the band with the lowest distance.
+ */
+export function bestKernel(lv: PmLevel, band: number, stopped: () => boolean): void {
+  const { w, h, C, r, domain, cur, dist, img } = lv;
+  const lhole = lv.hole;
+  const acc = lv.acc[band], best = lv.wsum[band], from = lv.from[band];
+  const base = lv.accRow0[band] * w;
+  best.fill(Infinity);
+  from.fill(-1);
+  for (let i = lv.bandStart[band], end = lv.bandStart[band + 1]; i < end; i++) {
+    const t = domain[i];
+    const s = cur[t];
+    const tx = t % w, ty = (t - tx) / w;
+    const sx = s % w, sy = (s - sx) / w;
+    // dist is the SSD over t's patch clipped to the level: compare per pixel, not per patch
+    const area = (Math.min(r, w - 1 - tx) + Math.min(r, tx) + 1) * (Math.min(r, h - 1 - ty) + Math.min(r, ty) + 1);
+    const d = dist[t] / area;
+    const off = s - t;
+    const dy0 = Math.max(-r, -ty, -sy), dy1 = Math.min(r, h - 1 - ty, h - 1 - sy);
+    const dx0 = Math.max(-r, -tx, -sx), dx1 = Math.min(r, w - 1 - tx, w - 1 - sx);
+    for (let dy = dy0; dy <= dy1; dy++) {
+      const rowq = (ty + dy) * w + tx;
+      for (let q = rowq + dx0, qEnd = rowq + dx1; q <= qEnd; q++) {
+        if (!lhole[q] || lhole[q + off]) continue;
+        const k = q - base;
+        if (!(d < best[k])) continue;
+        best[k] = d;
+        from[k] = q + off;
+        const sq = (q + off) * C, aq = k * C;
+        for (let c = 0; c < C; c++) acc[aq + c] = img[sq + c];
+      }
+    }
+    if ((i & ABORT_POLL) === 0 && stopped()) return;
+  }
+}
+
+export type PmKernel = 'distances' | 'search' | 'vote' | 'best';
 
 /** Runs one kernel on one band; `stopped` is polled for cancellation. */
 export function runPmKernel(kernel: PmKernel, lv: PmLevel, band: number, args: number[], stopped: () => boolean): void {
   if (kernel === 'distances') distancesKernel(lv, band, stopped);
   else if (kernel === 'search') searchKernel(lv, band, args[0] === 1, args[1], args[2 + band] >>> 0, stopped);
-  else voteKernel(lv, band, args[0], args[1], stopped);
+  else if (kernel === 'vote') voteKernel(lv, band, args[0], args[1], stopped);
+  else bestKernel(lv, band, stopped);
 }

@@ -1,18 +1,25 @@
 // Exemplar inpainting: PatchMatch nearest-neighbour fields (Barnes et al. 2009 — random init,
 // propagation, random search) inside Wexler et al.'s multi-scale EM ("Space-time completion of
-// video", 2007): at every pyramid level, alternate (E) finding for each patch overlapping the hole
-// its most similar fully-known patch and (M) re-estimating each hole pixel as the similarity-
-// weighted vote of the overlapping patches' copies. Coarse-to-fine: the coarsest level starts from
-// a membrane fill, finer levels start from the upsampled nearest-neighbour field.
+// video", 2007), made sharp as in Newson et al. 2014: at every pyramid level, alternate (E) finding
+// for each patch overlapping the hole its most similar fully-known patch — colour plus texture
+// features (texture-features.ts) — and (M) re-estimating each hole pixel as the similarity-weighted
+// vote of the overlapping patches' copies. The coarsest level starts from an onion-peel fill
+// (onion.ts), finer levels from the upsampled nearest-neighbour field; at the finest level each
+// pixel finally takes its value from the single best-matching patch that covers it, so the fill
+// keeps the source's texture instead of an average of many copies.
 //
 // Patches are clipped at the crop border (holes touching the image border work); source patches
-// must lie fully inside the crop and contain no hole pixel.
+// must lie fully inside the crop, contain no hole pixel, keep `halo` px away from the hole (the
+// object's shadow and fringe lie there) and lie inside the allowed source area when one is given.
 
 import { throwIfAborted } from '../blend/control';
 import { harmonicFill, type EngineControl } from './harmonic';
 import { mulberry32 } from './rng';
 import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
 import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
+import { appendTextureFeatures, stripTextureFeatures } from './texture-features';
+import { onionPeelFill } from './onion';
+import { InpaintError } from './errors';
 
 export interface PatchMatchOptions extends EngineControl {
   /** odd patch width, default 7 */
@@ -38,7 +45,20 @@ export interface PatchMatchOptions extends EngineControl {
   init?: Float32Array;
   /** With init: channels from this index on are a fixed guide (matched, never re-estimated). */
   fixedFrom?: number;
+  /** weight of the texture features in the patch distance (0 = colour only; not used with init), default 1 */
+  textureWeight?: number;
+  /** first estimate of the hole at the coarsest level without init, default 'onion' */
+  coarseInit?: 'onion' | 'membrane';
+  /** finest level: each pixel from its best-matching patch ('best', default) or the wide vote */
+  reconstruction?: 'best' | 'vote';
+  /** sources keep this many px (full resolution) away from the hole, default 0 */
+  halo?: number;
+  /** w×h, 1 where the fill may copy from (a source patch must lie wholly inside); default everywhere */
+  allowed?: Uint8Array;
 }
+
+/** Default weight of the texture features: see bench/inpaint/objects (texture ratio vs PSNR). */
+export const TEXTURE_WEIGHT = 1;
 
 /** Box-downsampled copies of `init` (hole pixels included) at every pyramid level's size. */
 function initPyramid(init: Float32Array, pyr: Level[], C: number): Float32Array[] {
@@ -69,6 +89,8 @@ interface Level {
   h: number;
   img: Float32Array;
   hole: Uint8Array;
+  /** 1 where sources may lie (absent: everywhere) */
+  allowed?: Uint8Array;
 }
 
 function downsample(lv: Level, C: number): Level {
@@ -76,10 +98,13 @@ function downsample(lv: Level, C: number): Level {
   const img = new Float32Array(w * h * C);
   const cnt = new Float32Array(w * h);
   const hole = new Uint8Array(w * h);
+  // a coarse pixel may be copied from only when all its children may
+  const allowed = lv.allowed ? new Uint8Array(w * h).fill(1) : undefined;
   for (let y = 0; y < lv.h; y++) {
     for (let x = 0; x < lv.w; x++) {
       const p = y * lv.w + x;
       const q = (y >> 1) * w + (x >> 1);
+      if (allowed && !lv.allowed![p]) allowed[q] = 0;
       if (lv.hole[p]) { hole[q] = 1; continue; }
       cnt[q]++;
       for (let c = 0; c < C; c++) img[q * C + c] += lv.img[p * C + c];
@@ -90,27 +115,46 @@ function downsample(lv: Level, C: number): Level {
     const k = 1 / cnt[q];
     for (let c = 0; c < C; c++) img[q * C + c] *= k;
   }
-  return { w, h, img, hole };
+  return { w, h, img, hole, allowed };
 }
 
-/** valid[p] = 1 when the patch centred at p lies inside the level and contains no hole pixel. */
-function validSources(lv: Level, r: number): { valid: Uint8Array; list: Int32Array } {
-  const { w, h, hole } = lv;
+/** Summed-area table of the pixels where `is(p)` holds, (w+1)×(h+1). */
+function countTable(w: number, h: number, is: (p: number) => boolean): Int32Array {
   const W = w + 1;
   const integ = new Int32Array(W * (h + 1));
   for (let y = 0; y < h; y++) {
     let rowSum = 0;
     for (let x = 0; x < w; x++) {
-      rowSum += hole[y * w + x] ? 1 : 0;
+      rowSum += is(y * w + x) ? 1 : 0;
       integ[(y + 1) * W + x + 1] = integ[y * W + x + 1] + rowSum;
     }
   }
+  return integ;
+}
+
+/** How many counted pixels lie in the box centred at (x, y) with radius R, clipped to the level. */
+function boxCount(integ: Int32Array, w: number, h: number, x: number, y: number, R: number): number {
+  const W = w + 1;
+  const x0 = Math.max(0, x - R), x1 = Math.min(w - 1, x + R) + 1, y0 = Math.max(0, y - R), y1 = Math.min(h - 1, y + R) + 1;
+  return integ[y1 * W + x1] - integ[y0 * W + x1] - integ[y1 * W + x0] + integ[y0 * W + x0];
+}
+
+/**
+ * valid[p] = 1 when the patch centred at p lies inside the level, keeps `halo` px away from every
+ * hole pixel and lies wholly inside the allowed area.
+ */
+function validSources(lv: Level, r: number, halo = 0): { valid: Uint8Array; list: Int32Array } {
+  const { w, h, hole, allowed } = lv;
+  const holes = countTable(w, h, (p) => hole[p] !== 0);
+  const banned = allowed ? countTable(w, h, (p) => allowed[p] === 0) : null;
   const valid = new Uint8Array(w * h);
   let count = 0;
   for (let y = r; y < h - r; y++) {
     for (let x = r; x < w - r; x++) {
-      const s = integ[(y + r + 1) * W + x + r + 1] - integ[(y - r) * W + x + r + 1] - integ[(y + r + 1) * W + x - r] + integ[(y - r) * W + x - r];
-      if (s === 0) { valid[y * w + x] = 1; count++; }
+      if (boxCount(holes, w, h, x, y, r + halo) !== 0) continue;
+      if (banned && boxCount(banned, w, h, x, y, r) !== 0) continue;
+      valid[y * w + x] = 1;
+      count++;
     }
   }
   const list = new Int32Array(count);
@@ -204,6 +248,7 @@ function makeLevel(src: Level, C: number, r: number, sources: { valid: Uint8Arra
   const accRow0 = alloc(Int32Array, BANDS, shared);
   const acc: Float32Array[] = [];
   const wsum: Float32Array[] = [];
+  const from: Int32Array[] = [];
   for (let b = 0; b < BANDS; b++) {
     const i0 = bandStart[b], i1 = bandStart[b + 1];
     const y0 = i1 > i0 ? Math.max(0, ((domain[i0] / w) | 0) - rvMax) : 0;
@@ -212,8 +257,9 @@ function makeLevel(src: Level, C: number, r: number, sources: { valid: Uint8Arra
     const rows = Math.max(0, y1 - y0 + 1);
     acc.push(alloc(Float32Array, rows * w * C, shared));
     wsum.push(alloc(Float32Array, rows * w, shared));
+    from.push(alloc(Int32Array, rows * w, shared));
   }
-  return { w, h, C, r, img, hole, valid, inDomain, domain, srcList, cur, dist, bandStart, accRow0, acc, wsum, abort: alloc(Int32Array, 1, shared) };
+  return { w, h, C, r, img, hole, valid, inDomain, domain, srcList, cur, dist, bandStart, accRow0, acc, wsum, from, abort: alloc(Int32Array, 1, shared) };
 }
 
 /** Fills the hole of interleaved float planes (stride C); returns a new array. */
@@ -224,13 +270,23 @@ export function patchMatchFill(data: Float32Array, w: number, h: number, C: numb
 export interface PatchMatchResult {
   fill: Float32Array;
   /**
-   * For every hole pixel p, the known pixel its patch was copied from (the nearest neighbour of
-   * the patch centred at p), else −1. The blender uses it for the fill's gradient across the seam.
+   * For every hole pixel p, the known pixel it was copied from (sharp reconstruction) or the
+   * nearest neighbour of the patch centred at p (vote), else −1. The blender uses it for the
+   * fill's gradient across the seam; tests use it to check the source area is obeyed.
    */
   source: Int32Array | null;
 }
 
 export function patchMatch(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions = {}): PatchMatchResult {
+  const weight = opts.textureWeight ?? TEXTURE_WEIGHT;
+  if (opts.init || !(weight > 0)) return patchMatchPlanes(data, w, h, C, hole, opts);
+  // texture features ride along as extra channels: matched, voted and re-estimated like colour
+  const withFeatures = appendTextureFeatures(data, w, h, C, hole, weight);
+  const r = patchMatchPlanes(withFeatures, w, h, C + 2, hole, opts);
+  return { fill: stripTextureFeatures(r.fill, w * h, C), source: r.source };
+}
+
+function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions): PatchMatchResult {
   let patch = Math.round(opts.patchSize ?? 7);
   if (patch < 3) patch = 3;
   if ((patch & 1) === 0) patch++;
@@ -253,8 +309,16 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   // pyramid; drop levels that are too small to hold a valid source patch
   const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch);
   if (opts.init && opts.init.length !== data.length) throw new RangeError(`patchMatch: init has ${opts.init.length} values, data ${data.length}`);
-  const pyr: Level[] = [{ w, h, img: Float32Array.from(data), hole }];
-  const srcs = [validSources(pyr[0], r)];
+  if (opts.allowed && opts.allowed.length !== w * h) throw new RangeError(`patchMatch: allowed has ${opts.allowed.length} values, expected ${w * h}`);
+  const halo = Math.max(0, Math.round(opts.halo ?? 0));
+  const haloAt = (l: number): number => Math.ceil(halo / (1 << l));
+  const pyr: Level[] = [{ w, h, img: Float32Array.from(data), hole, allowed: opts.allowed }];
+  let srcs = [validSources(pyr[0], r, halo)];
+  // a crop too tight for the halo: use the sources next to the hole rather than none
+  if (srcs[0].list.length === 0 && halo > 0) srcs = [validSources(pyr[0], r, 0)];
+  if (srcs[0].list.length === 0 && opts.allowed) {
+    throw new InpaintError('SOURCE_MASK_NO_SOURCE', `inpaint: the source area holds no complete ${patch}×${patch} patch outside the hole near it; paint a larger source area`);
+  }
   if (srcs[0].list.length === 0) {
     // no complete patch anywhere: keep the caller's estimate, else the membrane fill
     if (opts.init) {
@@ -267,7 +331,7 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   while (pyr.length < maxLevels) {
     const next = downsample(pyr[pyr.length - 1], C);
     if (next.w < patch || next.h < patch) break;
-    const s = validSources(next, r);
+    const s = validSources(next, r, haloAt(pyr.length));
     if (s.list.length < 4) break;
     pyr.push(next);
     srcs.push(s);
@@ -278,10 +342,16 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   const initPyr = opts.init ? initPyramid(opts.init, pyr, C) : null;
   if (initPyr) {
     setHoleFrom(pyr[L - 1], initPyr[L - 1], C, 0);
-  } else {
+  } else if (opts.coarseInit === 'membrane') {
     const top = pyr[L - 1];
     top.img = harmonicFill(top.img, top.w, top.h, C, top.hole, { signal });
+  } else {
+    const top = pyr[L - 1];
+    onionPeelFill(top.img, top.w, top.h, C, top.hole, r, srcs[L - 1].list, (opts.seed ?? 1) + 1);
+    throwIfAborted(signal);
   }
+  const sharp = (opts.reconstruction ?? 'best') === 'best';
+  let copiedFrom: Int32Array | null = null;
   // channels from `fixedFrom` on are a guide: never re-estimated, so every level takes them from init
   const Cw = initPyr && opts.fixedFrom !== undefined ? Math.max(1, Math.min(C, opts.fixedFrom)) : C;
 
@@ -329,6 +399,11 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       runShares(jobs, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
       throwIfAborted(signal);
     };
+    // index of hole pixel q in band b's accumulators, −1 outside them
+    const at = (b: number, q: number): number => {
+      const k = q - lv.accRow0[b] * lw;
+      return k >= 0 && k < lv.wsum[b].length ? k : -1;
+    };
     const vote = (rv: number): void => {
       // similarity weights: exp(−d / 2σ²), σ² = 75th percentile of the per-sample distances
       const sample = new Float32Array(Math.min(nd, 4096));
@@ -338,10 +413,6 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       const sigma2 = Math.max(1e-3, sample[(sample.length * 0.75) | 0]);
       run('vote', [rv, sigma2]);
       // sum the bands' accumulators in band order, then normalise (guide channels stay as set)
-      const at = (b: number, q: number): number => {
-        const k = q - lv.accRow0[b] * lw;
-        return k >= 0 && k < lv.wsum[b].length ? k : -1;
-      };
       for (let i = 0; i < nd; i++) {
         const q = domain[i];
         if (!lhole[q]) continue;
@@ -355,6 +426,24 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
           img[q * C + c] = a * inv;
         }
       }
+    };
+    // sharp reconstruction: per hole pixel the band whose best patch matched best (first band on ties)
+    const copyBest = (): Int32Array => {
+      run('best', []);
+      const src = new Int32Array(lw * lh).fill(-1);
+      for (let i = 0; i < nd; i++) {
+        const q = domain[i];
+        if (!lhole[q]) continue;
+        let bd = Infinity, bb = -1, bk = -1;
+        for (let b = 0; b < BANDS; b++) {
+          const k = at(b, q);
+          if (k >= 0 && lv.wsum[b][k] < bd) { bd = lv.wsum[b][k]; bb = b; bk = k; }
+        }
+        if (bb < 0) continue;
+        for (let c = 0; c < Cw; c++) img[q * C + c] = lv.acc[bb][bk * C + c];
+        src[q] = lv.from[bb][bk];
+      }
+      return src;
     };
 
     // finer levels: the first estimate of the hole is the vote of the upsampled field
@@ -375,7 +464,9 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
       run('search', [forward ? 1 : 0, maxR, ...seeds]);
       // wide footprint on the coarser levels and wider for the final estimate; the intermediate
       // votes of the (expensive) finest level use the patch itself — same PSNR on the bench, faster
-      vote(l > 0 ? rvCoarse : em === emIters - 1 ? rvFinal : r);
+      const last = l === 0 && em === emIters - 1;
+      if (last && sharp) copiedFrom = copyBest();
+      else vote(l > 0 ? rvCoarse : last ? rvFinal : r);
       opts.onProgress?.(Math.min(0.99, (workDone + (lw * lh * (em + 1)) / emIters) / totalWork));
     }
     workDone += lw * lh;
@@ -383,6 +474,7 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
     prevW = lw;
     prevH = lh;
   }
+  if (copiedFrom) return { fill: pyr[0].img, source: copiedFrom };
   const source = new Int32Array(w * h).fill(-1);
   if (nnf) for (let p = 0; p < w * h; p++) if (hole[p]) source[p] = nnf[p];
   return { fill: pyr[0].img, source };

@@ -35,3 +35,31 @@ export function validateInpaintInput(image: ImageBuffer, mask: MaskBuffer): numb
   }
   return holes;
 }
+
+/**
+ * Checks a source area against the image and hole and returns, per pixel, 1 where the fill may
+ * copy from. include: the marked pixels; exclude: all but the marked pixels.
+ */
+export function validateSourceArea(area: { mask: MaskBuffer; mode: 'include' | 'exclude' }, width: number, height: number, hole: Uint8Array): Uint8Array {
+  const { mask, mode } = area;
+  if (mode !== 'include' && mode !== 'exclude') {
+    throw new InpaintError('SOURCE_MASK_MODE', `inpaint: unknown source-area mode '${String(mode)}'; expected include or exclude`);
+  }
+  if (!mask || mask.width !== width || mask.height !== height || !(mask.data instanceof Uint8Array) || mask.data.length !== width * height) {
+    throw new InpaintError('SOURCE_MASK_SIZE', `inpaint: the source-area mask is ${mask?.width}×${mask?.height} but the image is ${width}×${height}`);
+  }
+  const allowed = new Uint8Array(width * height);
+  let marked = 0, usable = 0;
+  for (let p = 0; p < allowed.length; p++) {
+    const on = mask.data[p] !== 0;
+    if (on) marked++;
+    if (on === (mode === 'include')) {
+      allowed[p] = 1;
+      if (!hole[p]) usable++;
+    }
+  }
+  if (mode === 'include' && marked === 0) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source-area mask marks no pixel to copy from');
+  if (mode === 'exclude' && marked === allowed.length) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source-area mask excludes every pixel; nothing is left to copy from');
+  if (usable === 0) throw new InpaintError('SOURCE_MASK_NO_SOURCE', 'inpaint: the source area lies entirely inside the hole; mark pixels outside the hole to copy from');
+  return allowed;
+}

@@ -48,7 +48,7 @@ export function refineGanFill(i: RefineInput, o: RefineOptions): { values: Float
   // perfect 64×64 "GAN" (the truth at model resolution) on five 128-px windows with a 64-px hole:
   // masked PSNR 20.5 dB / 34 % of the true gradient energy with PatchMatch's defaults (two levels,
   // 15/27-px votes, guide weight 1), 25.9 dB / 58 % with this, 26.9 dB / 60 % with guide weight 2.
-  const r = patchMatch(data, side, side, C2, hole, { init, fixedFrom: C, levels: 1, voteSize: 7, finalVoteSize: 7, patchSize: 7, seed: o.seed, signal: o.signal });
+  const r = patchMatch(data, side, side, C2, hole, { init, fixedFrom: C, levels: 1, voteSize: 7, finalVoteSize: 7, patchSize: 7, reconstruction: 'vote', seed: o.seed, signal: o.signal });
   const values = new Float32Array(n * C);
   for (let p = 0; p < n; p++) for (let c = 0; c < C; c++) values[p * C + c] = r.fill[p * C2 + c];
   return { values, source: r.source };
