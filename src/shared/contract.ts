@@ -10,6 +10,16 @@ export type EngineChoice = (typeof ENGINE_IDS)[number];
 export const BLEND_MODES = ['off', 'normal', 'mixed'] as const;
 export type BlendMode = (typeof BLEND_MODES)[number];
 
+/** Source area ("sampling area"): include = the fill may copy only from the marked pixels, exclude = never from them. */
+export const SOURCE_AREA_MODES = ['include', 'exclude'] as const;
+export type SourceAreaMode = (typeof SOURCE_AREA_MODES)[number];
+/** Engines that honour a source area ('auto' then runs PatchMatch); the others refuse one. */
+export const SOURCE_AREA_ENGINES: readonly EngineChoice[] = ['auto', 'patchmatch'];
+
+/** Which of an edit's masks getEditMask returns: the hole, or the source area it was filled from. */
+export const EDIT_MASK_LAYERS = ['hole', 'source'] as const;
+export type EditMaskLayer = (typeof EDIT_MASK_LAYERS)[number];
+
 export const EXPORT_FORMATS = ['jpeg', 'png', 'webp', 'tiff'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -88,10 +98,20 @@ export interface EditDto {
   modelVersionId: number | null;
   params: Record<string, unknown>;
   maskFile: string | null;
+  /** The source area the fill was restricted to (null: the whole photo was available). */
+  sourceArea: SourceAreaDto | null;
   outputFile: string;
   previewFile: string;
   durationMs: number;
   createdAt: string;
+}
+
+export interface SourceAreaDto {
+  mode: SourceAreaMode;
+  /** Library-relative PNG at the photo's full resolution, 255 = marked. */
+  maskFile: string;
+  /** Number of marked pixels. */
+  pixels: number;
 }
 
 export interface ModelDto {

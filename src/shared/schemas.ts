@@ -2,7 +2,7 @@
 // each call with `parseApiCall` before anything reaches core. Kept apart from ./contract so the
 // page and the sandboxed preload never bundle zod.
 import { z } from 'zod';
-import { ApiError, BLEND_MODES, ENGINE_IDS, EXPORT_FORMATS, isApiMethod, type ApiInput, type ApiMethod } from './contract';
+import { ApiError, BLEND_MODES, EDIT_MASK_LAYERS, ENGINE_IDS, EXPORT_FORMATS, SOURCE_AREA_MODES, isApiMethod, type ApiInput, type ApiMethod } from './contract';
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Bytes = z.instanceof(Uint8Array);
@@ -43,6 +43,8 @@ export const apiInputs = {
       engine: EngineChoice,
       blend: BlendMode,
       dilate: z.number().int().min(0).max(64),
+      /** Where the fill may (include) or may not (exclude) copy from: a PNG like the mask (non-zero = marked); engines auto/patchmatch only. */
+      sourceArea: z.object({ mask: Bytes, mode: z.enum(SOURCE_AREA_MODES) }).strict().optional(),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** engine 'gan-zopt': the model version to use (required there; refused for other engines by the app). */
       modelId: Id.optional(),
@@ -74,8 +76,8 @@ export const apiInputs = {
   listModels: z.object({}).strict(),
   /** The preview (≤ 2048 px WebP) of the original (editId null) or an edit, for pixel analysis in the page. */
   getPreviewBytes: z.object({ photoId: Id, editId: Id.nullable() }).strict(),
-  /** The mask stored with an edit (PNG at the photo's full resolution, 255 = hole). */
-  getEditMask: z.object({ editId: Id }).strict(),
+  /** A mask stored with an edit (PNG at the photo's full resolution, 255 = marked): the hole (default) or the source area. */
+  getEditMask: z.object({ editId: Id, layer: z.enum(EDIT_MASK_LAYERS).optional() }).strict(),
   /** Desktop only: the native folder picker (main process). */
   chooseFolder: z.object({ title: z.string().max(200).optional() }).strict(),
   /** Image count, a few thumbnails and warnings for a folder on this machine. */

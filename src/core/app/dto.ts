@@ -2,6 +2,7 @@
 import type { EditDto, ModelDto, PhotoDto } from '../../shared/api';
 import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
 import { photoName } from './files';
+import { recordedSourceArea } from './sourceArea';
 
 export function toPhotoDto(row: PhotoRow, previewFile: string): PhotoDto {
   return {
@@ -27,6 +28,7 @@ export function toEditDto(row: EditRow, previewFile: string): EditDto {
     modelVersionId: row.modelVersionId,
     params: row.params,
     maskFile: row.maskFile,
+    sourceArea: recordedSourceArea(row.params),
     outputFile: row.outputFile,
     previewFile,
     durationMs: row.durationMs,

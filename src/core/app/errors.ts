@@ -16,6 +16,10 @@ const BAD_INPUT = new Set([
   'MASK_SIZE_MISMATCH',
   'EMPTY_MASK',
   'MASK_ALL_HOLE',
+  'SOURCE_MASK_SIZE',
+  'SOURCE_MASK_EMPTY',
+  'SOURCE_MASK_NO_SOURCE',
+  'SOURCE_MASK_ENGINE',
   'WRITE_REFUSED',
   'PHOTO_NOT_FOUND',
   'EDIT_NOT_FOUND',
@@ -26,6 +30,9 @@ const BAD_INPUT = new Set([
   'FOLDER_NOT_FOUND',
   'FOLDER_UNREADABLE',
 ]);
+
+/** The engine's source-area refusals keep their code (the app checks the same things first). */
+const SOURCE_MASK_CODES = new Set(['SOURCE_MASK_SIZE', 'SOURCE_MASK_EMPTY', 'SOURCE_MASK_NO_SOURCE', 'SOURCE_MASK_ENGINE']);
 
 export function errorKind(code: string): ErrorKind {
   if (code === 'CANCELLED') return 'cancelled';
@@ -63,6 +70,7 @@ export function toApiError(e: unknown): ApiError {
     case 'InpaintError':
       if (code === 'ALL_HOLE') return new ApiError('MASK_ALL_HOLE', err.message);
       if (code === 'EMPTY_MASK' || code === 'MASK_SIZE_MISMATCH') return new ApiError(code, err.message);
+      if (code !== undefined && SOURCE_MASK_CODES.has(code)) return new ApiError(code, err.message);
       return new ApiError('INPAINT_FAILED', err.message);
     case 'StoreError':
       if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);

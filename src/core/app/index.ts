@@ -13,3 +13,4 @@ export {
 export { APP_VERSION } from './version';
 export { PREVIEW_MAX_SIDE, previewFileFor } from './previews';
 export { registerShippedModels, readShippedModels, defaultShippedModelsDir, type ShippedModelInfo } from './models';
+export { recordedSourceArea } from './sourceArea';

@@ -10,6 +10,7 @@ import type { Library } from '../library';
 import type { EditRow, ModelVersionRow } from '../store';
 import type { GanHoleReport } from '../inpaint/gan';
 import { removeUnreferenced } from './references';
+import type { PreparedSourceArea } from './sourceArea';
 
 export interface InpaintSettings {
   engine: EngineChoice;
@@ -94,22 +95,29 @@ export interface InpaintRun {
   gan?: { model: ModelVersionRow; params: Record<string, unknown>; provider: string; reports: GanHoleReport[] };
 }
 
-/** Runs the engine on a worker. `image` and `mask` buffers are transferred (detached afterwards). */
+/** What a run may use besides the settings: a GAN model version (gan-zopt) and a source area. */
+export interface InpaintExtras {
+  model?: { row: ModelVersionRow; path: string } | null;
+  sourceArea?: PreparedSourceArea | null;
+}
+
+/** Runs the engine on a worker. `image`, `mask` and source-area buffers are transferred (detached afterwards). */
 export async function runInpaintJob(
   runner: JobRunner,
   image: ImageBuffer,
   mask: MaskBuffer,
   settings: InpaintSettings,
   control: { signal?: AbortSignal; onProgress?: (fraction: number, message: string) => void } = {},
-  model: { row: ModelVersionRow; path: string } | null = null,
+  extras: InpaintExtras = {},
 ): Promise<InpaintRun> {
+  const { model, sourceArea } = extras;
   // A seed is always recorded so any edit can be reproduced exactly.
   const seed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   const started = performance.now();
   const gan = model ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan } } : undefined;
   const out = await runner.run(
     'inpaint',
-    { image, mask, engine: settings.engine, blend: settings.blend, seed, gan },
+    { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },
     control,
   );
   const run: InpaintRun = { image: out.image, engine: out.engine, holes: out.holes, seed, durationMs: Math.round(performance.now() - started) };
@@ -123,6 +131,7 @@ export interface RecordEditInput {
   mask: PreparedMask;
   run: InpaintRun;
   settings: InpaintSettings;
+  sourceArea?: PreparedSourceArea | null;
 }
 
 /** Stores mask + output PNG in the library and adds the edit row; on failure leaves nothing behind. */
@@ -132,6 +141,9 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
   try {
     const maskFile = await library.putBytes('masks', input.mask.png, 'png');
     written.push(maskFile);
+    const source = input.sourceArea;
+    const sourceMaskFile = source ? await library.putBytes('masks', source.png, 'png') : null;
+    if (sourceMaskFile) written.push(sourceMaskFile);
     const outputFile = await library.putBytes('outputs', outputPng, 'png');
     written.push(outputFile);
     return library.store.edits.add({
@@ -147,6 +159,8 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
         seed: input.run.seed,
         holes: input.run.holes,
         maskPixels: input.mask.holePixels,
+        // read back with recordedSourceArea (sourceArea.ts); the file is kept by references.ts
+        ...(source && sourceMaskFile ? { sourceArea: { mode: source.mode, maskFile: sourceMaskFile, pixels: source.pixels } } : {}),
         ...(input.run.gan
           ? {
               model: { id: input.run.gan.model.id, name: input.run.gan.model.name, version: input.run.gan.model.version, sha256: input.run.gan.model.sha256 },

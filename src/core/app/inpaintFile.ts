@@ -3,7 +3,7 @@
 import { realpathSync, existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ApiError } from '../../shared/api';
+import { ApiError, type SourceAreaMode } from '../../shared/api';
 import { writeFileAtomic } from '../image/files';
 import { decodeImage, encodeImage, formatFromName, readImageFile, type ExportFormat } from '../image/io';
 import type { JobRunnerOptions } from '../jobs';
@@ -13,11 +13,15 @@ import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
 import { registerShippedModels } from './models';
+import { checkSourceAreaEngine, prepareSourceArea } from './sourceArea';
 
 export interface InpaintFileOptions extends InpaintSettings {
   libraryDir: string;
   photoPath: string;
   maskPath: string;
+  /** Where the fill may (include, the default) or may not (exclude) copy from: a mask file like the hole's. */
+  sourceMaskPath?: string;
+  sourceMode?: SourceAreaMode;
   /** Default: `<photo dir>/<name>-renovo.<ext>`. */
   outputPath?: string;
   overwrite?: boolean;
@@ -36,6 +40,8 @@ export interface InpaintFileResult {
   /** engine 'gan-zopt': the model version used and the parameters recorded with the edit. */
   model?: { id: number; name: string; version: number };
   gan?: Record<string, unknown>;
+  /** The source area the fill was restricted to, as recorded with the edit. */
+  sourceArea?: { mode: SourceAreaMode; pixels: number };
 }
 
 const WRITABLE_EXT = new Set(['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff']);
@@ -85,14 +91,20 @@ export function checkOutputPath(outputPath: string, protect: string[], overwrite
 export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFileResult> {
   const photoPath = resolve(opts.photoPath);
   const maskPath = resolve(opts.maskPath);
+  const sourceMaskPath = opts.sourceMaskPath === undefined ? undefined : resolve(opts.sourceMaskPath);
+  const inputs = sourceMaskPath === undefined ? [photoPath, maskPath] : [photoPath, maskPath, sourceMaskPath];
   const outputPath = resolve(opts.outputPath ?? defaultOutputPath(photoPath));
-  const format = checkOutputPath(outputPath, [photoPath, maskPath], opts.overwrite ?? false);
+  const format = checkOutputPath(outputPath, inputs, opts.overwrite ?? false);
+  if (sourceMaskPath !== undefined) checkSourceAreaEngine(opts.engine);
 
   // Validate every input before the library is opened: bad input writes nothing anywhere.
   const photoBytes = await readImageFile(photoPath);
   const { image, meta } = await decodeImage(photoBytes, { name: photoPath });
   const maskBytes = await readImageFile(maskPath);
   const mask = await prepareMask(maskBytes, image, maskPath, opts.dilate);
+  const sourceArea = sourceMaskPath === undefined
+    ? null
+    : await prepareSourceArea(await readImageFile(sourceMaskPath), mask.mask, sourceMaskPath, opts.sourceMode ?? 'include');
   const settings: InpaintSettings = {
     engine: opts.engine, blend: opts.blend, dilate: opts.dilate, seed: opts.seed, modelId: opts.modelId, modelName: opts.modelName, gan: opts.gan,
   };
@@ -101,12 +113,15 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
   try {
     if (settings.engine === 'gan-zopt') registerShippedModels(ctx.library);
     const model = resolveInpaintModel(ctx.library, settings); // MODEL_REQUIRED / MODEL_NOT_FOUND before any work
-    const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress }, model && { row: model, path: ctx.library.resolve(model.file) });
+    const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress }, {
+      model: model && { row: model, path: ctx.library.resolve(model.file) },
+      sourceArea,
+    });
     opts.signal?.throwIfAborted();
     // The original's EXIF/ICC/XMP are carried over to the output.
     const outBytes = await encodeImage(run.image, { format, metadataFrom: photoBytes });
     opts.signal?.throwIfAborted();
-    await writeFileAtomic(outputPath, outBytes, { overwrite: opts.overwrite ?? false, protect: [photoPath, maskPath] });
+    await writeFileAtomic(outputPath, outBytes, { overwrite: opts.overwrite ?? false, protect: inputs });
     let edit: EditRow;
     try {
       const sha256 = sha256Hex(photoBytes);
@@ -120,12 +135,13 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
           height: meta.height,
           format: meta.format,
         });
-      edit = await recordInpaintEdit(ctx.library, { photoId: photo.id, parentId: null, mask, run, settings });
+      edit = await recordInpaintEdit(ctx.library, { photoId: photo.id, parentId: null, mask, run, settings, sourceArea });
     } catch (e) {
       await unlink(outputPath).catch(() => undefined); // keep output and history consistent
       throw e;
     }
     const out: InpaintFileResult = { editId: edit.id, photoId: edit.photoId, outputPath, engine: run.engine, durationMs: run.durationMs, seed: run.seed };
+    if (sourceArea) out.sourceArea = { mode: sourceArea.mode, pixels: sourceArea.pixels };
     if (run.gan) {
       out.model = { id: run.gan.model.id, name: run.gan.model.name, version: run.gan.model.version };
       out.gan = run.gan.params;

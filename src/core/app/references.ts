@@ -1,8 +1,19 @@
 // Library files are content-addressed, so two edits (even of different photos) can share a mask or
 // an output file. A file is removed only when no edit and no photo refers to it any more.
 import type { Library } from '../library';
+import type { EditRow } from '../store';
 import { previewFileFor } from './previews';
 import { shaFromLibraryFile } from './files';
+import { recordedSourceArea } from './sourceArea';
+
+/** The library files an edit refers to: its output, its mask and its source-area mask. */
+export function editFiles(edit: EditRow): string[] {
+  const files = [edit.outputFile];
+  if (edit.maskFile) files.push(edit.maskFile);
+  const source = recordedSourceArea(edit.params);
+  if (source) files.push(source.maskFile);
+  return files;
+}
 
 function referencedFiles(library: Library): Set<string> {
   const refs = new Set<string>();
@@ -10,8 +21,7 @@ function referencedFiles(library: Library): Set<string> {
     refs.add(photo.path);
     refs.add(previewFileFor(photo.sha256));
     for (const edit of library.store.edits.listForPhoto(photo.id)) {
-      refs.add(edit.outputFile);
-      if (edit.maskFile) refs.add(edit.maskFile);
+      for (const f of editFiles(edit)) refs.add(f);
       const sha = shaFromLibraryFile(edit.outputFile);
       if (sha) refs.add(previewFileFor(sha));
     }

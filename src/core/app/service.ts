@@ -23,7 +23,8 @@ import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
-import { removeUnreferenced } from './references';
+import { editFiles, removeUnreferenced } from './references';
+import { checkSourceAreaEngine, prepareSourceArea, recordedSourceArea } from './sourceArea';
 import { storeImport } from './imports';
 import { APP_VERSION } from './version';
 import { BatchJobs, inspectFolder, type JobHost } from './batch';
@@ -222,6 +223,8 @@ class Service {
     // Everything that can be wrong with the input is checked before a job id is handed out.
     const image = await this.loadSource(photo, parent);
     const mask = await prepareMask(input.mask, image, 'mask', input.dilate);
+    if (input.sourceArea) checkSourceAreaEngine(input.engine);
+    const sourceArea = input.sourceArea ? await prepareSourceArea(input.sourceArea.mask, mask.mask, 'source area', input.sourceArea.mode) : null;
     const settings = { engine: input.engine, blend: input.blend, dilate: input.dilate, seed: input.seed, modelId: input.modelId, gan: input.gan };
     const model = resolveInpaintModel(this.ctx.library, settings); // gan-zopt: MODEL_REQUIRED / MODEL_NOT_FOUND before a job id
 
@@ -233,13 +236,13 @@ class Service {
         const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
-        }, model && { row: model, path: this.ctx.library.resolve(model.file) });
+        }, { model: model && { row: model, path: this.ctx.library.resolve(model.file) }, sourceArea });
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
-        const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings });
+        const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
         if (signal.aborted) {
           // Cancelled while the result was being stored: undo, so a cancelled job writes nothing.
           const rows = this.store.edits.deleteSubtree(row.id);
-          await removeUnreferenced(this.ctx.library, rows.flatMap((r) => [r.outputFile, r.maskFile ?? '']).filter(Boolean));
+          await removeUnreferenced(this.ctx.library, rows.flatMap(editFiles));
           throw new ApiError('CANCELLED', 'cancelled');
         }
         this.emit({ jobId, type: 'done', edit: await this.editDto(row) });
@@ -276,8 +279,7 @@ class Service {
   private async deleteEdit(input: ApiInput<'deleteEdit'>): Promise<{ deletedEditIds: number[] }> {
     this.edit(input.editId);
     const rows = this.store.edits.deleteSubtree(input.editId);
-    const files = rows.flatMap((r) => (r.maskFile ? [r.outputFile, r.maskFile] : [r.outputFile]));
-    await removeUnreferenced(this.ctx.library, files);
+    await removeUnreferenced(this.ctx.library, rows.flatMap(editFiles));
     return { deletedEditIds: rows.map((r) => r.id) };
   }
 
@@ -291,6 +293,11 @@ class Service {
 
   private editMask(input: ApiInput<'getEditMask'>): ApiOutputs['getEditMask'] {
     const edit = this.edit(input.editId);
+    if (input.layer === 'source') {
+      const source = recordedSourceArea(edit.params);
+      if (!source) throw new ApiError('EDIT_WITHOUT_MASK', `Edit ${edit.id} has no source area`);
+      return { mime: 'image/png', bytes: asBytes(this.ctx.library.readBytes(source.maskFile)) };
+    }
     if (!edit.maskFile) throw new ApiError('EDIT_WITHOUT_MASK', `Edit ${edit.id} has no mask`);
     return { mime: 'image/png', bytes: asBytes(this.ctx.library.readBytes(edit.maskFile)) };
   }

@@ -47,11 +47,26 @@ export async function decodeMask(
   name?: string,
 ): Promise<MaskBuffer> {
   const file = name ?? 'mask';
+  const { mask, marked } = await decodeMaskPixels(bytes, expected, file);
+  if (marked === 0) throw new ImageError('EMPTY_MASK', 'mask has no hole (every pixel is black or transparent)', file);
+  return mask;
+}
+
+/**
+ * decodeMask without the "no hole" check, for masks that may legitimately be empty (a source
+ * area); `marked` counts the non-zero pixels. `what` names the mask in the size error.
+ */
+export async function decodeMaskPixels(
+  bytes: Uint8Array,
+  expected: { width: number; height: number },
+  file: string,
+  what = 'mask',
+): Promise<{ mask: MaskBuffer; marked: number }> {
   const meta = await probeImage(bytes, file);
   if (meta.width !== expected.width || meta.height !== expected.height) {
     throw new ImageError(
       'MASK_SIZE_MISMATCH',
-      `mask is ${meta.width}×${meta.height} but the photo is ${expected.width}×${expected.height}`,
+      `${what} is ${meta.width}×${meta.height} but the photo is ${expected.width}×${expected.height}`,
       file,
     );
   }
@@ -63,13 +78,12 @@ export async function decodeMask(
     data = r.data;
     channels = r.info.channels;
   } catch (e) {
-    throw new ImageError('NOT_AN_IMAGE', `mask could not be decoded (${e instanceof Error ? e.message.trim() : String(e)})`, file, { cause: e });
+    throw new ImageError('NOT_AN_IMAGE', `${what} could not be decoded (${e instanceof Error ? e.message.trim() : String(e)})`, file, { cause: e });
   }
   const n = meta.width * meta.height;
   const out = new Uint8Array(n);
-  const holes = holesFromInterleaved(data, n, channels, out);
-  if (holes === 0) throw new ImageError('EMPTY_MASK', 'mask has no hole (every pixel is black or transparent)', file);
-  return { width: meta.width, height: meta.height, data: out };
+  const marked = holesFromInterleaved(data, n, channels, out);
+  return { mask: { width: meta.width, height: meta.height, data: out }, marked };
 }
 
 /** 8-bit grey PNG, 255 = hole, 0 = keep. */

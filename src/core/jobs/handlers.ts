@@ -27,6 +27,7 @@ export const handlers: TaskHandlers = {
   async inpaint(input, ctx) {
     if (input.engine === 'gan-zopt') {
       if (!input.gan) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model");
+      if (input.sourceArea) throw new InpaintError('SOURCE_MASK_ENGINE', "inpaint: engine 'gan-zopt' does not use a source area");
       const r = await ganInpaint(input.image, input.mask, {
         ...input.gan.params,
         model: await loadGanModel(input.gan.key, input.gan.file),
@@ -41,6 +42,7 @@ export const handlers: TaskHandlers = {
       engine: input.engine,
       blend: input.blend,
       seed: input.seed,
+      ...(input.sourceArea ? { sourceArea: input.sourceArea } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,
     });

@@ -3,7 +3,7 @@
 // handler to `handlers` in handlers.ts. Inputs/outputs must be structured-cloneable; typed arrays
 // inside them are transferred, not copied (see transfer.ts).
 import type { ImageBuffer, MaskBuffer } from '../image/types';
-import type { BlendMode } from '../../shared/api';
+import type { BlendMode, SourceAreaMode } from '../../shared/api';
 import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
 import type { GanHoleReport, GanParams } from '../inpaint/gan';
 
@@ -15,6 +15,8 @@ export interface InpaintTaskInput {
   engine: InpaintEngineId;
   blend: BlendMode;
   seed?: number;
+  /** Where the fill may (include) or may not (exclude) copy from; engines auto/patchmatch only. */
+  sourceArea?: { mask: MaskBuffer; mode: SourceAreaMode };
   /** engine 'gan-zopt': the model version's file (read and compiled once per `key` in each worker) and the parameters. */
   gan?: GanTaskInput;
 }

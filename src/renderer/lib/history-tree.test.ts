@@ -3,7 +3,7 @@ import type { EditDto } from '../../shared/contract';
 import { ancestry, flattenTree } from './history-tree';
 
 const edit = (id: number, parentId: number | null): EditDto => ({
-  id, parentId, photoId: 1, kind: 'inpaint', engine: 'telea', modelVersionId: null, params: {}, maskFile: null,
+  id, parentId, photoId: 1, kind: 'inpaint', engine: 'telea', modelVersionId: null, params: {}, maskFile: null, sourceArea: null,
   outputFile: `o${id}`, previewFile: `p${id}`, durationMs: 1, createdAt: '2026-01-01T00:00:00Z',
 });
 

@@ -1,0 +1,66 @@
+// The source area of a removal (Content-Aware Fill's "sampling area"): where the exemplar fill may
+// (include) or may not (exclude) copy from. Decoded and checked before any job starts, so a bad one
+// names its file and leaves the library untouched; recorded in the edit's params with its PNG.
+import { ApiError, SOURCE_AREA_ENGINES, type EngineChoice, type SourceAreaDto, type SourceAreaMode } from '../../shared/api';
+import { isImageError } from '../image/errors';
+import { decodeMaskPixels, encodeMask } from '../image/mask';
+import type { MaskBuffer } from '../image/types';
+import type { JsonObject } from '../store';
+
+export interface PreparedSourceArea {
+  /** 255 = marked, at the photo's full resolution. */
+  mask: MaskBuffer;
+  /** The mask as PNG, stored with the edit. */
+  png: Uint8Array;
+  mode: SourceAreaMode;
+  /** Number of marked pixels. */
+  pixels: number;
+}
+
+/** Throws ApiError SOURCE_MASK_ENGINE for engines that cannot honour a source area. */
+export function checkSourceAreaEngine(engine: EngineChoice): void {
+  if (!SOURCE_AREA_ENGINES.includes(engine)) {
+    throw new ApiError('SOURCE_MASK_ENGINE', `a source area is used only by the PatchMatch engine (auto or patchmatch), not by '${engine}'`);
+  }
+}
+
+/**
+ * Decodes a source-area mask (non-zero = marked) and checks it against the hole the engine will
+ * fill (already dilated): same size, something marked (include) or left unmarked (exclude), and
+ * some allowed pixel outside the hole. Throws ApiError SOURCE_MASK_SIZE / SOURCE_MASK_EMPTY /
+ * SOURCE_MASK_NO_SOURCE (and the ImageError of an unreadable file) naming `name`.
+ */
+export async function prepareSourceArea(bytes: Uint8Array, hole: MaskBuffer, name: string, mode: SourceAreaMode): Promise<PreparedSourceArea> {
+  let decoded: { mask: MaskBuffer; marked: number };
+  try {
+    decoded = await decodeMaskPixels(bytes, hole, name, 'source mask');
+  } catch (e) {
+    if (isImageError(e, 'MASK_SIZE_MISMATCH')) throw new ApiError('SOURCE_MASK_SIZE', e.message);
+    throw e;
+  }
+  const { mask, marked } = decoded;
+  if (mode === 'include' && marked === 0) {
+    throw new ApiError('SOURCE_MASK_EMPTY', `${name}: the source mask marks no pixel to copy from (every pixel is black or transparent)`);
+  }
+  if (mode === 'exclude' && marked === mask.data.length) {
+    throw new ApiError('SOURCE_MASK_EMPTY', `${name}: the source mask excludes every pixel of the photo; nothing is left to copy from`);
+  }
+  const include = mode === 'include';
+  let usable = 0;
+  for (let i = 0; i < mask.data.length; i++) {
+    if ((mask.data[i] !== 0) === include && hole.data[i] === 0) usable++;
+  }
+  if (usable === 0) {
+    throw new ApiError('SOURCE_MASK_NO_SOURCE', `${name}: the source area lies only inside the area to fill; mark pixels outside it to copy from`);
+  }
+  return { mask, png: await encodeMask(mask), mode, pixels: marked };
+}
+
+/** The source area recorded in an edit's params (see recordInpaintEdit), or null. */
+export function recordedSourceArea(params: JsonObject): SourceAreaDto | null {
+  const v = params.sourceArea;
+  if (!v || typeof v !== 'object') return null;
+  const { mode, maskFile, pixels } = v as Record<string, unknown>;
+  if ((mode !== 'include' && mode !== 'exclude') || typeof maskFile !== 'string' || typeof pixels !== 'number') return null;
+  return { mode, maskFile, pixels };
+}
