@@ -19,6 +19,8 @@ export const GLOBAL_OPTIONS = {
 export const COMMAND_OPTIONS = {
   inpaint: {
     mask: { type: 'string', short: 'm' },
+    'source-mask': { type: 'string' },
+    'source-mode': { type: 'string' },
     output: { type: 'string', short: 'o' },
     overwrite: { type: 'boolean' },
     engine: { type: 'string', short: 'e' },

@@ -4,7 +4,8 @@ const EXIT_STATUSES = `Exit status:
   0    success
   1    failure (internal error, disk full, …)
   2    usage error (unknown option, bad value, refused output path)
-  3    bad input file (missing, not an image, truncated, mask of the wrong size or empty)
+  3    bad input file (missing, not an image, truncated, mask or source mask of the
+       wrong size or empty, source area only inside the hole)
   130  cancelled (Ctrl+C)`;
 
 const GLOBAL_OPTIONS = `Global options:
@@ -43,6 +44,13 @@ recorded in the library's history.
 
 Options:
   -m, --mask FILE      mask image, same size as the photo (required)
+      --source-mask FILE
+                       source area: an image of the photo's size whose non-black pixels
+                       mark where the fill may copy from (engines auto and patchmatch;
+                       recorded with the edit)
+      --source-mode MODE
+                       include | exclude   include: copy only from the marked area;
+                       exclude: never copy from it (default: include)
   -o, --output FILE    output file (default: <photo dir>/<name>-renovo.<ext>);
                        the format follows the extension (.jpg .png .webp .tif)
       --overwrite      replace an existing output file (never the original)
@@ -67,6 +75,8 @@ Examples:
   renovo inpaint beach.jpg --mask beach-mask.png
   renovo inpaint scan.tif -m scratches.png --engine telea --dilate 1
   renovo inpaint photo.jpg -m mask.png -o clean.png --blend off --seed 7 --json
+  renovo inpaint beach.jpg -m people.png --source-mask sand.png
+  renovo inpaint beach.jpg -m people.png --source-mask sky.png --source-mode exclude
   renovo inpaint field.jpg -m hole.png --engine gan-zopt --model landscape-dcgan64
   renovo inpaint field.jpg -m hole.png -e gan-zopt --model landscape-dcgan64 --iters 500 --restarts 8 --lambda 0.01 --lr 0.05 --seed 3
 

@@ -1,5 +1,5 @@
 // renovo history [PHOTO]
-import { readHistory } from '../../core/app';
+import { readHistory, recordedSourceArea } from '../../core/app';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import type { CommandContext } from './context';
@@ -21,7 +21,9 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
     if (edits.length === 0) printLine('  (no edits)');
     for (const e of edits) {
       const parent = e.parentId === null ? 'original' : `edit #${e.parentId}`;
-      printLine(`  #${e.id}  ${e.createdAt}  ${e.kind} ${e.engine}  on ${parent}  ${e.durationMs} ms  ${e.outputFile}`);
+      const source = recordedSourceArea(e.params);
+      const sourceNote = source ? `  source area: ${source.mode} ${source.maskFile}` : '';
+      printLine(`  #${e.id}  ${e.createdAt}  ${e.kind} ${e.engine}  on ${parent}  ${e.durationMs} ms  ${e.outputFile}${sourceNote}`);
     }
   }
   return EXIT.OK;

@@ -1,6 +1,6 @@
 // renovo inpaint PHOTO --mask MASK.png [...]
 import { resolve } from 'node:path';
-import { BLEND_MODES, ENGINE_IDS } from '../../shared/api';
+import { BLEND_MODES, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
 import { checkOutputPath, defaultOutputPath, inpaintFile } from '../../core/app';
 import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
@@ -33,12 +33,18 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         refine: choiceOption(values.refine, 'refine', ['off', 'patchmatch'] as const),
       }
     : undefined;
+  const sourceMaskPath = typeof values['source-mask'] === 'string' ? resolve(values['source-mask']) : undefined;
+  const sourceMode = choiceOption(values['source-mode'], 'source-mode', SOURCE_AREA_MODES);
+  if (sourceMode !== undefined && sourceMaskPath === undefined) throw new UsageError('inpaint: --source-mode is only used with --source-mask FILE');
+  if (sourceMaskPath !== undefined && !SOURCE_AREA_ENGINES.includes(engine)) {
+    throw new UsageError(`inpaint: --source-mask is used only by --engine auto or patchmatch, not by ${engine}`);
+  }
   const overwrite = values.overwrite === true;
   const outputPath = resolve(typeof values.output === 'string' ? values.output : defaultOutputPath(photoPath));
 
   // Refused output paths are usage errors, reported before any work starts.
   try {
-    checkOutputPath(outputPath, [photoPath, maskPath], overwrite);
+    checkOutputPath(outputPath, sourceMaskPath === undefined ? [photoPath, maskPath] : [photoPath, maskPath, sourceMaskPath], overwrite);
   } catch (e) {
     throw new UsageError(classify(e).message);
   }
@@ -52,6 +58,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
       libraryDir: ctx.libraryDir,
       photoPath,
       maskPath,
+      ...(sourceMaskPath === undefined ? {} : { sourceMaskPath, sourceMode: sourceMode ?? 'include' }),
       outputPath,
       overwrite,
       engine,
@@ -72,11 +79,13 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         engine: result.engine,
         durationMs: result.durationMs,
         seed: result.seed,
+        ...(result.sourceArea ? { sourceArea: result.sourceArea } : {}),
         ...(result.model ? { model: result.model, gan: result.gan } : {}),
       });
     } else {
       const m = result.model ? `, model ${result.model.name} v${result.model.version}` : '';
-      printLine(`Wrote ${result.outputPath} (engine ${result.engine}${m}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
+      const src = result.sourceArea ? `, source area ${result.sourceArea.mode}` : '';
+      printLine(`Wrote ${result.outputPath} (engine ${result.engine}${m}${src}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
     }
     return EXIT.OK;
   } finally {
