@@ -11,7 +11,9 @@ import type {
   ModelDto,
   PhotoDto,
   RenovoApi,
+  SourceAreaMode,
 } from '../../shared/contract';
+import { SOURCE_AREA_ENGINES } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { hasEventsReady } from './api/web-client';
 import { MaskStore } from './mask-store.svelte';
@@ -55,6 +57,8 @@ export async function decodeLocalPreview(file: Blob): Promise<LocalPreview | nul
 }
 
 export type ToolId = 'brush' | 'eraser' | 'rect' | 'lasso' | 'object';
+/** Which mask the tools paint: the hole to fill, or the source area the fill may copy from. */
+export type PaintLayer = 'hole' | 'source';
 export type Theme = 'dark' | 'light';
 
 export const TOOLS: { id: ToolId; label: string; key: string }[] = [
@@ -64,6 +68,10 @@ export const TOOLS: { id: ToolId; label: string; key: string }[] = [
   { id: 'lasso', label: 'Lasso', key: 'L' },
   { id: 'object', label: 'Object', key: 'W' },
 ];
+
+/** Source-area tints, apart from the hole overlay: green = copy from here, blue = never from here. */
+export const SOURCE_TINTS: Record<SourceAreaMode, string> = { include: '#2fd27a', exclude: '#4d8dff' };
+export const SOURCE_OPACITY = 0.45;
 
 export const BRUSH_MIN = 2;
 export const BRUSH_MAX = 1000;
@@ -83,9 +91,14 @@ export class EditorStore {
 
   /** Edits stepped back from with undo, most recent last (cleared when the user picks another). */
   editRedo = $state.raw<number[]>([]);
-  /** The full-resolution mask and its undo stack. */
-  readonly mask = new MaskStore();
+  /** The full-resolution hole mask and its undo stack. */
+  readonly mask: MaskStore = new MaskStore(() => this.#stepped(this.mask));
+  /** The source area (Content-Aware Fill's sampling area), painted with the same tools. */
+  readonly sourceMask: MaskStore = new MaskStore(() => this.#stepped(this.sourceMask));
   readonly view = new ViewState();
+  paintLayer = $state<PaintLayer>('hole');
+  /** include: the fill copies only from the source area; exclude: never from it. */
+  sourceMode = $state<SourceAreaMode>('include');
 
   tool = $state<ToolId>('brush');
   /** Brush diameter in photo pixels (the cursor shows it at the current zoom). */
@@ -127,16 +140,24 @@ export class EditorStore {
   notices = $state<Notice[]>([]);
 
   maskPainted = $derived(!this.mask.empty);
+  sourcePainted = $derived(!this.sourceMask.empty);
+  /** The mask the tools paint into now. */
+  paintMask = $derived(this.paintLayer === 'source' ? this.sourceMask : this.mask);
+  /** A painted source area that the chosen engine cannot use (Remove is refused then). */
+  sourceUnusable = $derived(this.sourcePainted && !SOURCE_AREA_ENGINES.includes(this.engine));
   viewing = $derived(this.edits.find((e) => e.id === this.viewingEditId) ?? null);
   /** Library-relative preview file currently on the stage. */
   displayFile = $derived(this.viewing?.previewFile ?? this.photo?.previewFile ?? null);
-  canUndo = $derived(this.mask.canUndo || this.viewingEditId !== null);
-  canRedo = $derived(this.mask.canRedo || this.editRedo.length > 0);
+  canUndo = $derived(this.mask.canUndo || this.sourceMask.canUndo || this.viewingEditId !== null);
+  canRedo = $derived(this.mask.canRedo || this.sourceMask.canRedo || this.editRedo.length > 0);
   #noticeSeq = 0;
   #working = new Map<string, Promise<WorkingImage>>();
   #importSeq = 0;
   #buffered = new Map<string, JobEvent[]>();
   #unsubscribe: (() => void) | null = null;
+  /** Which mask took each undoable step, oldest first, so undo/redo follow the order they were made in. */
+  #undoOrder: MaskStore[] = [];
+  #redoOrder: MaskStore[] = [];
 
   constructor(api: RenovoApi) {
     this.api = api;
@@ -160,13 +181,22 @@ export class EditorStore {
     this.#unsubscribe = null;
   }
 
+  /** Clears the mask being painted (the hole or the source area). */
   clearMask(): void {
-    if (!this.job) this.mask.clear();
+    if (!this.job) this.paintMask.clear();
+  }
+
+  clearSourceArea(): void {
+    if (!this.job) this.sourceMask.clear();
+  }
+
+  togglePaintLayer(): void {
+    this.paintLayer = this.paintLayer === 'hole' ? 'source' : 'hole';
   }
 
   invertMask(): void {
     if (!this.photo || this.job) return;
-    this.mask.apply('Invert', null, (m) => {
+    this.paintMask.apply('Invert', null, (m) => {
       for (let i = 0; i < m.data.length; i++) m.data[i] = 255 - m.data[i]!;
       return { x: 0, y: 0, width: m.width, height: m.height };
     });
@@ -176,10 +206,30 @@ export class EditorStore {
     this.brushSize = Math.max(BRUSH_MIN, Math.min(BRUSH_MAX, Math.round(size)));
   }
 
-  /** Undo a mask step; with none left, step back to the parent edit. */
+  #stepped(store: MaskStore): void {
+    this.#undoOrder.push(store);
+    this.#redoOrder = [];
+    for (const other of [this.mask, this.sourceMask]) if (other !== store) other.dropRedo();
+  }
+
+  /** Fresh, empty hole and source masks for a photo of this size (drops their undo history). */
+  #resetMasks(width: number, height: number): void {
+    this.mask.reset(width, height);
+    this.sourceMask.reset(width, height);
+    this.#undoOrder = [];
+    this.#redoOrder = [];
+  }
+
+  /** Undo a mask step (hole or source area, most recent first); with none left, step back to the parent edit. */
   undo(): void {
     if (this.job) return;
-    if (this.mask.undo()) return;
+    while (this.#undoOrder.length > 0) {
+      const store = this.#undoOrder.pop()!;
+      if (store.undo()) {
+        this.#redoOrder.push(store);
+        return;
+      }
+    }
     const current = this.viewing;
     if (current) {
       this.editRedo = [...this.editRedo, current.id];
@@ -189,7 +239,13 @@ export class EditorStore {
 
   redo(): void {
     if (this.job) return;
-    if (this.mask.redo()) return;
+    while (this.#redoOrder.length > 0) {
+      const store = this.#redoOrder.pop()!;
+      if (store.redo()) {
+        this.#undoOrder.push(store);
+        return;
+      }
+    }
     const next = this.editRedo.at(-1);
     if (next !== undefined && this.edits.some((e) => e.id === next)) {
       this.editRedo = this.editRedo.slice(0, -1);
@@ -268,7 +324,8 @@ export class EditorStore {
     this.editRedo = [];
     this.edits = [];
     this.compare = 'off';
-    this.mask.reset(photo.width, photo.height);
+    this.paintLayer = 'hole';
+    this.#resetMasks(photo.width, photo.height);
     this.view.setImage(photo.width, photo.height);
     // A brush about 4 % of the short side: big enough to cover things, small enough to be precise.
     this.setBrushSize(Math.min(photo.width, photo.height) * 0.04);
@@ -317,33 +374,50 @@ export class EditorStore {
     return pending;
   }
 
-  /** Load the mask stored with an edit back into the mask (e.g. to retry with another engine). */
+  /**
+   * Load the masks stored with an edit back into the editor (e.g. to retry with another engine):
+   * the hole, and the source area with its mode when the edit had one.
+   */
   async loadEditMask(edit: EditDto): Promise<void> {
     const photo = this.photo;
     if (!photo || !edit.maskFile || this.job) return;
     try {
-      // Through the API, not a library URL: the desktop page may not read renovo:// pixels.
-      const file = await this.api.getEditMask({ editId: edit.id });
-      const blob = new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mime });
-      const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-      if (bitmap.width !== photo.width || bitmap.height !== photo.height) {
-        throw new Error(`it is ${bitmap.width} × ${bitmap.height}, the photo ${photo.width} × ${photo.height}`);
-      }
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) throw new Error('Canvas 2D is not available');
-      ctx.drawImage(bitmap, 0, 0);
-      bitmap.close();
-      const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const hole = await this.#readEditMask(edit.id, 'hole', photo);
+      const source = edit.sourceArea ? await this.#readEditMask(edit.id, 'source', photo) : null;
       if (this.photo?.id !== photo.id) return;
-      this.mask.apply(`Mask of edit #${edit.id}`, null, (m) => {
-        for (let i = 0, o = 0; i < m.data.length; i++, o += 4) m.data[i] = rgba[o]! > 0 ? 255 : 0;
-        return { x: 0, y: 0, width: m.width, height: m.height };
-      });
-      this.notify('info', `Loaded the mask of edit #${edit.id}.`);
+      this.#fillFrom(this.mask, hole, `Mask of edit #${edit.id}`);
+      if (source && edit.sourceArea) {
+        this.#fillFrom(this.sourceMask, source, `Source area of edit #${edit.id}`);
+        this.sourceMode = edit.sourceArea.mode;
+      }
+      this.notify('info', `Loaded the mask${source ? ' and source area' : ''} of edit #${edit.id}.`);
     } catch (error) {
       this.notify('error', `Could not load the mask of edit #${edit.id}: ${describeError(error)}`);
     }
+  }
+
+  /** RGBA of a mask stored with an edit, checked against the photo's size. */
+  async #readEditMask(editId: number, layer: 'hole' | 'source', photo: PhotoDto): Promise<Uint8ClampedArray> {
+    // Through the API, not a library URL: the desktop page may not read renovo:// pixels.
+    const file = await this.api.getEditMask({ editId, layer });
+    const blob = new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mime });
+    const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    if (bitmap.width !== photo.width || bitmap.height !== photo.height) {
+      throw new Error(`it is ${bitmap.width} × ${bitmap.height}, the photo ${photo.width} × ${photo.height}`);
+    }
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('Canvas 2D is not available');
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  }
+
+  #fillFrom(store: MaskStore, rgba: Uint8ClampedArray, label: string): void {
+    store.apply(label, null, (m) => {
+      for (let i = 0, o = 0; i < m.data.length; i++, o += 4) m.data[i] = rgba[o]! > 0 ? 255 : 0;
+      return { x: 0, y: 0, width: m.width, height: m.height };
+    });
   }
 
   async deleteEdit(editId: number): Promise<void> {
@@ -398,11 +472,18 @@ export class EditorStore {
       this.notify('info', 'The semantic (GAN) engine needs a model: install or train one first.');
       return;
     }
+    if (this.sourceUnusable) {
+      this.notify('info', 'The source area is used only by the Auto and PatchMatch engines: pick one of them or clear the source area.');
+      return;
+    }
+    // An empty exclude area restricts nothing: it is not sent.
+    const sourceMask = this.sourcePainted ? this.sourceMask : null;
     this.job = { id: null, fraction: 0, message: 'Starting…', cancelling: false };
     try {
       const t0 = performance.now();
       const bytes = await mask.encodePng();
       performance.measure('renovo:mask-encode', { start: t0, detail: bytes.byteLength });
+      const sourceArea = sourceMask ? { mask: await sourceMask.encodePng(), mode: this.sourceMode } : null;
       // Over the web bridge, events travel on a WebSocket: make sure it is open before the job starts.
       if (hasEventsReady(this.api)) await this.api.eventsReady();
       const { jobId } = await this.api.startInpaint({
@@ -412,6 +493,7 @@ export class EditorStore {
         engine: this.engine,
         blend: this.blend,
         dilate: this.dilate,
+        ...(sourceArea ? { sourceArea } : {}),
         ...(ganModel
           ? {
               modelId: ganModel.id,
@@ -498,8 +580,9 @@ export class EditorStore {
         break;
       case 'done':
         this.job = null;
-        // The mask now lives with the edit (edit.maskFile); start the next one from a clean mask.
-        this.mask.reset(this.mask.mask.width, this.mask.mask.height);
+        // The masks now live with the edit (maskFile, sourceArea); start the next one from clean masks.
+        this.#resetMasks(this.mask.mask.width, this.mask.mask.height);
+        this.paintLayer = 'hole';
         this.editRedo = [];
         this.edits = [...this.edits.filter((e) => e.id !== event.edit.id), event.edit];
         this.viewingEditId = event.edit.id;

@@ -1,6 +1,7 @@
-// The removal mask at the photo's full resolution (one byte per pixel, $state.raw: replaced on a new
-// photo, mutated in place by tools) with an undo/redo stack of rectangle patches. Listeners hear
-// which image rectangle changed so the stage redraws only that part of the overlay.
+// A mask at the photo's full resolution, the removal hole or the source area (one byte per pixel,
+// $state.raw: replaced on a new photo, mutated in place by tools) with an undo/redo stack of
+// rectangle patches. Listeners hear which image rectangle changed so the stage redraws only that
+// part of the overlay.
 import type { Rect } from './geometry';
 import { unionRect } from './geometry';
 import { createMask, isMaskEmpty, maskToRgba, readRect, readRectFrom, writeRect, type MaskBuffer } from './mask-ops';
@@ -30,6 +31,12 @@ export class MaskStore {
   #snapshot: Uint8Array | null = null;
   #strokeRect: Rect | null = null;
   #strokeLabel = '';
+  readonly #onStep: (() => void) | undefined;
+
+  /** `onStep` hears every new undoable step (the editor orders undo across its masks with it). */
+  constructor(onStep?: () => void) {
+    this.#onStep = onStep;
+  }
 
   /** A fresh, empty mask for a photo of this size (drops the undo history). */
   reset(width: number, height: number): void {
@@ -101,11 +108,17 @@ export class MaskStore {
     return this.#swap(this.#undo, this.#redo);
   }
 
+  /** Forget the redo steps (a new step on another mask makes them unreachable). */
+  dropRedo(): void {
+    this.#redo = [];
+    this.canRedo = false;
+  }
+
   redo(): boolean {
     return this.#swap(this.#redo, this.#undo);
   }
 
-  /** Opaque grey PNG (white = hole) at full resolution, for startInpaint. */
+  /** Opaque grey PNG (white = marked) at full resolution, for startInpaint. */
   async encodePng(): Promise<Uint8Array<ArrayBuffer>> {
     const { width, height } = this.mask;
     const canvas = new OffscreenCanvas(width, height);
@@ -130,6 +143,7 @@ export class MaskStore {
   #push(patch: Patch): void {
     this.#undo.push(patch);
     this.#redo = [];
+    this.#onStep?.();
     let bytes = 0;
     for (let i = this.#undo.length - 1; i >= 0; i--) {
       bytes += this.#undo[i]!.data.byteLength;

@@ -58,6 +58,37 @@ export function renderOverlayRect(out: Uint8ClampedArray, dev: Rect, mask: MaskB
   }
 }
 
+export interface OverlayLayer {
+  mask: MaskBuffer;
+  style: OverlayStyle;
+}
+
+/**
+ * renderOverlayRect for several masks, the first at the bottom, each later one composited over
+ * it ("over", straight alpha as ImageData wants). One layer costs the same as renderOverlayRect.
+ */
+export function renderOverlayLayers(out: Uint8ClampedArray, dev: Rect, layers: OverlayLayer[], view: View, dpr: number): void {
+  const [bottom, ...rest] = layers;
+  if (!bottom) {
+    out.fill(0);
+    return;
+  }
+  renderOverlayRect(out, dev, bottom.mask, view, dpr, bottom.style);
+  if (rest.length === 0) return;
+  const top = new Uint8ClampedArray(out.length);
+  for (const layer of rest) {
+    renderOverlayRect(top, dev, layer.mask, view, dpr, layer.style);
+    for (let o = 0; o < out.length; o += 4) {
+      const at = top[o + 3]!;
+      if (at === 0) continue;
+      const ab = out[o + 3]! * (1 - at / 255);
+      const a = at + ab;
+      for (let c = 0; c < 3; c++) out[o + c] = (top[o + c]! * at + out[o + c]! * ab) / a;
+      out[o + 3] = a;
+    }
+  }
+}
+
 export function parseHexColour(hex: string): [number, number, number] {
   const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
   if (!m) return [255, 64, 96];

@@ -12,6 +12,7 @@ describe('shortcut registry', () => {
     expect(findShortcut(key('Z', { ctrlKey: true, shiftKey: true }))?.id).toBe('edit.redo');
     expect(findShortcut(key('y', { metaKey: true }))?.id).toBe('edit.redo');
     expect(findShortcut(key('s', { ctrlKey: true }))?.id).toBe('app.export');
+    expect(findShortcut(key('s'))?.id).toBe('mask.source');
     expect(findShortcut(key('?', { shiftKey: true }))?.id).toBe('app.help');
     expect(findShortcut(key('Enter'))?.id).toBe('edit.remove');
     expect(findShortcut(key('b', { ctrlKey: true }))).toBeNull();

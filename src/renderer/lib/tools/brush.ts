@@ -1,5 +1,6 @@
-// Brush and eraser: stamp round segments into the full-resolution mask as the pointer moves; one
-// stroke is one undo step.
+// Brush and eraser: stamp round segments into the mask being painted (the hole or the source area)
+// as the pointer moves; one stroke is one undo step.
+import type { MaskStore } from '../mask-store.svelte';
 import { stampSegment, type Point } from '../mask-ops';
 import type { MaskTool, PointerInfo, ToolContext } from './types';
 
@@ -9,12 +10,14 @@ export function createBrushTool(ctx: ToolContext, eraser: boolean): MaskTool {
   let last: Point | null = null;
   let erase = eraser;
   const { editor } = ctx;
+  /** The mask this stroke paints (fixed for the stroke). */
+  let store: MaskStore = editor.paintMask;
   const segment = (to: Point) => {
     const from = last ?? to;
-    const m = editor.mask.mask;
+    const m = store.mask;
     const t0 = performance.now();
     // Stamp into the full-resolution mask; the stage redraws the segment's dirty rectangle.
-    editor.mask.strokeChanged(stampSegment(m, from, to, editor.brushSize / 2, editor.hardness / 100, erase));
+    store.strokeChanged(stampSegment(m, from, to, editor.brushSize / 2, editor.hardness / 100, erase));
     // User Timing entry read by bench/editor (cheap; cleared per stroke when it grows large).
     performance.measure(SEGMENT_MEASURE, { start: t0 });
     last = to;
@@ -23,7 +26,8 @@ export function createBrushTool(ctx: ToolContext, eraser: boolean): MaskTool {
     down(p: PointerInfo) {
       if (performance.getEntriesByName(SEGMENT_MEASURE).length > 4000) performance.clearMeasures(SEGMENT_MEASURE);
       erase = eraser !== p.subtract; // Alt flips brush ↔ eraser
-      editor.mask.beginStroke(erase ? 'Erase' : 'Brush');
+      store = editor.paintMask;
+      store.beginStroke(erase ? 'Erase' : 'Brush');
       last = null;
       segment(p.point);
     },
@@ -32,11 +36,11 @@ export function createBrushTool(ctx: ToolContext, eraser: boolean): MaskTool {
     },
     up() {
       last = null;
-      editor.mask.endStroke();
+      store.endStroke();
     },
     cancel() {
       last = null;
-      editor.mask.endStroke();
+      store.endStroke();
     },
   };
 }

@@ -1,5 +1,6 @@
 // Object tool: click a thing to select it. Region growing runs on a downscaled working copy of the
-// photo (see ../region.ts) and the selection is upsampled into the full-resolution mask.
+// photo (see ../region.ts) and the selection is upsampled into the full-resolution mask being
+// painted (the hole or the source area).
 import { describeError } from '../api/errors';
 import { mergeSelection, type Point } from '../mask-ops';
 import { growRegion, type WorkingImage } from '../region';
@@ -18,7 +19,8 @@ export function createObjectTool(ctx: ToolContext): MaskTool {
       return;
     }
     if (!work || editor.photo?.id !== photoId || editor.job) return;
-    const m = editor.mask.mask;
+    const store = editor.paintMask;
+    const m = store.mask;
     const scaleX = work.width / m.width;
     const scaleY = work.height / m.height;
     const region = growRegion(work, point.x * scaleX, point.y * scaleY, {
@@ -36,7 +38,7 @@ export function createObjectTool(ctx: ToolContext): MaskTool {
       width: Math.min(m.width, Math.ceil((b.x + b.width) / scaleX) + 1) - x0,
       height: Math.min(m.height, Math.ceil((b.y + b.height) / scaleY) + 1) - y0,
     };
-    editor.mask.apply(subtract ? 'Subtract object' : 'Object', area, (mask) =>
+    store.apply(subtract ? 'Subtract object' : 'Object', area, (mask) =>
       mergeSelection(mask, region.selected, work.width, work.height, b, subtract ? 'subtract' : 'add'),
     );
     // Click → mask updated (working copy, region growing, upsampling, overlay), read by bench/editor.
