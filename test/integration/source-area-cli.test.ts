@@ -39,6 +39,7 @@ beforeAll(async () => {
   // The hole is x 30..49, y 20..35 (fx.paths.maskRect).
   await writeFile(file('left.png'), await maskPng(W, H, { kind: 'rect', x: 0, y: 0, width: 28, height: H }));
   await writeFile(file('inside-hole.png'), await maskPng(W, H, { kind: 'rect', x: 32, y: 22, width: 10, height: 10 }));
+  await writeFile(file('tiny.png'), await maskPng(W, H, { kind: 'rect', x: 2, y: 2, width: 2, height: 2 }));
   await writeFile(file('src-50x50.png'), await maskPng(50, 50, { kind: 'rect', x: 0, y: 0, width: 20, height: 50 }));
   await writeFile(file('black.png'), await sharp(new Uint8Array(W * H), { raw: { width: W, height: H, channels: 1 } }).png().toBuffer());
   await writeFile(file('truncated-src.jpg'), (await sharp({ create: { width: W, height: H, channels: 3, background: '#fff' } }).jpeg().toBuffer()).subarray(0, 200));
@@ -78,6 +79,8 @@ describe('renovo inpaint --source-mask', () => {
     ['a source mask of the wrong size', () => file('src-50x50.png'), /src-50x50\.png: source mask is 50×50 but the photo is 96×64/],
     ['an empty source mask', () => file('black.png'), /black\.png: the source mask marks no pixel/],
     ['a source area only inside the hole', () => file('inside-hole.png'), /inside-hole\.png: the source area lies only inside/],
+    // Passes the checks before the job; the engine finds no whole patch in it.
+    ['a source area too small to copy a patch from', () => file('tiny.png'), /tiny\.png: the source area holds no complete/],
     ['a truncated source mask', () => file('truncated-src.jpg'), /truncated-src\.jpg: /],
     ['a folder as source mask', () => work, /: is a directory, not an image file/],
   ];

@@ -20,6 +20,7 @@ const BAD_INPUT = new Set([
   'SOURCE_MASK_EMPTY',
   'SOURCE_MASK_NO_SOURCE',
   'SOURCE_MASK_ENGINE',
+  'SOURCE_MASK_MODE',
   'WRITE_REFUSED',
   'PHOTO_NOT_FOUND',
   'EDIT_NOT_FOUND',
@@ -32,7 +33,7 @@ const BAD_INPUT = new Set([
 ]);
 
 /** The engine's source-area refusals keep their code (the app checks the same things first). */
-const SOURCE_MASK_CODES = new Set(['SOURCE_MASK_SIZE', 'SOURCE_MASK_EMPTY', 'SOURCE_MASK_NO_SOURCE', 'SOURCE_MASK_ENGINE']);
+const SOURCE_MASK_CODES = new Set(['SOURCE_MASK_SIZE', 'SOURCE_MASK_EMPTY', 'SOURCE_MASK_NO_SOURCE', 'SOURCE_MASK_ENGINE', 'SOURCE_MASK_MODE']);
 
 export function errorKind(code: string): ErrorKind {
   if (code === 'CANCELLED') return 'cancelled';

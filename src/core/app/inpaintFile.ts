@@ -13,7 +13,7 @@ import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
 import { registerShippedModels } from './models';
-import { checkSourceAreaEngine, prepareSourceArea } from './sourceArea';
+import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea } from './sourceArea';
 
 export interface InpaintFileOptions extends InpaintSettings {
   libraryDir: string;
@@ -116,6 +116,8 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
     const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress }, {
       model: model && { row: model, path: ctx.library.resolve(model.file) },
       sourceArea,
+    }).catch((e: unknown) => {
+      throw sourceMaskPath === undefined ? e : nameSourceFailure(e, sourceMaskPath);
     });
     opts.signal?.throwIfAborted();
     // The original's EXIF/ICC/XMP are carried over to the output.

@@ -24,7 +24,7 @@ import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
 import { editFiles, removeUnreferenced } from './references';
-import { checkSourceAreaEngine, prepareSourceArea, recordedSourceArea } from './sourceArea';
+import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea, recordedSourceArea } from './sourceArea';
 import { storeImport } from './imports';
 import { APP_VERSION } from './version';
 import { BatchJobs, inspectFolder, type JobHost } from './batch';
@@ -236,7 +236,9 @@ class Service {
         const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
-        }, { model: model && { row: model, path: this.ctx.library.resolve(model.file) }, sourceArea });
+        }, { model: model && { row: model, path: this.ctx.library.resolve(model.file) }, sourceArea }).catch((e: unknown) => {
+          throw sourceArea ? nameSourceFailure(e, 'source area') : e;
+        });
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
         const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
         if (signal.aborted) {

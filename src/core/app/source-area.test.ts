@@ -136,6 +136,12 @@ describe('source area', () => {
     }
     expect(await libraryFiles()).toEqual(before);
     expect((await service.listEdits({ photoId: photo.id })).length).toBe(edits);
+    // Refused by the engine once it runs (no whole patch in a 2×2 area): the job fails, naming it.
+    const tiny = u8(await maskPng(W, H, { kind: 'rect', x: 2, y: 2, width: 2, height: 2 }));
+    const { jobId } = await service.startInpaint(request({ mask: tiny, mode: 'include' }));
+    expect(await waitForEnd(jobId)).toMatchObject({ type: 'failed', error: expect.stringMatching(/^source area: the source area holds no complete/) });
+    expect(await libraryFiles()).toEqual(before);
+    expect((await service.listEdits({ photoId: photo.id })).length).toBe(edits);
     // Empty in exclude mode means "no restriction": accepted.
     expect((await remove(request({ mask: black, mode: 'exclude' }))).sourceArea).toMatchObject({ mode: 'exclude', pixels: 0 });
   });

@@ -6,6 +6,7 @@ import { isImageError } from '../image/errors';
 import { decodeMaskPixels, encodeMask } from '../image/mask';
 import type { MaskBuffer } from '../image/types';
 import type { JsonObject } from '../store';
+import { toApiError } from './errors';
 
 export interface PreparedSourceArea {
   /** 255 = marked, at the photo's full resolution. */
@@ -54,6 +55,16 @@ export async function prepareSourceArea(bytes: Uint8Array, hole: MaskBuffer, nam
     throw new ApiError('SOURCE_MASK_NO_SOURCE', `${name}: the source area lies only inside the area to fill; mark pixels outside it to copy from`);
   }
   return { mask, png: await encodeMask(mask), mode, pixels: marked };
+}
+
+/**
+ * A failure of the run, with the engine's source-area refusals (e.g. too small to hold a patch,
+ * found only once the engine looks) re-worded to name the source mask like the checks above.
+ */
+export function nameSourceFailure(e: unknown, name: string): unknown {
+  const api = toApiError(e);
+  if (!api.code.startsWith('SOURCE_MASK_')) return e;
+  return new ApiError(api.code, `${name}: ${api.message.replace(/^inpaint: /, '')}`);
 }
 
 /** The source area recorded in an edit's params (see recordInpaintEdit), or null. */
