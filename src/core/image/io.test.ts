@@ -16,7 +16,10 @@ import {
   type FixtureDir,
 } from '../../../test/fixtures/images';
 import { ImageError } from './errors';
-import { DEFAULT_MAX_PIXELS, codecSupport, decodeImage, encodeImage, formatFromName, makePreview, probeImage, readImageFile } from './io';
+import { execFileSync } from 'node:child_process';
+import { symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_MAX_PIXELS, MAX_IMAGE_FILE_BYTES, codecSupport, decodeImage, encodeImage, formatFromName, makePreview, probeImage, readImageFile } from './io';
 import type { ImageBuffer } from './types';
 
 let fx: FixtureDir;
@@ -125,6 +128,28 @@ describe('readImageFile', () => {
     const missing = fx.dir + '/nope.jpg';
     await expectImageError(readImageFile(missing), 'NOT_FOUND', missing);
     await expectImageError(readImageFile(fx.dir), 'NOT_AN_IMAGE', fx.dir);
+  });
+
+  it('refuses a FIFO and a link to a device at once instead of hanging or reading forever', async () => {
+    const fifo = join(fx.dir, 'pipe.jpg');
+    execFileSync('mkfifo', [fifo]);
+    const zero = join(fx.dir, 'zero.png');
+    await symlink('/dev/zero', zero);
+    const started = Date.now();
+    const e1 = await expectImageError(readImageFile(fifo), 'NOT_AN_IMAGE', fifo);
+    expect(e1.message).toMatch(/not a regular file/);
+    const e2 = await expectImageError(readImageFile(zero), 'NOT_AN_IMAGE', zero);
+    expect(e2.message).toMatch(/not a regular file/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  }, 5000);
+
+  it('refuses a file over the size limit before reading it', async () => {
+    const big = join(fx.dir, 'big.tif');
+    await writeFile(big, Buffer.alloc(4096));
+    const e = await expectImageError(readImageFile(big, 1024), 'TOO_LARGE', big);
+    expect(e.message).toMatch(/larger than/);
+    expect(MAX_IMAGE_FILE_BYTES).toBeGreaterThanOrEqual(2 ** 30);
+    expect((await readImageFile(big, 4096)).byteLength).toBe(4096);
   });
 });
 

@@ -8,7 +8,8 @@
 //   (grey, CMYK) are not re-embedded: output is plain sRGB.
 // * Anything the user can get wrong surfaces as an ImageError naming the file.
 
-import { stat, readFile, mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { open, stat, mkdtemp, writeFile, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
@@ -104,21 +105,70 @@ function fromSharpError(e: unknown, name: string | undefined, bytes: Uint8Array,
   return new ImageError('NOT_AN_IMAGE', `image data is corrupt or unreadable (${detail})`, file, { cause: e });
 }
 
-/** Read a whole file; NOT_FOUND names the path, directories are refused. */
-export async function readImageFile(path: string): Promise<Buffer> {
-  let isDir = false;
+/**
+ * 1 GiB: a whole 120 MP image stored uncompressed at 16 bits per channel (720 MB) still fits, while
+ * a runaway read (a link to a device, a growing file) is stopped long before memory runs out.
+ */
+export const MAX_IMAGE_FILE_BYTES = 2 ** 30;
+
+function fileKind(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/**
+ * Read a whole image file. Only regular files are read (a FIFO would block forever, a link to
+ * /dev/zero would never end), and never more than `maxBytes`. NOT_FOUND names the path.
+ */
+export async function readImageFile(path: string, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
+  let st: Stats;
   try {
-    isDir = (await stat(path)).isDirectory();
+    st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot be read (${code ?? 'error'})`;
     throw new ImageError('NOT_FOUND', why, path, { cause: e });
   }
-  if (isDir) throw new ImageError('NOT_AN_IMAGE', 'is a directory, not an image file', path);
+  if (st.isDirectory()) throw new ImageError('NOT_AN_IMAGE', 'is a directory, not an image file', path);
+  const notRegular = (s: Stats): ImageError => new ImageError('NOT_AN_IMAGE', `is not a regular file (${fileKind(s)}); give an image file`, path);
+  if (!st.isFile()) throw notRegular(st);
+  const tooLarge = (): ImageError =>
+    new ImageError('TOO_LARGE', `file is larger than the ${Math.round(maxBytes / 2 ** 20)} MiB limit for images`, path);
+  if (st.size > maxBytes) throw tooLarge();
+  let fh: FileHandle;
   try {
-    return await readFile(path);
+    // O_NONBLOCK: if a pipe was swapped in after the stat, opening it must not hang.
+    fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
     throw new ImageError('NOT_FOUND', `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause: e });
+  }
+  try {
+    const opened = await fh.stat();
+    if (!opened.isFile()) throw notRegular(opened);
+    // Read at most maxBytes + 1: a file that grew past the limit since the stat is refused too.
+    const buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(opened.size, 64 * 1024)));
+    let used = 0;
+    let chunk = buf;
+    for (;;) {
+      if (used === chunk.length) {
+        if (used > maxBytes) throw tooLarge();
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, used * 2));
+        chunk.copy(grown, 0, 0, used);
+        chunk = grown;
+      }
+      const { bytesRead } = await fh.read(chunk, used, chunk.length - used, null);
+      if (bytesRead === 0) break;
+      used += bytesRead;
+    }
+    if (used > maxBytes) throw tooLarge();
+    return chunk.subarray(0, used);
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw new ImageError('NOT_FOUND', `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path, { cause: e });
+  } finally {
+    await fh.close();
   }
 }
 
