@@ -23,6 +23,7 @@ import {
 } from './protocol-paths';
 import { UtilityCallError, UtilityClient } from './utility-client';
 import { mimeForPath } from '../shared/mime';
+import { windowWebPreferences } from './window-options';
 
 const distDir = path.resolve(__dirname, '..');
 const rendererDir = path.join(distDir, 'renderer');
@@ -153,19 +154,7 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'Renovo',
     backgroundColor: '#0f1115',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: windowWebPreferences(preloadPath, app.isPackaged),
   });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
