@@ -173,7 +173,8 @@ export interface TrainingRunDto {
   /** The running job that owns it (null when it is not running in this process). */
   jobId: string | null;
   kind: 'train' | 'finetune';
-  status: 'running' | 'done' | 'cancelled' | 'failed';
+  /** 'interrupted': its process ended without finishing it (killed, crashed); checkpoints are kept. */
+  status: 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
   baseModelId: number | null;
   resultModelId: number | null;
   datasetPath: string;

@@ -29,7 +29,14 @@ export class Library {
     fs.mkdirSync(dir, { recursive: true });
     const root = fs.realpathSync(dir);
     for (const area of LIBRARY_AREAS) fs.mkdirSync(path.join(root, area), { recursive: true });
-    return new Library(root, openStore(path.join(root, 'renovo.db')));
+    const store = openStore(path.join(root, 'renovo.db'));
+    try {
+      store.trainingRuns.markInterrupted(); // runs left 'running' by a process that was killed
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    return new Library(root, store);
   }
 
   /**

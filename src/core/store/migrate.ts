@@ -21,15 +21,26 @@ export function migrate(db: Database, list: readonly Migration[] = migrations): 
         `(${list.length}); update Renovo or open a different library`,
     );
   }
-  for (const m of list.slice(current)) {
-    guard(`migration ${m.version} (${m.name})`, () =>
-      db.transaction(() => {
-        // Re-read under the write lock: another process may have migrated since we looked.
-        if (schemaVersion(db) >= m.version) return;
-        db.exec(m.sql);
-        db.pragma(`user_version = ${m.version}`);
-      }).immediate(),
-    );
+  if (current === list.length) return current;
+  // Foreign keys off while migrating (SQLite's table-rebuild procedure: dropping a rebuilt table
+  // must not cascade); each migration checks them before it commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of list.slice(current)) {
+      guard(`migration ${m.version} (${m.name})`, () =>
+        db.transaction(() => {
+          // Re-read under the write lock: another process may have migrated since we looked.
+          if (schemaVersion(db) >= m.version) return;
+          db.exec(m.sql);
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new StoreError('CONSTRAINT', `migration ${m.version} (${m.name}) broke ${broken.length} foreign key(s)`);
+          db.pragma(`user_version = ${m.version}`);
+        }).immediate(),
+      );
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return list.length;
 }

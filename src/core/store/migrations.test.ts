@@ -30,7 +30,7 @@ function tables(db: Database.Database): string[] {
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
-    expect(LATEST_VERSION).toBe(5);
+    expect(LATEST_VERSION).toBe(6);
   });
 
   it('create every table from an empty database and set user_version', () => {
@@ -79,6 +79,27 @@ describe('migrations', () => {
     const store = openStore(file);
     expect(tables(store.db)).toEqual(TABLES);
     expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    store.close();
+  });
+
+  it('006 rebuilds training_runs without losing runs or their metrics (no cascade)', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'renovo.db');
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    for (const m of migrations.slice(0, 5)) raw.exec(m.sql);
+    raw.pragma('user_version = 5');
+    raw.prepare(`INSERT INTO training_runs (kind, dataset_path, image_count, dataset_hash, params) VALUES ('train', '/d', 8, 'h', '{"runDir":"/runs/a"}')`).run();
+    raw.prepare(`INSERT INTO training_metrics (run_id, step, name, value) VALUES (1, 10, 'lossD', 0.5)`).run();
+    raw.close();
+    const store = openStore(file);
+    expect(store.trainingRuns.get(1)).toMatchObject({ status: 'running', runDir: '/runs/a' });
+    expect(store.trainingRuns.markInterrupted()).toBe(1); // no owner recorded: nobody is running it
+    expect(store.trainingRuns.get(1)?.status).toBe('interrupted');
+    expect(store.trainingRuns.metrics(1)).toEqual([{ step: 10, name: 'lossD', value: 0.5 }]);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
     store.close();
   });
 

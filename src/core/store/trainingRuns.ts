@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError, guard } from './errors';
 import { fromJson, ms, toJson } from './json';
+import { hostname } from 'node:os';
 import type {
   NewTrainingRun,
-  RunStatus,
+  TrainingRunStatus,
   TrainingKind,
   TrainingMetric,
   TrainingRunResult,
@@ -19,12 +20,29 @@ interface Raw {
   image_count: number;
   dataset_hash: string;
   params: string;
-  status: RunStatus;
+  status: TrainingRunStatus;
   steps: number;
   duration_ms: number | null;
   error: string | null;
   started_at: string;
   finished_at: string | null;
+  run_dir: string | null;
+}
+
+interface RawOwner {
+  id: number;
+  owner_pid: number | null;
+  owner_host: string | null;
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it exists but is not ours). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const toRow = (r: Raw): TrainingRunRow => ({
@@ -42,16 +60,26 @@ const toRow = (r: Raw): TrainingRunRow => ({
   error: r.error,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+  runDir: r.run_dir,
 });
 
 export interface TrainingRunsRepo {
   /** Creates a run with status 'running'. */
   start(r: NewTrainingRun): TrainingRunRow;
-  /** Records scalar metrics for one step (re-logging a name at a step overwrites it). */
+  /**
+   * Records scalar metrics for one step. Idempotent per (run, step): re-logging overwrites, and a
+   * continuation of the same run folder replaces what earlier runs logged for that step (work
+   * past their last checkpoint that was redone).
+   */
   logMetrics(runId: number, step: number, metrics: Record<string, number>): void;
   /** Ordered by step, then name. */
   metrics(runId: number): TrainingMetric[];
-  /** Finishes a running run; NOT_FOUND if unknown, CONFLICT if it already finished. */
+  /**
+   * Marks 'running' runs whose owning process is gone as 'interrupted' (runs owned by another
+   * machine are left alone); returns how many. Called when a library is opened.
+   */
+  markInterrupted(): number;
+  /** Finishes a running (or interrupted) run; NOT_FOUND if unknown, CONFLICT if it already finished. */
   finish(runId: number, r: TrainingRunResult): TrainingRunRow;
   get(id: number): TrainingRunRow | undefined;
   /** Newest first. */
@@ -60,8 +88,20 @@ export interface TrainingRunsRepo {
 
 export function trainingRunsRepo(db: Database): TrainingRunsRepo {
   const insert = db.prepare(
-    `INSERT INTO training_runs (kind, base_model_id, dataset_path, image_count, dataset_hash, params)
-     VALUES (@kind, @baseModelId, @datasetPath, @imageCount, @datasetHash, @params)`,
+    `INSERT INTO training_runs (kind, base_model_id, dataset_path, image_count, dataset_hash, params, owner_pid, owner_host, run_dir)
+     VALUES (@kind, @baseModelId, @datasetPath, @imageCount, @datasetHash, @params, @ownerPid, @ownerHost, @runDir)`,
+  );
+  const host = hostname();
+  const runningOwners = db.prepare<[], RawOwner>(`SELECT id, owner_pid, owner_host FROM training_runs WHERE status = 'running'`);
+  const interrupt = db.prepare(
+    `UPDATE training_runs SET status = 'interrupted', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+       error = 'interrupted: the process running it ended without finishing it (its checkpoints are kept in the run folder)'
+     WHERE id = ? AND status = 'running'`,
+  );
+  const dropRedone = db.prepare(
+    `DELETE FROM training_metrics WHERE step = @step AND run_id IN (
+       SELECT o.id FROM training_runs o JOIN training_runs r ON r.id = @runId
+       WHERE o.id <> r.id AND o.run_dir = r.run_dir)`,
   );
   const byId = db.prepare<[number], Raw>('SELECT * FROM training_runs WHERE id = ?');
   const all = db.prepare<[], Raw>('SELECT * FROM training_runs ORDER BY id DESC');
@@ -77,8 +117,22 @@ export function trainingRunsRepo(db: Database): TrainingRunsRepo {
      SET status = @status, result_model_id = @resultModelId, steps = @steps,
          duration_ms = @durationMs, error = @error,
          finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE id = @id AND status = 'running'`,
+     WHERE id = @id AND status IN ('running', 'interrupted')`,
   );
+
+  const markInterrupted = (): number =>
+    guard('trainingRuns.markInterrupted', () =>
+      db.transaction(() => {
+        let n = 0;
+        for (const r of runningOwners.all()) {
+          const mine = r.owner_host === host && r.owner_pid !== null;
+          // Rows from before owners were recorded (owner_host null) have no live owner to wait for.
+          if (r.owner_host !== null && (!mine || processAlive(r.owner_pid!))) continue;
+          n += interrupt.run(r.id).changes;
+        }
+        return n;
+      })(),
+    );
 
   const get = (id: number): TrainingRunRow | undefined => {
     const r = byId.get(id);
@@ -88,6 +142,7 @@ export function trainingRunsRepo(db: Database): TrainingRunsRepo {
   return {
     start: (r) =>
       guard('trainingRuns.start', () => {
+        markInterrupted(); // a run that continues a dead one finds it marked
         const info = insert.run({
           kind: r.kind,
           baseModelId: r.baseModelId,
@@ -95,6 +150,9 @@ export function trainingRunsRepo(db: Database): TrainingRunsRepo {
           imageCount: r.imageCount,
           datasetHash: r.datasetHash,
           params: toJson(r.params, 'training_runs.params'),
+          ownerPid: process.pid,
+          ownerHost: host,
+          runDir: typeof r.params.runDir === 'string' ? r.params.runDir : null,
         });
         return get(Number(info.lastInsertRowid))!;
       }),
@@ -108,15 +166,17 @@ export function trainingRunsRepo(db: Database): TrainingRunsRepo {
             }
             upsertMetric.run(runId, step, name, value);
           }
+          dropRedone.run({ step, runId });
         })(),
       ),
     metrics: (runId) => metricsOf.all(runId),
+    markInterrupted,
     finish: (runId, r) =>
       guard('trainingRuns.finish', () =>
         db.transaction(() => {
           const current = byId.get(runId);
           if (!current) throw new StoreError('NOT_FOUND', `training run ${runId} does not exist`);
-          if (current.status !== 'running') {
+          if (current.status !== 'running' && current.status !== 'interrupted') {
             throw new StoreError('CONFLICT', `training run ${runId} already finished (${current.status})`);
           }
           finishRun.run({

@@ -6,6 +6,8 @@ export type EditKind = 'inpaint' | 'restore' | 'adjust';
 export type ModelSource = 'shipped' | 'trained' | 'imported';
 export type TrainingKind = 'train' | 'finetune';
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+/** A training run whose process ended without finishing it (killed, crashed, power cut). */
+export type TrainingRunStatus = RunStatus | 'interrupted';
 export type FinalStatus = Exclude<RunStatus, 'running'>;
 export type BatchStatus = RunStatus;
 export type BatchItemStatus = 'pending' | 'done' | 'error' | 'skipped';
@@ -57,12 +59,14 @@ export interface TrainingRunRow {
   imageCount: number;
   datasetHash: string;
   params: JsonObject;
-  status: RunStatus;
+  status: TrainingRunStatus;
   steps: number;
   durationMs: number | null;
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The checkpoint folder; runs sharing one continue each other. */
+  runDir: string | null;
 }
 
 export interface TrainingMetric {
@@ -133,6 +137,7 @@ export interface NewTrainingRun {
   datasetPath: string;
   imageCount: number;
   datasetHash: string;
+  /** `params.runDir` (a string) is recorded as the run's folder. */
   params: JsonObject;
 }
 

@@ -5,6 +5,7 @@ import { sql as edits } from './002_edits';
 import { sql as modelVersions } from './003_model_versions';
 import { sql as trainingRuns } from './004_training_runs';
 import { sql as batches } from './005_batches';
+import { sql as trainingRunOwner } from './006_training_run_owner';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'model_versions', sql: modelVersions },
   { version: 4, name: 'training_runs', sql: trainingRuns },
   { version: 5, name: 'batches', sql: batches },
+  { version: 6, name: 'training_run_owner', sql: trainingRunOwner },
 ];
 
 export const LATEST_VERSION = migrations.length;
