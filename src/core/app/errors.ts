@@ -2,6 +2,7 @@
 // that names the file and the problem. The CLI and the bridge then only need `errorKind(code)` to
 // pick an exit status / HTTP status.
 import { ApiError } from '../../shared/api';
+import { isStorageFault, storageFaultText } from '../image/errors';
 
 /** How a failure should be reported: the user's input was bad, something is missing, … */
 export type ErrorKind = 'bad-input' | 'not-found' | 'cancelled' | 'internal';
@@ -67,6 +68,7 @@ export function toApiError(e: unknown): ApiError {
       return new ApiError('CANCELLED', 'The job was cancelled');
     case 'ImageError':
       if (code === 'NOT_FOUND') return new ApiError('FILE_NOT_FOUND', err.message);
+      if (code === 'IO_FAILED') return new ApiError('IO_ERROR', err.message);
       return new ApiError(code ?? 'NOT_AN_IMAGE', err.message);
     case 'InpaintError':
       if (code === 'ALL_HOLE') return new ApiError('MASK_ALL_HOLE', err.message);
@@ -88,6 +90,10 @@ export function toApiError(e: unknown): ApiError {
     case 'WorkerCrashError':
       return new ApiError('WORKER_CRASHED', err.message);
     default:
+      if (code !== undefined && isStorageFault(code)) {
+        const path = (e as { path?: unknown }).path;
+        return new ApiError('IO_ERROR', `${typeof path === 'string' ? `${path}: ` : ''}${storageFaultText(code)} (${err.message})`);
+      }
       return new ApiError('INTERNAL', err.message || 'Internal error');
   }
 }

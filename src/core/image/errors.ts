@@ -9,7 +9,30 @@ export type ImageErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'MASK_SIZE_MISMATCH'
   | 'EMPTY_MASK'
-  | 'WRITE_REFUSED';
+  | 'WRITE_REFUSED'
+  | 'IO_FAILED'; // the storage failed (disk full, read-only, I/O error): not the user's input
+
+/** errno codes that mean the disk or filesystem failed, not that the path was wrong. */
+const STORAGE_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EFBIG']);
+
+export function isStorageFault(code: string | undefined): boolean {
+  return code !== undefined && STORAGE_FAULTS.has(code);
+}
+
+/** Plain words for a storage fault's errno code. */
+export function storageFaultText(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EFBIG':
+      return 'the file is too large for this filesystem';
+    default:
+      return 'a disk I/O error occurred';
+  }
+}
 
 export class ImageError extends Error {
   readonly code: ImageErrorCode;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ImageError } from './errors';
+import { ImageError, isStorageFault, storageFaultText } from './errors';
 
 /** Canonical form of a path: symlinks resolved where the path (or its parent) exists. */
 async function canonical(p: string): Promise<string> {
@@ -98,6 +98,7 @@ export async function writeFileAtomic(
     if (tmpExists) await unlink(tmp).catch(() => undefined);
     if (e instanceof ImageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
+    if (isStorageFault(code)) throw new ImageError('IO_FAILED', `cannot write file: ${storageFaultText(code!)} (${code})`, path, { cause: e });
     const why =
       code === 'EEXIST'
         ? 'file already exists (choose another name or allow overwrite)'
