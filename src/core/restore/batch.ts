@@ -10,11 +10,13 @@
 //    stale temp files of our own pending outputs are removed;
 //  * the input folder is never written: folders that contain each other are refused, every write
 //    protects its input path, and nothing but reads happen under the input;
+//  * each done file records its output's size and sha256; on resume an output that no longer
+//    matches (truncated, changed, deleted after the fact) is made again;
 //  * per-file errors (unreadable, truncated, not an image…) are recorded on the row and skipped;
 //  * cancel (AbortSignal) stops promptly and leaves the batch resumable; pause holds new files;
 //  * at the end: an HTML contact sheet (before / after / damage overlay) and a JSON report.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../image/files';
@@ -173,6 +175,20 @@ async function sha256File(path: string): Promise<string | null> {
   }
 }
 
+/** Whether the file at `path` is still the output recorded (same size, then same sha256). */
+async function matchesRecord(path: string, rec: { sha256: string | null; outputSize: number | null }): Promise<boolean> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return false;
+    size = st.size;
+  } catch {
+    return false;
+  }
+  if (rec.outputSize !== null && rec.outputSize !== size) return false;
+  return rec.sha256 === null || (await sha256File(path)) === rec.sha256;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await open(path, 'r').then((h) => h.close());
@@ -230,6 +246,11 @@ async function removeStaleTemps(target: string): Promise<void> {
   for (const n of names) if (re.test(n)) await unlink(join(dir, n)).catch(() => undefined);
 }
 
+/** Report side files (thumbnails, item records): atomic, replacing an older one. */
+function writeReportFile(path: string, bytes: Uint8Array): Promise<void> {
+  return writeFileAtomic(path, bytes, { overwrite: true });
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -270,15 +291,27 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
   };
   let recovered = 0;
 
+  // Outputs this batch wrote that were since truncated, changed or deleted are made again (and
+  // may replace what is there now: the file at that path was ours).
+  const ours = new Set<number>();
+  for (const item of store.batches.items(batchId, 'done')) {
+    if (await matchesRecord(item.outputPath, item)) continue;
+    store.batches.resetItem(item.id);
+    ours.add(item.id);
+  }
+
   // settle pending rows whose output already exists
   for (const item of store.batches.items(batchId, 'pending')) {
     await removeStaleTemps(item.outputPath);
-    if (!(await exists(item.outputPath))) continue;
+    if (ours.has(item.id) || !(await exists(item.outputPath))) continue;
     const sha = await sha256File(item.outputPath);
+    const earlier = store.batches.recordedOutput(item.outputPath);
     if (sha && journal.get(item.outputPath)?.has(sha)) {
-      store.batches.markItem(item.id, { status: 'done', sha256: sha });
+      store.batches.markItem(item.id, { status: 'done', sha256: sha, outputSize: (await stat(item.outputPath)).size });
       recovered++;
       emit({ relPath: item.relPath, status: 'done', outputPath: item.outputPath, recovered: true });
+    } else if (earlier && !(await matchesRecord(item.outputPath, earlier))) {
+      ours.add(item.id); // an earlier batch's output, damaged since: redo it
     } else if (!options.overwrite) {
       const error = 'output already exists (not overwritten; use overwrite to replace it)';
       store.batches.markItem(item.id, { status: 'skipped', error });
@@ -334,15 +367,22 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
     // journal first: if we die after the link, resume recognises the file as ours
     await appendJournal(journalPath, { batch: batchId, out: item.outputPath, sha: r.sha256 });
     await mkdir(dirname(item.outputPath), { recursive: true });
-    await writeFileAtomic(item.outputPath, r.bytes, { overwrite: !!options.overwrite, protect: [item.inputPath] });
+    await writeFileAtomic(item.outputPath, r.bytes, { overwrite: !!options.overwrite || ours.has(item.id), protect: [item.inputPath] });
+    // The output is written: what follows only feeds the report, so its failure (disk full…)
+    // must not turn a restored file into a failed one.
+    let thumbs = !!r.thumbs;
     if (r.thumbs) {
-      await writeFile(join(reportDir, 'thumbs', `${item.id}-before.jpg`), r.thumbs.before);
-      await writeFile(join(reportDir, 'thumbs', `${item.id}-after.jpg`), r.thumbs.after);
-      await writeFile(join(reportDir, 'thumbs', `${item.id}-mask.jpg`), r.thumbs.mask);
+      try {
+        await writeReportFile(join(reportDir, 'thumbs', `${item.id}-before.jpg`), r.thumbs.before);
+        await writeReportFile(join(reportDir, 'thumbs', `${item.id}-after.jpg`), r.thumbs.after);
+        await writeReportFile(join(reportDir, 'thumbs', `${item.id}-mask.jpg`), r.thumbs.mask);
+      } catch {
+        thumbs = false;
+      }
     }
-    const rec: ItemRecord = { width: r.width, height: r.height, format: r.format, durationMs, stats: r.stats, thumbs: !!r.thumbs };
+    const rec: ItemRecord = { width: r.width, height: r.height, format: r.format, durationMs, stats: r.stats, thumbs };
     records.set(item.id, rec);
-    await writeFile(join(reportDir, 'items', `${item.id}.json`), JSON.stringify(rec));
+    await writeReportFile(join(reportDir, 'items', `${item.id}.json`), Buffer.from(JSON.stringify(rec))).catch(() => undefined);
   };
 
   let next = 0;
@@ -387,7 +427,7 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
           }
           throw e;
         }
-        store.batches.markItem(item.id, { status: 'done', sha256: r.sha256, durationMs });
+        store.batches.markItem(item.id, { status: 'done', sha256: r.sha256, outputSize: r.bytes.byteLength, durationMs });
         done++;
         emit({ relPath: item.relPath, status: 'done', outputPath: item.outputPath, durationMs });
       } catch (e) {

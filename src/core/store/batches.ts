@@ -32,6 +32,7 @@ interface RawItem {
   error: string | null;
   duration_ms: number | null;
   sha256: string | null;
+  output_size: number | null;
 }
 
 const toJob = (r: RawJob): BatchJobRow => ({
@@ -54,6 +55,7 @@ const toItem = (r: RawItem): BatchItemRow => ({
   error: r.error,
   durationMs: r.duration_ms,
   sha256: r.sha256,
+  outputSize: r.output_size,
 });
 
 export interface BatchesRepo {
@@ -70,6 +72,10 @@ export interface BatchesRepo {
   items(batchId: number, status?: BatchItemStatus): BatchItemRow[];
   /** NOT_FOUND if the item does not exist. */
   markItem(itemId: number, r: BatchItemResult): void;
+  /** Puts an item back to 'pending' (its output must be made again). */
+  resetItem(itemId: number): void;
+  /** The newest output recorded as done at this path by any batch, if any. */
+  recordedOutput(outputPath: string): { sha256: string; outputSize: number | null } | undefined;
   /** NOT_FOUND if unknown, CONFLICT if it already finished. */
   finish(batchId: number, status: FinalStatus): void;
 }
@@ -96,8 +102,15 @@ export function batchesRepo(db: Database): BatchesRepo {
   );
   const updateItem = db.prepare(
     `UPDATE batch_items SET status = @status, error = @error, duration_ms = @durationMs,
-                            sha256 = @sha256
+                            sha256 = @sha256, output_size = @outputSize
      WHERE id = @id`,
+  );
+  const resetOne = db.prepare(
+    `UPDATE batch_items SET status = 'pending', error = NULL, duration_ms = NULL, sha256 = NULL, output_size = NULL WHERE id = ?`,
+  );
+  const recorded = db.prepare<[string], { sha256: string; output_size: number | null }>(
+    `SELECT sha256, output_size FROM batch_items WHERE output_path = ? AND status = 'done' AND sha256 IS NOT NULL
+     ORDER BY id DESC LIMIT 1`,
   );
   const finishJob = db.prepare(
     `UPDATE batch_jobs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -142,9 +155,18 @@ export function batchesRepo(db: Database): BatchesRepo {
           error: r.error ?? null,
           durationMs: r.durationMs === undefined ? null : ms(r.durationMs),
           sha256: r.sha256 ?? null,
+          outputSize: r.outputSize ?? null,
         });
         if (info.changes === 0) throw new StoreError('NOT_FOUND', `batch item ${itemId} does not exist`);
       }),
+    resetItem: (itemId) =>
+      guard('batches.resetItem', () => {
+        if (resetOne.run(itemId).changes === 0) throw new StoreError('NOT_FOUND', `batch item ${itemId} does not exist`);
+      }),
+    recordedOutput: (outputPath) => {
+      const r = recorded.get(outputPath);
+      return r && { sha256: r.sha256, outputSize: r.output_size };
+    },
     finish: (batchId, status) =>
       guard('batches.finish', () =>
         db.transaction(() => {

@@ -95,6 +95,8 @@ export interface BatchItemRow {
   error: string | null;
   durationMs: number | null;
   sha256: string | null;
+  /** Size in bytes of the output as written (done items). */
+  outputSize: number | null;
 }
 
 // Inputs
@@ -166,4 +168,5 @@ export interface BatchItemResult {
   error?: string;
   durationMs?: number;
   sha256?: string;
+  outputSize?: number;
 }

@@ -6,6 +6,7 @@ import { sql as modelVersions } from './003_model_versions';
 import { sql as trainingRuns } from './004_training_runs';
 import { sql as batches } from './005_batches';
 import { sql as trainingRunOwner } from './006_training_run_owner';
+import { sql as batchOutputSize } from './007_batch_output_size';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'training_runs', sql: trainingRuns },
   { version: 5, name: 'batches', sql: batches },
   { version: 6, name: 'training_run_owner', sql: trainingRunOwner },
+  { version: 7, name: 'batch_output_size', sql: batchOutputSize },
 ];
 
 export const LATEST_VERSION = migrations.length;
