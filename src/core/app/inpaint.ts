@@ -7,7 +7,7 @@ import { decodeMask, dilateMask, encodeMask, maskStats } from '../image/mask';
 import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { JobRunner } from '../jobs';
 import type { Library } from '../library';
-import type { EditRow, ModelVersionRow } from '../store';
+import type { EditRow, ModelVersionRow, NewPhoto } from '../store';
 import type { GanHoleReport } from '../inpaint/gan';
 import { removeUnreferenced } from './references';
 import type { PreparedSourceArea } from './sourceArea';
@@ -126,7 +126,8 @@ export async function runInpaintJob(
 }
 
 export interface RecordEditInput {
-  photoId: number;
+  /** The photo edited: an existing row, or one to register together with the edit (one transaction). */
+  photo: number | NewPhoto;
   parentId: number | null;
   mask: PreparedMask;
   run: InpaintRun;
@@ -146,8 +147,11 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
     if (sourceMaskFile) written.push(sourceMaskFile);
     const outputFile = await library.putBytes('outputs', outputPng, 'png');
     written.push(outputFile);
-    return library.store.edits.add({
-      photoId: input.photoId,
+    const { store } = library;
+    const photo = input.photo;
+    // Photo and edit rows commit together: a failed edit leaves no photo row behind.
+    return store.transaction(() => store.edits.add({
+      photoId: typeof photo === 'number' ? photo : (store.photos.findBySha(photo.sha256) ?? store.photos.add(photo)).id,
       parentId: input.parentId,
       kind: 'inpaint',
       engine: input.run.engine,
@@ -173,7 +177,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
       maskFile,
       outputFile,
       durationMs: input.run.durationMs,
-    });
+    }));
   } catch (e) {
     // Content-addressed files may be shared with other edits: remove only unreferenced ones.
     await removeUnreferenced(library, written).catch(() => undefined);

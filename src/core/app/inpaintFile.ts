@@ -126,18 +126,8 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
     await writeFileAtomic(outputPath, outBytes, { overwrite: opts.overwrite ?? false, protect: inputs });
     let edit: EditRow;
     try {
-      const sha256 = sha256Hex(photoBytes);
-      const photo =
-        ctx.library.store.photos.findBySha(sha256) ??
-        ctx.library.store.photos.add({
-          path: photoPath,
-          sha256,
-          byteSize: photoBytes.byteLength,
-          width: meta.width,
-          height: meta.height,
-          format: meta.format,
-        });
-      edit = await recordInpaintEdit(ctx.library, { photoId: photo.id, parentId: null, mask, run, settings, sourceArea });
+      const photo = { path: photoPath, sha256: sha256Hex(photoBytes), byteSize: photoBytes.byteLength, width: meta.width, height: meta.height, format: meta.format };
+      edit = await recordInpaintEdit(ctx.library, { photo, parentId: null, mask, run, settings, sourceArea });
     } catch (e) {
       await unlink(outputPath).catch(() => undefined); // keep output and history consistent
       throw e;

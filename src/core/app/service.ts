@@ -240,7 +240,7 @@ class Service {
           throw sourceArea ? nameSourceFailure(e, 'source area') : e;
         });
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
-        const row = await recordInpaintEdit(this.ctx.library, { photoId: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
+        const row = await recordInpaintEdit(this.ctx.library, { photo: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
         if (signal.aborted) {
           // Cancelled while the result was being stored: undo, so a cancelled job writes nothing.
           const rows = this.store.edits.deleteSubtree(row.id);
