@@ -78,6 +78,7 @@ export function toApiError(e: unknown): ApiError {
     case 'StoreError':
       if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);
       if (code === 'CONSTRAINT' || code === 'CONFLICT' || code === 'INVALID') return new ApiError('CONFLICT', err.message);
+      if (code === 'CORRUPT') return new ApiError('LIBRARY_CORRUPT', err.message);
       return new ApiError('STORAGE_ERROR', `History database error: ${err.message}`);
     case 'LibraryError':
       if (code === 'NOT_FOUND') return new ApiError('NOT_FOUND', err.message);

@@ -6,6 +6,7 @@ export type StoreErrorCode =
   | 'CONFLICT' // the row is in the wrong state (e.g. finishing a run that already finished)
   | 'INVALID' // bad argument caught before it reached SQLite (e.g. a non-finite metric)
   | 'SCHEMA_TOO_NEW' // the database was written by a newer Renovo
+  | 'CORRUPT' // PRAGMA quick_check found damage: nothing may be written to it
   | 'SQLITE'; // any other SQLite failure (I/O, busy, corrupt…)
 
 export class StoreError extends Error {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, StoreError, migrations, openStore } from './index';
@@ -143,5 +143,32 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(tables(db)).toEqual(['edits', 'photos']);
     db.close();
+  });
+});
+
+describe('integrity', () => {
+  it('a database with 4 KB of garbage mid-file is refused on open with a way to recover (issue 14.6)', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const file = path.join(t.dir, 'renovo.db');
+    const s = openStore(file);
+    s.transaction(() => {
+      for (let i = 0; i < 2000; i++) s.photos.add(photo(`p${i}`));
+    });
+    s.close();
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    let err: unknown;
+    try {
+      openStore(file).close();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('CORRUPT');
+    expect((err as StoreError).message).toContain(file);
+    expect((err as StoreError).message).toMatch(/damaged.*new library/s);
   });
 });
