@@ -22,7 +22,7 @@ import {
   safeDownloadName,
 } from './protocol-paths';
 import { UtilityCallError, UtilityClient } from './utility-client';
-import { mimeForPath } from '../shared/mime';
+import { libraryFileHeaders, mimeForPath } from '../shared/mime';
 import { windowWebPreferences } from './window-options';
 
 const distDir = path.resolve(__dirname, '..');
@@ -97,8 +97,7 @@ async function serveLibrary(request: Request): Promise<Response> {
     return new Response(request.method === 'HEAD' ? null : body, {
       status: 200,
       headers: {
-        'Content-Type': mimeForPath(file),
-        'X-Content-Type-Options': 'nosniff',
+        ...libraryFileHeaders(body.subarray(0, 32)),
         // Library files are content-addressed (sha256 names): safe to cache.
         'Cache-Control': 'private, max-age=31536000, immutable',
       },

@@ -2,11 +2,11 @@
 // here (traversal, absolute, NUL) and again by Library.resolve; the real path (symlinks resolved)
 // must still be inside the library.
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sep } from 'node:path';
 import type { RenovoService } from '../core/app';
-import { mimeForPath } from '../shared/mime';
+import { libraryFileHeaders } from '../shared/mime';
 import { securityHeaders, sendError } from './http';
 import { safeRelative } from './paths';
 
@@ -29,6 +29,7 @@ export async function handleLibrary(req: IncomingMessage, res: ServerResponse, r
   }
   let real: string;
   let size: number;
+  let head: Uint8Array;
   try {
     real = await realpath(file);
     const root = await realpath(service.libraryDir);
@@ -39,13 +40,20 @@ export async function handleLibrary(req: IncomingMessage, res: ServerResponse, r
     const st = await stat(real);
     if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
     size = st.size;
+    const fh = await open(real, 'r');
+    try {
+      const { buffer, bytesRead } = await fh.read({ buffer: Buffer.alloc(32), position: 0 });
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   } catch {
     sendError(req, res, 404, { code: 'NOT_FOUND', message: `No such library file: ${rel.rel}` });
     return;
   }
   res.writeHead(200, {
     ...securityHeaders(req),
-    'Content-Type': mimeForPath(real),
+    ...libraryFileHeaders(head),
     'Content-Length': String(size),
     'Cache-Control': 'private, no-cache',
   });
