@@ -2,9 +2,10 @@
 // schemas of src/shared/api.ts) → the service. Nothing reaches core unvalidated.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, parseApiCall, type ApiMethod } from '../shared/api';
-import { decodeWire, encodeWire } from '../shared/wire';
+import { encodeWire } from '../shared/wire';
 import { errorKind, toApiError, type RenovoService } from '../core/app';
-import { BodyTooLargeError, readBody, send, sendError } from './http';
+import { drainBody, send, sendError } from './http';
+import { BadWireBodyError, BodyTooLargeError, readWireBody } from './wire-body';
 
 export interface ApiRouteOptions {
   service: RenovoService;
@@ -28,26 +29,41 @@ function statusFor(code: string): number {
   return 500;
 }
 
+/** Calls with bodies above this run one at a time, so parallel uploads do not add up in memory. */
+const LARGE_BODY_BYTES = 32 * 2 ** 20;
+let largeTail: Promise<void> = Promise.resolve();
+
+/** Waits for the previous large call to finish; resolves with the function that ends this one. */
+function largeBodyTurn(req: IncomingMessage): Promise<() => void> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared < LARGE_BODY_BYTES) return Promise.resolve(() => undefined);
+  let release!: () => void;
+  const previous = largeTail;
+  largeTail = new Promise<void>((r) => (release = r));
+  return previous.then(() => release);
+}
+
 export async function handleApi(req: IncomingMessage, res: ServerResponse, methodName: string, opts: ApiRouteOptions): Promise<void> {
   if (req.method !== 'POST') {
     sendError(req, res, 405, { code: 'METHOD_NOT_ALLOWED', message: `Use POST for /api/${methodName}` }, { Allow: 'POST' });
     return;
   }
+  const endTurn = await largeBodyTurn(req);
   try {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     let payload: unknown;
     try {
-      // Reading the body first keeps the connection usable whatever we answer.
-      const body = await readBody(req, opts.maxBodyBytes);
       if (contentType !== 'application/json') {
+        await drainBody(req); // reading the body keeps the connection usable whatever we answer
         throw new ApiError('INVALID_JSON', 'Content-Type must be application/json');
       }
-      payload = decodeWire(body.toString('utf8'));
+      payload = await readWireBody(req, opts.maxBodyBytes);
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
         throw new ApiError('PAYLOAD_TOO_LARGE', `/api/${methodName}: request body is larger than ${Math.round(e.limit / 2 ** 20)} MiB`);
       }
       if (e instanceof ApiError) throw e;
+      if (e instanceof BadWireBodyError) throw new ApiError('INVALID_JSON', `/api/${methodName}: ${e.message}`);
       throw new ApiError('INVALID_JSON', `/api/${methodName}: request body is not valid JSON (${(e as Error).message})`);
     }
     const { method, input } = parseApiCall<ApiMethod>(methodName, payload);
@@ -57,5 +73,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, metho
   } catch (e) {
     const err = toApiError(e);
     if (!res.headersSent) sendError(req, res, statusFor(err.code), { code: err.code, message: err.message });
+  } finally {
+    endTurn();
   }
 }

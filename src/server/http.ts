@@ -41,42 +41,11 @@ export function sendError(req: IncomingMessage, res: ServerResponse, status: num
   send(req, res, status, JSON.stringify(error), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
 }
 
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`Request body is larger than ${limit} bytes`);
-  }
-}
-
-/** Reads the whole body, refusing (BodyTooLargeError) as soon as it passes `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLargeError(limit));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new BodyTooLargeError(limit));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (e) => {
-      if (!failed) reject(e);
-    });
+/** Reads and discards the rest of a request body (so the connection stays usable). */
+export function drainBody(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    req.on('end', () => resolve());
+    req.on('error', () => resolve());
+    req.resume();
   });
 }
-
-
