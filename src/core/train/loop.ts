@@ -8,7 +8,7 @@
  * at step k and resuming gives the weights an uninterrupted run has (onnxruntime CPU kernels are
  * deterministic for a fixed thread count; see loop.test.ts).
  */
-import { mkdir, copyFile } from 'node:fs/promises';
+import { mkdir, copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runtime } from '../onnx/runtime';
 import type { DcganSpec } from '../nets/dcgan';
@@ -107,6 +107,12 @@ export interface TrainLoopOptions {
   sampleCount?: number;
   /** Extra sample grids every N steps (default: only at epoch ends and at the end). */
   sampleEvery?: number;
+  /**
+   * Sample grids kept in runDir/samples besides the first and the best (lowest generator loss):
+   * the newest N (default 8). Epoch-end grids are also at least steps/MAX_EPOCH_GRIDS apart, so a
+   * small folder (an epoch every few steps) cannot fill the disk.
+   */
+  keepSamples?: number;
   /** Stored in checkpoint state (command line, base model, …). */
   meta?: Record<string, unknown>;
   control?: TrainControl;
@@ -133,6 +139,28 @@ export interface TrainLoopResult {
 /** Fixed latents for sample grids: a function of the seed only, never of the training stream. */
 export function fixedLatents(seed: number, count: number, nz: number): Float32Array {
   return new SplitRng((seed ^ 0x5eed5a11) >>> 0).normals(count * nz);
+}
+
+/** At most this many epoch-end grids are drawn over a run (however small the folder). */
+export const MAX_EPOCH_GRIDS = 50;
+
+/** The sample grids of a run: the first, the best (lowest lossG when drawn) and the newest N stay. */
+class SampleGrids {
+  private readonly written: { path: string; lossG: number }[] = [];
+  constructor(private readonly keep: number) {}
+
+  async add(path: string, lossG: number): Promise<void> {
+    const i = this.written.findIndex((w) => w.path === path);
+    if (i >= 0) this.written.splice(i, 1);
+    this.written.push({ path, lossG });
+    let best = -1;
+    for (let k = 1; k < this.written.length; k++) {
+      if (Number.isFinite(this.written[k].lossG) && (best < 0 || this.written[k].lossG < this.written[best].lossG)) best = k;
+    }
+    const drop = this.written.filter((_, k) => k !== 0 && k !== best && k < this.written.length - this.keep);
+    for (const d of drop) await rm(d.path, { force: true });
+    this.written.splice(0, this.written.length, ...this.written.filter((w) => !drop.includes(w)));
+  }
 }
 
 export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
@@ -207,12 +235,16 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     });
   };
 
+  const grids = new SampleGrids(Math.max(1, o.keepSamples ?? 8));
+  const epochGridEvery = Math.max(1, Math.ceil(o.steps / MAX_EPOCH_GRIDS));
+  let lastEpochGridStep = -Infinity;
   const sample = async (name: string): Promise<void> => {
     const img = await trainer.generate(zFixed);
     const p = join(o.runDir, 'samples', name);
     await writeGridPng(p, img, sampleCount, spec.nc, spec.resolution);
     await copyFile(p, join(o.runDir, 'sample-latest.png'));
     samplePath = p;
+    await grids.add(p, last.lossG);
     emit('sample', true);
   };
 
@@ -269,7 +301,10 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       win.n = win.lossD = win.lossG = win.dReal = win.dFake = 0;
     }
     emit('training');
-    if (epochEnded >= 0) await sample(`epoch-${String(epochEnded + 1).padStart(4, '0')}.png`);
+    if (epochEnded >= 0 && step - lastEpochGridStep >= epochGridEvery) {
+      lastEpochGridStep = step;
+      await sample(`epoch-${String(epochEnded + 1).padStart(4, '0')}.png`);
+    }
     else if (o.sampleEvery && step % o.sampleEvery === 0) await sample(`step-${String(step).padStart(8, '0')}.png`);
     if (step % checkpointEvery === 0 || (o.checkpointEveryMs && Date.now() - lastCkptAt >= o.checkpointEveryMs)) await checkpoint();
   }
