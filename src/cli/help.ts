@@ -217,7 +217,8 @@ Examples:
   renovo restore scans/ scans-out/ --suffix _restored --overwrite --json
 
 Press Ctrl+C to stop (exit status 130); run the same command again to continue.
-Exit status 3 also when IN_DIR is missing or holds no images; 2 when the folders overlap.
+Exit status 1 when some files could not be restored (all the others are, and the summary lists
+the failures); 3 when IN_DIR is missing or holds no images; 2 when the folders overlap.
 
 ${EXIT_STATUSES}`,
 

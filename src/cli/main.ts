@@ -1,6 +1,7 @@
 // The `renovo` command: parse, dispatch, map failures to exit statuses. index.ts runs it.
 import { APP_VERSION } from '../core/app';
 import { defaultLibraryDir } from '../core/library';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandLine, type Command } from './args';
 import { historyCommand } from './commands/history';
@@ -43,6 +44,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     }
     const library = typeof parsed.values.library === 'string' ? parsed.values.library : process.env.RENOVO_LIBRARY;
     const libraryDir = resolve(library && library.length > 0 ? library : defaultLibraryDir());
+    if (statSync(libraryDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new UsageError(`--library ${libraryDir} is a file, not a folder; give the library's folder (it is created if needed)`);
+    }
     return await RUN[parsed.command]({ values: parsed.values, positionals: parsed.positionals, json, libraryDir });
   } catch (e) {
     const r = classify(e);

@@ -1,6 +1,6 @@
 // renovo inpaint PHOTO --mask MASK.png [...]
 import { resolve } from 'node:path';
-import { BLEND_MODES, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
+import { ApiError, BLEND_MODES, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
 import { checkOutputPath, defaultOutputPath, inpaintFile } from '../../core/app';
 import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
@@ -88,6 +88,10 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
       printLine(`Wrote ${result.outputPath} (engine ${result.engine}${m}${src}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
     }
     return EXIT.OK;
+  } catch (e) {
+    // An unknown --model is a wrong command line (the message lists the models).
+    if (e instanceof ApiError && e.code === 'MODEL_NOT_FOUND') throw new UsageError(`--model: ${e.message}`);
+    throw e;
   } finally {
     progress.done();
     offInterrupt();

@@ -110,5 +110,10 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
     if (summary.ignored.length > 0) printLine(`  ignored  ${summary.ignored.length} non-image file(s), e.g. ${summary.ignored[0].relPath} (${summary.ignored[0].reason})`);
     if (summary.report) printLine(`  report   ${summary.report.html}`);
   }
+  if (summary.failed > 0) {
+    // The rest were restored; the status says not everything was.
+    printError(`${summary.failed} of ${summary.total} files could not be restored (listed above${summary.report ? ' and in the report' : ''})`);
+    return EXIT.FAILURE;
+  }
   return EXIT.OK;
 }

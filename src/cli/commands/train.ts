@@ -42,7 +42,7 @@ export function findModel(library: Library, ref: string): ModelVersionRow {
   else row = models.findByName(ref);
   if (!row) {
     const names = [...new Set(models.list().map((m) => m.name))];
-    throw new ApiError('INVALID_INPUT', `no model '${ref}' in the library${names.length ? ` (models: ${names.join(', ')})` : ' (it has no models yet)'}`);
+    throw new UsageError(`no model '${ref}' in the library${names.length ? ` (models: ${names.join(', ')})` : ' (it has no models yet)'}`);
   }
   return row;
 }

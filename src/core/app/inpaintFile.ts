@@ -1,6 +1,6 @@
 // CLI-facing helpers: inpaint a photo file with a mask file, and read the history.
 // The original is only referenced (its absolute path is registered), never copied or modified.
-import { realpathSync, existsSync } from 'node:fs';
+import { realpathSync, existsSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ApiError, type SourceAreaMode } from '../../shared/api';
@@ -72,10 +72,20 @@ function canonical(p: string): string {
  */
 export function checkOutputPath(outputPath: string, protect: string[], overwrite: boolean): ExportFormat {
   const out = canonical(outputPath);
+  const existing = statSync(outputPath, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) {
+    throw new ApiError('WRITE_REFUSED', `${outputPath} is a folder; give the output file's name, e.g. ${join(outputPath, 'photo-renovo.jpg')}`);
+  }
   for (const p of protect) {
-    if (canonical(p) === out) {
+    // Same path, or the same file under another name (a hard link): compared by device + inode.
+    const ps = existing && statSync(p, { throwIfNoEntry: false });
+    if (canonical(p) === out || (existing && ps && ps.dev === existing.dev && ps.ino === existing.ino)) {
       throw new ApiError('WRITE_REFUSED', `${outputPath}: refusing to write over the input file ${p}; originals are never modified`);
     }
+  }
+  const folder = dirname(resolve(outputPath));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ApiError('WRITE_REFUSED', `${outputPath}: the folder ${folder} does not exist`);
   }
   const format = formatFromName(outputPath);
   if (!format || format === 'avif') {

@@ -26,6 +26,9 @@ export class Library {
 
   /** Creates the folder and its area subfolders if needed and opens <dir>/renovo.db. */
   static open(dir: string): Library {
+    if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new LibraryError('INVALID_ARGUMENT', `${dir}: the library must be a folder, and this is a file`);
+    }
     fs.mkdirSync(dir, { recursive: true });
     const root = fs.realpathSync(dir);
     for (const area of LIBRARY_AREAS) fs.mkdirSync(path.join(root, area), { recursive: true });
