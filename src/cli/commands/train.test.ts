@@ -68,7 +68,7 @@ describe('renovo train / finetune / models', () => {
     }
   });
 
-  it('fails clearly: bad folder (exit 3, nothing recorded), unknown model (3), bad options (2)', async () => {
+  it('fails clearly: bad folder (exit 3, nothing recorded), unknown model (2, a usage error), bad options (2)', async () => {
     const before = (await run('models', '--json')).out;
     const bad = await run('train', '--data', join(dir, 'missing'), ...tiny);
     expect(bad.code).toBe(3);
@@ -76,7 +76,7 @@ describe('renovo train / finetune / models', () => {
     const few = await run('train', '--data', data, ...tiny.slice(0, 6), '--batch', '64');
     expect(few.code).toBe(3);
     expect(few.err).toMatch(/has 10 usable images \(need at least 64/);
-    expect((await run('finetune', '--base', 'nope', '--data', data)).code).toBe(3);
+    expect((await run('finetune', '--base', 'nope', '--data', data)).code).toBe(2);
     expect((await run('train', '--data', data, '--arch', 'dcgan48')).code).toBe(2);
     expect((await run('train', '--data', data, '--lr-d', 'fast')).code).toBe(2);
     expect((await run('finetune', '--data', data)).code).toBe(2);
