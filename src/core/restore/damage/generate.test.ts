@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { synthPhoto } from '../synth';
+import { DAMAGE_KINDS, agePhoto, generateDamage } from './generate';
+import { filmMaskFiles, loadFilmMarks } from './film';
+
+const FILM = '../shared/data/scratches/film-aa-masks';
+
+function fraction(mask: Uint8Array): number {
+  let n = 0;
+  for (const v of mask) if (v) n++;
+  return n / mask.length;
+}
+
+describe('synthetic damage generator', () => {
+  const photo = agePhoto(synthPhoto(320, 240, { seed: 3, textures: false }), { seed: 4 });
+
+  it('is deterministic and never touches the input', () => {
+    const before = new Uint8Array(photo.data);
+    const a = generateDamage(photo, { seed: 9 });
+    const b = generateDamage(photo, { seed: 9 });
+    expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data))).toBe(true);
+    expect(Buffer.from(photo.data).equals(Buffer.from(before))).toBe(true);
+  });
+
+  it.each(DAMAGE_KINDS.filter((k) => k !== 'film' && k !== 'stains'))('%s: the truth mask marks visibly changed pixels only', (kind) => {
+    const d = generateDamage(photo, { seed: 11, kinds: [kind] });
+    const f = fraction(d.mask);
+    expect(f).toBeGreaterThan(0);
+    expect(f).toBeLessThan(0.5);
+    for (let i = 0; i < d.mask.length; i++) {
+      if (!d.mask[i]) continue;
+      const o = i * 3;
+      const diff = Math.abs(d.image.data[o] - photo.data[o]) + Math.abs(d.image.data[o + 1] - photo.data[o + 1]) + Math.abs(d.image.data[o + 2] - photo.data[o + 2]);
+      expect(diff).toBeGreaterThan(3);
+    }
+  });
+
+  it('stains change the photo but are not damage in the mask', () => {
+    const d = generateDamage(photo, { seed: 5, kinds: ['stains'] });
+    expect(fraction(d.mask)).toBe(0);
+    expect(Buffer.from(d.image.data).equals(Buffer.from(photo.data))).toBe(false);
+  });
+
+  it('sizes scale with the image: the same seed covers about the same fraction at 2× size', () => {
+    const big = agePhoto(synthPhoto(640, 480, { seed: 3, textures: false }), { seed: 4 });
+    const a = fraction(generateDamage(photo, { seed: 21, kinds: ['cracks', 'scratches'] }).mask);
+    const b = fraction(generateDamage(big, { seed: 21, kinds: ['cracks', 'scratches'] }).mask);
+    expect(b / a).toBeGreaterThan(0.5);
+    expect(b / a).toBeLessThan(2);
+  });
+
+  it('ageing gives an RGB print with lowered contrast', () => {
+    expect(photo.channels).toBe(3);
+    expect(photo.data.length).toBe(320 * 240 * 3);
+  });
+
+  it.skipIf(!existsSync(FILM))('composites real film marks (skipped: ../shared/data/scratches/film-aa-masks absent)', async () => {
+    expect(filmMaskFiles(FILM).length).toBeGreaterThan(0);
+    const film = await loadFilmMarks(FILM, 1);
+    const d = generateDamage(photo, { seed: 2, kinds: ['film'], film });
+    expect(fraction(d.mask)).toBeGreaterThan(0);
+  });
+});
