@@ -27,6 +27,8 @@ export interface GenerateOptions {
   amount?: number;
   /** real film-damage masks to composite when 'film' is drawn */
   film?: FilmMarks[];
+  /** px per unit of a 1000 px long side (default: long side / 1000); set it for crops of a larger print */
+  scale?: number;
 }
 
 export interface DamagedImage {
@@ -178,7 +180,7 @@ function film(cov: Float32Array, W: number, H: number, r: Rng, s: number, marks:
 export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): DamagedImage {
   const { width: W, height: H, channels: C } = photo;
   const r = makeRng(opts.seed);
-  const s = Math.max(W, H) / 1000;
+  const s = opts.scale ?? Math.max(W, H) / 1000;
   const amount = opts.amount ?? 1;
   const kinds = opts.kinds ?? pickKinds(r, !!opts.film?.length);
   // paper colour: the brightest tones of the print, a little warmer

@@ -1,0 +1,70 @@
+// Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
+//   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
+//     [--threads 1] [--checkpoint-every N] [--minutes M]
+// Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { DEFAULT_UNET } from '../src/core/nets/unet';
+import { Runtime } from '../src/core/onnx/runtime';
+import { loadFilmMarks } from '../src/core/restore/damage/film';
+import { listCleanPhotos, makeBatch } from '../src/core/train/damage-data';
+import { SplitRng } from '../src/core/train/rng';
+import { SegTrainer, loadSegCheckpoint, saveSegCheckpoint, type SegState } from '../src/core/train/segment';
+
+const FOLDERS = ['landscapes', 'faces'];
+const HOLDOUT = 5;
+
+async function main(): Promise<void> {
+  const { values: v } = parseArgs({ options: {
+    data: { type: 'string' }, 'run-dir': { type: 'string' }, steps: { type: 'string', default: '3000' },
+    batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
+    'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' },
+  } });
+  if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
+  sharp.concurrency(1);
+  const runDir = v['run-dir'];
+  const steps = Number(v.steps);
+  const rt = new Runtime({ provider: 'cpu', threads: Number(v.threads), spin: false, log: (l) => console.log(l) });
+  const set = listCleanPhotos(v.data, FOLDERS, HOLDOUT);
+  const film = await loadFilmMarks(join(v.data, 'scratches/film-aa-masks'), 4);
+  const resumed = await loadSegCheckpoint(runDir);
+  const hyper = resumed?.state.hyper ?? { batch: Number(v.batch), size: Number(v.size), lr: Number(v.lr), posWeight: 4, seed: 1 };
+  const trainer = resumed?.trainer ?? new SegTrainer(DEFAULT_UNET, hyper);
+  const rng = new SplitRng(hyper.seed);
+  if (resumed) rng.state = resumed.state.rng;
+  let step = resumed?.state.step ?? 0;
+  let elapsed = resumed?.state.elapsedMs ?? 0;
+  const losses: number[] = resumed?.state.losses ?? [];
+  console.log(`${resumed ? `resumed at step ${step}` : 'new run'}; ${set.train.length} training photos (${JSON.stringify(set.counts)}), held out ${set.heldOut.map((h) => h.files.length).join('+')}; film masks ${film.length}`);
+  const state = (): SegState => ({
+    format: 'renovo-seg-checkpoint/1', step, adamT: trainer.adam.state.t, rng: rng.state, spec: trainer.spec, hyper, elapsedMs: Math.round(elapsed), losses,
+    meta: { command: process.argv.slice(1).join(' '), data: { root: v.data, folders: FOLDERS, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
+  });
+  let stop = false;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { stop = true; });
+  const deadline = Number(v.minutes) > 0 ? Date.now() + Number(v.minutes) * 60_000 : Infinity;
+  let t0 = Date.now();
+  let acc = 0, n = 0;
+  while (step < steps && !stop && Date.now() < deadline) {
+    // decay the learning rate over the last 40 % of the run
+    trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film });
+    acc += await trainer.step(rt, b.x, b.y);
+    n++;
+    step++;
+    const now = Date.now();
+    elapsed += now - t0;
+    t0 = now;
+    if (step % 20 === 0) {
+      losses.push(Math.round((acc / n) * 1e4) / 1e4);
+      console.log(`step ${step}/${steps} loss ${(acc / n).toFixed(4)} lr ${trainer.adam.lr.toExponential(2)} ${(elapsed / step / 1000).toFixed(2)} s/step`);
+      acc = 0; n = 0;
+    }
+    if (step % Number(v['checkpoint-every']) === 0) await saveSegCheckpoint(runDir, state(), trainer);
+  }
+  const dir = await saveSegCheckpoint(runDir, state(), trainer);
+  console.log(`saved ${dir} at step ${step}${stop ? ' (signal)' : ''}`);
+  await rt.release();
+}
+main().catch((e) => { console.error(e); process.exit(1); });
