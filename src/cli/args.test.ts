@@ -66,4 +66,17 @@ describe('ProgressReporter', () => {
     expect(out.length).toBe(11);
     expect(out.every((l) => !l.includes('\r'))).toBe(true);
   });
+
+  it('prints every few percent and at least every 30 s while it moves, when asked (training logs)', () => {
+    const { out, stream } = sink(false);
+    let t = 0;
+    const p = new ProgressReporter(stream, 'Training', false, { everyPercent: 2, now: () => t });
+    for (let f = 0; f <= 0.1001; f += 0.001) p.update(f);
+    expect(out.length).toBe(6); // 0, 2, 4, 6, 8, 10 %
+    p.update(0.1005);
+    expect(out.length).toBe(6);
+    t += 31_000;
+    p.update(0.101, 'step 101/1000');
+    expect(out.at(-1)).toMatch(/^Training: 10% \(step 101\/1000\)/);
+  });
 });

@@ -1,4 +1,5 @@
-// Progress on stderr: a redrawn bar with ETA on a terminal, a line per 10 % otherwise (logs, CI).
+// Progress on stderr: a redrawn bar with ETA on a terminal; otherwise (logs, pipes, CI) a plain line
+// every `everyPercent` and at least every `everyMs` while it moves, so a slow job never looks stuck.
 import type { WriteStream } from 'node:tty';
 
 type Stream = NodeJS.WriteStream | WriteStream;
@@ -16,12 +17,15 @@ export class ProgressReporter {
   private readonly started = Date.now();
   private lastDraw = 0;
   private lastStep = -1;
+  private lastLine = 0;
+  private lastFraction = -1;
   private drawn = false;
 
   constructor(
     private readonly stream: Stream = process.stderr,
     private readonly label = 'Inpainting',
     private readonly tty = !!(stream as { isTTY?: boolean }).isTTY,
+    private readonly plain: { everyPercent?: number; everyMs?: number; now?: () => number } = {},
   ) {}
 
   /** `etaMs`: the caller's own estimate (e.g. a resumed batch); default: from the fraction and the elapsed time. */
@@ -34,9 +38,13 @@ export class ProgressReporter {
       this.stream.write(`\r\x1b[2K${this.line(f, message, etaMs)}`);
       this.drawn = true;
     } else {
-      const step = Math.floor(f * 10);
-      if (step === this.lastStep) return;
+      const now = (this.plain.now ?? Date.now)();
+      const step = Math.floor((f * 100) / (this.plain.everyPercent ?? 10));
+      const stale = f > this.lastFraction && now - this.lastLine >= (this.plain.everyMs ?? 30_000);
+      if (step === this.lastStep && !stale) return;
       this.lastStep = step;
+      this.lastLine = now;
+      this.lastFraction = f;
       const eta = etaMs === undefined ? '' : `  ETA ${clock(etaMs === null ? NaN : etaMs / 1000)}`;
       this.stream.write(`${this.label}: ${Math.round(f * 100)}%${eta}${message ? ` (${message})` : ''}\n`);
     }

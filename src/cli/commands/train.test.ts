@@ -68,14 +68,24 @@ describe('renovo train / finetune / models', () => {
     }
   });
 
+  it('a folder smaller than --batch trains with a batch of its size, like the Fine-tune tab (issue 15.5)', async () => {
+    const r = await run('train', '--data', data, ...tiny.slice(0, 6), '--batch', '64', '--steps', '1', '--threads', '1', '--name', 'cli-small-folder');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/10 images is fewer than the batch size 64: training with --batch 10/);
+    expect(r.err.match(/onnxruntime [\d.]+: provider=/g) ?? []).toHaveLength(1);
+  });
+
   it('fails clearly: bad folder (exit 3, nothing recorded), unknown model (2, a usage error), bad options (2)', async () => {
     const before = (await run('models', '--json')).out;
     const bad = await run('train', '--data', join(dir, 'missing'), ...tiny);
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/missing does not exist/);
-    const few = await run('train', '--data', data, ...tiny.slice(0, 6), '--batch', '64');
+    const three = join(dir, 'three');
+    await mkdir(three);
+    for (let i = 0; i < 3; i++) await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: 60 * i, g: 40, b: 90 } } }).png().toFile(join(three, `t${i}.png`));
+    const few = await run('train', '--data', three, ...tiny);
     expect(few.code).toBe(3);
-    expect(few.err).toMatch(/has 10 usable images \(need at least 64/);
+    expect(few.err).toMatch(/has 3 usable images \(need at least 4/);
     expect((await run('finetune', '--base', 'nope', '--data', data)).code).toBe(2);
     expect((await run('train', '--data', data, '--arch', 'dcgan48')).code).toBe(2);
     expect((await run('train', '--data', data, '--lr-d', 'fast')).code).toBe(2);

@@ -76,10 +76,17 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
   // Loaded lazily: onnxruntime-node, once loaded, keeps Node's SIGINT handlers from running, which
   // would break Ctrl+C in every other command (renovo inpaint's cancel test).
   const { Runtime } = await import('../../core/onnx/runtime');
-  const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : (line) => process.stderr.write(`${line}\n`) });
+  // Every session (G, D, the training step) reports its provider; the user needs the line once.
+  const providerLines = new Set<string>();
+  const logProvider = (line: string): void => {
+    if (providerLines.has(line)) return;
+    providerLines.add(line);
+    process.stderr.write(`${line}\n`);
+  };
+  const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : logProvider });
   const control = new TrainControl();
   const offInterrupt = onInterrupt('Stopping after this step and saving a checkpoint…', () => control.cancel(), ['SIGINT', 'SIGTERM']);
-  const progress = new ProgressReporter(process.stderr, kind === 'train' ? 'Training' : 'Fine-tuning');
+  const progress = new ProgressReporter(process.stderr, kind === 'train' ? 'Training' : 'Fine-tuning', undefined, { everyPercent: 2 });
   const loading = new ProgressReporter(process.stderr, 'Reading images');
   try {
     registerShippedModels(library);

@@ -36,7 +36,8 @@ export interface JobHost {
 
 /** Below this many images a fine-tune folder gets a warning (and under TRAINING_MIN_IMAGES it is refused). */
 export const TRAINING_FEW_IMAGES = 20;
-export const TRAINING_MIN_IMAGES = 4;
+export { MIN_TRAINING_IMAGES as TRAINING_MIN_IMAGES } from '../train/session';
+import { MIN_TRAINING_IMAGES as TRAINING_MIN_IMAGES } from '../train/session';
 const THUMBS = 6;
 const THUMB_SIDE = 96;
 /** Thumbnails inlined into the report page are capped (a huge batch keeps its text, not its pictures). */

@@ -11,7 +11,7 @@ import { scanFolder } from '../restore';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
 import type { GanHyper } from '../train/gan';
 import { startTrainingJob, type TrainingJob, type TrainingJobEvent } from '../train/job';
-import { FINETUNE_HYPER } from '../train/session';
+import { FINETUNE_HYPER, batchForFolder } from '../train/session';
 import type { JobHost } from './batch';
 import { TRAINING_MIN_IMAGES } from './batch';
 import { toModelDto } from './dto';
@@ -69,8 +69,7 @@ export class TrainingJobs {
     if (a.dSteps !== undefined) hyper.dSteps = a.dSteps;
     if (a.gSteps !== undefined) hyper.gSteps = a.gSteps;
     if (a.seed !== undefined) hyper.seed = a.seed;
-    // A small folder trains with a smaller batch rather than being refused.
-    hyper.batch = Math.max(2, Math.min(a.batch ?? preset.hyper.batch, count));
+    hyper.batch = batchForFolder(a.batch ?? preset.hyper.batch, count);
     const steps = a.steps ?? preset.steps;
     let spec;
     if (!base) {

@@ -9,7 +9,7 @@ import { dcganSpec } from '../nets/dcgan';
 import { loadCheckpoint } from './checkpoint';
 import { DatasetError } from './data';
 import { TrainControl } from './loop';
-import { loadModelVersion, runTrainingSession } from './session';
+import { batchForFolder, loadModelVersion, runTrainingSession } from './session';
 
 const spec = dcganSpec({ resolution: 16, ngf: 4, ndf: 4, nz: 8 });
 const hyper = { batch: 4, seed: 3 };
@@ -75,10 +75,22 @@ describe('training sessions in the history database', () => {
     await writeFile(join(few, 'readme.txt'), 'not an image');
     await expect(runTrainingSession({ library: lib, runtime: rt, name: 'x', dataDir: join(dir, 'missing'), spec, hyper, steps: 1, runDir: join(dir, 'run-x') })).rejects.toThrow(/does not exist/);
     await expect(runTrainingSession({ library: lib, runtime: rt, name: 'x', dataDir: few, spec, hyper, steps: 1, runDir: join(dir, 'run-x'), onWarning: () => {} })).rejects.toThrow(DatasetError);
-    await expect(runTrainingSession({ library: lib, runtime: rt, name: 'x', dataDir: few, spec, hyper, steps: 1, runDir: join(dir, 'run-x'), onWarning: () => {} })).rejects.toThrow(/has 3 usable images \(need at least 8/);
+    await expect(runTrainingSession({ library: lib, runtime: rt, name: 'x', dataDir: few, spec, hyper, steps: 1, runDir: join(dir, 'run-x'), onWarning: () => {} })).rejects.toThrow(/has 3 usable images \(need at least 4/);
     await expect(runTrainingSession({ library: lib, runtime: rt, name: 'bad name!', dataDir: few, spec, hyper, steps: 1, runDir: join(dir, 'run-x') })).rejects.toThrow(/model name/);
     expect(lib.store.trainingRuns.list().length).toBe(runs);
     expect(lib.store.models.list().length).toBe(models);
+  });
+
+  it('a folder smaller than the batch trains with a batch of its size and says so (issue 15.5)', async () => {
+    const six = await folder('six', 6, [90, 90, 200]);
+    const warnings: string[] = [];
+    const r = await runTrainingSession({ library: lib, runtime: rt, name: 'tiny-six', dataDir: six, spec, hyper: { batch: 64, seed: 1 }, steps: 1, runDir: join(dir, 'run-six'), cacheDir: join(dir, 'cache'), onWarning: (m) => warnings.push(m) });
+    expect(r.model).not.toBeNull();
+    expect(r.run.params).toMatchObject({ hyper: { batch: 6 } });
+    expect(warnings.join('\n')).toMatch(/fewer than the batch size 64: training with --batch 6/);
+    expect(batchForFolder(32, 30)).toBe(30);
+    expect(batchForFolder(32, 3)).toBe(3);
+    expect(batchForFolder(16, 100)).toBe(16);
   });
 
   it('cancel records a cancelled run, keeps a usable checkpoint, and the same run folder continues to a model', async () => {

@@ -63,6 +63,14 @@ export async function loadModelVersion(library: Library, row: ModelVersionRow): 
   return { spec: m.spec, weights: m.weights };
 }
 
+/** The fewest images training or fine-tuning accepts (the CLI and the Fine-tune tab alike). */
+export const MIN_TRAINING_IMAGES = 4;
+
+/** One rule for the CLI and the Fine-tune tab: a folder smaller than the batch trains with a batch of its size (at least 2). */
+export function batchForFolder(batch: number, imageCount: number): number {
+  return Math.max(2, Math.min(batch, imageCount));
+}
+
 export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainSessionResult> {
   const { library } = o;
   const store = library.store;
@@ -81,9 +89,14 @@ export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainS
   }
   const dataDir = resolvePath(o.dataDir);
   const dataset = await loadImageFolder(dataDir, {
-    resolution: spec.resolution, crop: o.crop ?? 'random', cacheDir: o.cacheDir, minImages: Math.max(o.minImages ?? 8, hyper.batch),
+    resolution: spec.resolution, crop: o.crop ?? 'random', cacheDir: o.cacheDir, minImages: o.minImages ?? MIN_TRAINING_IMAGES,
     onWarning: o.onWarning, onProgress: o.onDatasetProgress, signal: o.control?.signal,
   });
+  const fitted = batchForFolder(hyper.batch, dataset.count);
+  if (fitted !== hyper.batch) {
+    o.onWarning?.(`${dataset.count} images is fewer than the batch size ${hyper.batch}: training with --batch ${fitted}`);
+    hyper.batch = fitted;
+  }
   const params = {
     arch: spec.arch, spec, hyper, steps: o.steps, runDir: resolvePath(o.runDir), crop: dataset.crop,
     baseModel: o.base ? { id: o.base.id, name: o.base.name, version: o.base.version, sha256: o.base.sha256 } : null,
