@@ -1,4 +1,5 @@
 // --help texts: one per command, each with examples and the exit statuses.
+import { DEFAULT_MASK_DILATE_PX } from '../shared/contract';
 
 const EXIT_STATUSES = `Exit status:
   0    success
@@ -51,7 +52,8 @@ Options:
       --source-mode MODE
                        include | exclude   include: copy only from the marked area;
                        exclude: never copy from it (default: include)
-  -o, --output FILE    output file (default: <photo dir>/<name>-renovo.<ext>);
+  -o, --output FILE    output file (default: <photo dir>/<name>-renovo.<ext>, or
+                       <name>-renovo-2.<ext>, -3… when taken; never replaced);
                        the format follows the extension (.jpg .png .webp .tif)
       --overwrite      replace an existing output file (never the original)
   -e, --engine NAME    auto | patchmatch | telea | harmonic | gan-zopt   (default: auto)
@@ -66,7 +68,7 @@ Options:
       --refine MODE    gan-zopt: off | patchmatch   re-synthesise the fill's texture from
                        the photo with PatchMatch guided by the GAN fill (default: off)
   -b, --blend MODE     normal | mixed | off   Poisson blending of the fill (default: normal)
-  -d, --dilate N       grow the mask by N pixels, 0-64 (default: 2)
+  -d, --dilate N       grow the mask by N pixels, 0-64 (default: ${DEFAULT_MASK_DILATE_PX}, as in the editor)
   -s, --seed N         random seed, for reproducible results
 
 ${GLOBAL_OPTIONS}

@@ -20,6 +20,9 @@ export const SOURCE_AREA_ENGINES: readonly EngineChoice[] = ['auto', 'patchmatch
 export const EDIT_MASK_LAYERS = ['hole', 'source'] as const;
 export type EditMaskLayer = (typeof EDIT_MASK_LAYERS)[number];
 
+/** How far a mask is grown before filling, by default: the editor's slider and `renovo inpaint --dilate` alike. */
+export const DEFAULT_MASK_DILATE_PX = 4;
+
 export const EXPORT_FORMATS = ['jpeg', 'png', 'webp', 'tiff'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 

@@ -15,6 +15,7 @@ import {
   photoPixels,
   type FixtureDir,
 } from '../fixtures/images';
+import { DEFAULT_MASK_DILATE_PX } from '../../src/shared/contract';
 import { BIN, ROOT, ensureBuilt } from './build';
 import { pixelDiff, rawPixels, runCli, sha256File } from './cli-helpers';
 
@@ -32,7 +33,7 @@ function distToRect(x: number, y: number): number {
   return Math.hypot(dx, dy);
 }
 
-async function historyJson(library: string, photo?: string): Promise<{ photos: { photo: { id: number; path: string }; edits: { id: number; engine: string; params: Record<string, unknown> }[] }[] }> {
+async function historyJson(library: string, photo?: string): Promise<{ photos: { photo: { id: number; path: string }; edits: { id: number; engine: string; outputFile: string; params: Record<string, unknown> }[] }[] }> {
   const r = await runCli(['history', ...(photo ? [photo] : []), '--library', library, '--json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
@@ -147,6 +148,21 @@ describe('renovo inpaint', () => {
     expect(all.photos[0].edits[0].params).toMatchObject({ blend: 'off', dilate: 2, seed: 7 });
     const one = await historyJson(library, fx.paths.photoPng);
     expect(one.photos[0].edits[0].id).toBe(result.editId);
+    // The text shows the file the user asked for; --json keeps the library's copy too (issue 15.8).
+    expect(one.photos[0].edits[0]).toMatchObject({ outputFile: expect.stringMatching(/^outputs\/[0-9a-f]{2}\/[0-9a-f]{64}\.png$/), params: { savedAs: output } });
+    const text = await runCli(['history', '--library', library]);
+    expect(text.stdout).toContain(output);
+    expect(text.stdout).not.toMatch(/outputs\/[0-9a-f]{2}\//);
+  });
+
+  it("grows the mask by the editor's default when --dilate is not given (issue 15.6)", async () => {
+    const library = newLibrary();
+    const r = await runCli(['inpaint', fx.paths.photoPng, '--mask', fx.paths.maskRect, '-o', out('default-dilate.png'), '--engine', 'telea', '--library', library, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(DEFAULT_MASK_DILATE_PX).toBe(4);
+    expect((await historyJson(library)).photos[0].edits[0].params).toMatchObject({ dilate: DEFAULT_MASK_DILATE_PX });
+    const help = await runCli(['inpaint', '--help']);
+    expect(help.stdout).toMatch(/--dilate N .*default: 4, as in the editor/);
   });
 
   it('with Poisson blending changes nothing outside the dilated mask plus a small band', async () => {
@@ -178,10 +194,13 @@ describe('renovo inpaint', () => {
     expect(meta.xmp?.toString('utf8')).toContain(FIXTURE_XMP_CREATOR);
     expect(meta.icc).toBeDefined();
 
-    // A second run refuses to replace the output unless --overwrite.
+    // A second run without -o writes the next free name (issue 15.4); -o FILE is replaced only with --overwrite.
     const again = await runCli(['inpaint', photo, '--mask', fx.paths.maskRect, '--library', newLibrary()]);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exists');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(join(dir, 'holiday-renovo-2.jpg'));
+    const explicit = await runCli(['inpaint', photo, '--mask', fx.paths.maskRect, '-o', output, '--library', newLibrary()]);
+    expect(explicit.code).toBe(2);
+    expect(explicit.stderr).toContain('already exists');
     const forced = await runCli(['inpaint', photo, '--mask', fx.paths.maskRect, '--overwrite', '--library', newLibrary()]);
     expect(forced.code, forced.stderr).toBe(0);
   });

@@ -1,5 +1,5 @@
 // renovo history [PHOTO]
-import { readHistory, recordedSourceArea } from '../../core/app';
+import { readHistory, recordedSavedAs, recordedSourceArea } from '../../core/app';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import type { CommandContext } from './context';
@@ -23,7 +23,9 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
       const parent = e.parentId === null ? 'original' : `edit #${e.parentId}`;
       const source = recordedSourceArea(e.params);
       const sourceNote = source ? `  source area: ${source.mode} ${source.maskFile}` : '';
-      printLine(`  #${e.id}  ${e.createdAt}  ${e.kind} ${e.engine}  on ${parent}  ${e.durationMs} ms  ${e.outputFile}${sourceNote}`);
+      // The file the user asked for; the library's content-addressed copy only when there is none (--json has both).
+      const file = recordedSavedAs(e.params) ?? `(in the library: ${e.outputFile})`;
+      printLine(`  #${e.id}  ${e.createdAt}  ${e.kind} ${e.engine}  on ${parent}  ${e.durationMs} ms  ${file}${sourceNote}`);
     }
   }
   return EXIT.OK;

@@ -1,7 +1,7 @@
 // renovo inpaint PHOTO --mask MASK.png [...]
 import { resolve } from 'node:path';
-import { ApiError, BLEND_MODES, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
-import { checkOutputPath, defaultOutputPath, inpaintFile } from '../../core/app';
+import { ApiError, BLEND_MODES, DEFAULT_MASK_DILATE_PX, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
+import { checkOutputPath, defaultOutputPath, inpaintFile, nextFreeOutputPath } from '../../core/app';
 import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, classify, type ExitCode } from '../exit';
@@ -18,7 +18,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const maskPath = resolve(values.mask);
   const engine = choiceOption(values.engine, 'engine', ENGINE_IDS) ?? 'auto';
   const blend = choiceOption(values.blend, 'blend', BLEND_MODES) ?? 'normal';
-  const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? 2;
+  const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? DEFAULT_MASK_DILATE_PX;
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
   const ganFlags = ['model', 'lambda', 'iters', 'restarts', 'lr', 'refine'].filter((k) => values[k] !== undefined);
   if (engine !== 'gan-zopt' && ganFlags.length) throw new UsageError(`inpaint: --${ganFlags[0]} is only used with --engine gan-zopt`);
@@ -40,7 +40,9 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
     throw new UsageError(`inpaint: --source-mask is used only by --engine auto or patchmatch, not by ${engine}`);
   }
   const overwrite = values.overwrite === true;
-  const outputPath = resolve(typeof values.output === 'string' ? values.output : defaultOutputPath(photoPath));
+  // Without -o the output gets the next free name (like a desktop tool's "Save a copy"); -o FILE is
+  // replaced only with --overwrite, which without -o means the plain `name-renovo.ext`.
+  const outputPath = resolve(typeof values.output === 'string' ? values.output : overwrite ? defaultOutputPath(photoPath) : nextFreeOutputPath(photoPath));
 
   // Refused output paths are usage errors, reported before any work starts.
   try {

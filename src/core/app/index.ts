@@ -5,6 +5,7 @@ export {
   inpaintFile,
   readHistory,
   defaultOutputPath,
+  nextFreeOutputPath,
   checkOutputPath,
   type InpaintFileOptions,
   type InpaintFileResult,
@@ -14,3 +15,4 @@ export { APP_VERSION } from './version';
 export { PREVIEW_MAX_SIDE, previewFileFor } from './previews';
 export { registerShippedModels, readShippedModels, defaultShippedModelsDir, type ShippedModelInfo } from './models';
 export { recordedSourceArea } from './sourceArea';
+export { recordedSavedAs } from './inpaint';

@@ -133,6 +133,13 @@ export interface RecordEditInput {
   run: InpaintRun;
   settings: InpaintSettings;
   sourceArea?: PreparedSourceArea | null;
+  /** The file the user asked for (the CLI's output), shown by `renovo history`; read back with recordedSavedAs. */
+  savedAs?: string;
+}
+
+/** The file an edit was written to at the user's request, if any (older edits have none). */
+export function recordedSavedAs(params: Record<string, unknown>): string | null {
+  return typeof params.savedAs === 'string' ? params.savedAs : null;
 }
 
 /** Stores mask + output PNG in the library and adds the edit row; on failure leaves nothing behind. */
@@ -163,6 +170,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
         seed: input.run.seed,
         holes: input.run.holes,
         maskPixels: input.mask.holePixels,
+        ...(input.savedAs ? { savedAs: input.savedAs } : {}),
         // read back with recordedSourceArea (sourceArea.ts); the file is kept by references.ts
         ...(source && sourceMaskFile ? { sourceArea: { mode: source.mode, maskFile: sourceMaskFile, pixels: source.pixels } } : {}),
         ...(input.run.gan

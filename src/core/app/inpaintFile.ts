@@ -53,6 +53,18 @@ export function defaultOutputPath(photoPath: string): string {
   return join(dirname(photoPath), `${stem(basename(photoPath))}-renovo.${outExt}`);
 }
 
+/** The default output name, or `name-renovo-2.ext`, `-3`… when taken: reruns never fail or replace an earlier result. */
+export function nextFreeOutputPath(photoPath: string): string {
+  const first = defaultOutputPath(photoPath);
+  if (!existsSync(first)) return first;
+  const ext = extname(first);
+  const base = first.slice(0, first.length - ext.length);
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}${ext}`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
 function canonical(p: string): string {
   try {
     return realpathSync(p);
@@ -137,7 +149,7 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
     let edit: EditRow;
     try {
       const photo = { path: photoPath, sha256: sha256Hex(photoBytes), byteSize: photoBytes.byteLength, width: meta.width, height: meta.height, format: meta.format };
-      edit = await recordInpaintEdit(ctx.library, { photo, parentId: null, mask, run, settings, sourceArea });
+      edit = await recordInpaintEdit(ctx.library, { photo, parentId: null, mask, run, settings, sourceArea, savedAs: outputPath });
     } catch (e) {
       await unlink(outputPath).catch(() => undefined); // keep output and history consistent
       throw e;

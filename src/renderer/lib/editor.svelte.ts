@@ -75,7 +75,7 @@ export const SOURCE_OPACITY = 0.45;
 
 export const BRUSH_MIN = 2;
 export const BRUSH_MAX = 1000;
-export const MASK_DILATE_PX = 4;
+import { DEFAULT_MASK_DILATE_PX } from '../../shared/contract';
 const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
 export class EditorStore {
@@ -113,7 +113,7 @@ export class EditorStore {
 
   engine = $state<EngineChoice>('auto');
   blend = $state<BlendMode>('normal');
-  dilate = $state(MASK_DILATE_PX);
+  dilate = $state(DEFAULT_MASK_DILATE_PX);
   /** Engine 'gan-zopt': the model version (null: none chosen yet; the newest is picked) and its options. */
   ganModelId = $state<number | null>(null);
   ganLambda = $state(0.003);
