@@ -248,8 +248,10 @@ export function cloneGuidance(
  */
 export function fillGuidance(
   width: number, height: number, C: number, photo: Float32Array, fill: Float32Array,
-  hole: Uint8Array, mode: BlendMode, source: Int32Array | null = null,
+  hole: Uint8Array, mode: BlendMode, source: Int32Array | null = null, sourcePhoto: SourcePhoto | null = null,
 ): Float32Array {
+  // `source` indexes the region itself unless the sources live in a larger picture
+  const S = sourcePhoto ?? { data: photo, width, height, hole };
   const rhs = new Float32Array(width * height * C);
   const mixed = mode === 'mixed';
   const dxs = [-1, 1, 0, 0];
@@ -274,9 +276,9 @@ export function fillGuidance(
             const sp = source ? source[p] : -1;
             if (sp >= 0) {
               // exemplar fill: the gradient at the place p was copied from
-              const sx = (sp % width) + dxs[d], sy = ((sp / width) | 0) + dys[d];
-              if (sx >= 0 && sy >= 0 && sx < width && sy < height && !hole[sy * width + sx]) {
-                s += photo[sp * C + c] - photo[(sy * width + sx) * C + c];
+              const sx = (sp % S.width) + dxs[d], sy = ((sp / S.width) | 0) + dys[d];
+              if (sx >= 0 && sy >= 0 && sx < S.width && sy < S.height && !S.hole[sy * S.width + sx]) {
+                s += S.data[sp * C + c] - S.data[(sy * S.width + sx) * C + c];
                 continue;
               }
             }
@@ -297,10 +299,14 @@ export function fillGuidance(
   return rhs;
 }
 
+/** The picture an exemplar fill was copied from, when it is larger than the blended region. */
+export interface SourcePhoto { data: Float32Array; width: number; height: number; hole: Uint8Array }
+
 export interface BlendPlanesOptions extends SolveOptions {
   mode?: BlendMode;
-  /** exemplar engines: per hole pixel, the known pixel it was copied from (−1: none) */
+  /** exemplar engines: per hole pixel, the known pixel it was copied from (−1: none), in `sourcePhoto` if given */
   source?: Int32Array | null;
+  sourcePhoto?: SourcePhoto | null;
 }
 
 /**
@@ -316,7 +322,7 @@ export function blendFillPlanes(
   const out = Float32Array.from(photo);
   const prep = prepareRegion(width, height, hole);
   if (!prep) return out;
-  const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal', opts.source ?? null);
+  const rhs = fillGuidance(width, height, C, photo, fill, hole, opts.mode ?? 'normal', opts.source ?? null, opts.sourcePhoto ?? null);
   throwIfAborted(opts.signal);
   solvePrepared(prep, C, photo, rhs, fill, out, { tol: BLEND_TOLERANCE, ...opts });
   clampRegion(out, hole, C);

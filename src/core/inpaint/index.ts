@@ -6,7 +6,7 @@ import { blendFillPlanes } from '../blend/poisson';
 import { throwIfAborted } from '../blend/control';
 import { InpaintError } from './errors';
 import { validateInpaintInput, validateSourceArea } from './validate';
-import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleInto, type Component, type Crop, type Rect } from './regions';
+import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleBySource, type Component, type Crop, type Rect } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch } from './patchmatch';
@@ -55,6 +55,14 @@ export interface PatchMatchTuning {
   coarseInit?: 'onion' | 'membrane';
   /** finest level: each pixel from its best-matching patch ('best') or a weighted vote */
   reconstruction?: 'best' | 'vote';
+  /** EM iterations at the finest level (default a third of `iterations`) */
+  fineIterations?: number;
+  /** random-search radius on the finest level, px (default: 1/8 of the level, like the others) */
+  fineSearch?: number;
+  /** automatic pyramid depth: the largest hole spans about this many patches at the coarsest level */
+  coarsestHole?: number;
+  /** with 'best': the finest this many levels use best-patch copies in every EM step */
+  sharpLevels?: number;
   /** context searched around a hole, as a multiple of the hole's extent */
   searchMargin?: number;
   /** sources whose patch comes within this many px of the hole (full resolution) are not used */
@@ -118,6 +126,34 @@ function downscaleAllowed(a: Uint8Array, w: number, h: number, k: number): Uint8
 
 interface Fill { values: Float32Array; source: Int32Array | null }
 
+/**
+ * Poisson-blends the fill over the crop's holes, solving only on the holes' bounding box (+2 px):
+ * the search crop around a big hole is several times larger, and the solver's arrays follow the
+ * box it is given. The fill's sources stay indices into the whole crop.
+ */
+function blendAroundHoles(crop: Crop, fill: Fill, mode: 'normal' | 'mixed', signal: AbortSignal | undefined): Float32Array {
+  const { w, h, C } = crop;
+  const b = boundsOf(crop.hole, w);
+  const x0 = Math.max(0, b.x0 - 2), y0 = Math.max(0, b.y0 - 2), x1 = Math.min(w - 1, b.x1 + 2), y1 = Math.min(h - 1, b.y1 + 2);
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  if (bw === w && bh === h) return blendFillPlanes(w, h, C, crop.data, fill.values, crop.hole, { mode, signal, source: fill.source });
+  const photo = new Float32Array(bw * bh * C), values = new Float32Array(bw * bh * C);
+  const hole = new Uint8Array(bw * bh);
+  const source = fill.source ? new Int32Array(bw * bh) : null;
+  for (let y = 0; y < bh; y++) {
+    const from = (y + y0) * w + x0;
+    photo.set(crop.data.subarray(from * C, (from + bw) * C), y * bw * C);
+    values.set(fill.values.subarray(from * C, (from + bw) * C), y * bw * C);
+    hole.set(crop.hole.subarray(from, from + bw), y * bw);
+    if (source && fill.source) source.set(fill.source.subarray(from, from + bw), y * bw);
+  }
+  const sourcePhoto = { data: crop.data, width: w, height: h, hole: crop.hole };
+  const blended = blendFillPlanes(bw, bh, C, photo, values, hole, { mode, signal, source, sourcePhoto });
+  const out = Float32Array.from(fill.values);
+  for (let y = 0; y < bh; y++) out.set(blended.subarray(y * bw * C, (y + 1) * bw * C), ((y + y0) * w + x0) * C);
+  return out;
+}
+
 function fillCrop(engine: EngineId, crop: Crop, allowed: Uint8Array | undefined, options: InpaintOptions, onProgress: (f: number) => void): Fill {
   const { w, h, C, data, hole } = crop;
   const signal = options.signal;
@@ -129,12 +165,14 @@ function fillCrop(engine: EngineId, crop: Crop, allowed: Uint8Array | undefined,
     const r = patchMatch(data, w, h, C, hole, pm);
     return { values: r.fill, source: r.source };
   }
-  // very large crop: fill at reduced resolution, upsample the fill (the blend then fixes seams)
+  // very large crop: match at reduced resolution, then copy full-resolution pixels from where the
+  // coarse ones came from (sharp; the blend then fixes the seams)
   const k = Math.ceil(Math.sqrt((w * h) / PATCHMATCH_MAX_CROP));
   const small = downscaleCrop(crop, k);
   const smallAllowed = allowed ? downscaleAllowed(allowed, w, h, k) : undefined;
-  const smallFill = patchMatch(small.data, small.w, small.h, C, small.hole, { ...pm, halo: Math.ceil(halo / k), allowed: smallAllowed }).fill;
-  return { values: upsampleInto(crop, small, smallFill, k), source: null };
+  const r = patchMatch(small.data, small.w, small.h, C, small.hole, { ...pm, halo: Math.ceil(halo / k), allowed: smallAllowed });
+  const up = upsampleBySource(crop, small, r.fill, r.source, k);
+  return { values: up.values, source: up.source };
 }
 
 /**
@@ -184,7 +222,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
     const filled = fillCrop(engine, crop, allowed && cropOf(allowed, width, rect), options, report);
     throwIfAborted(signal);
-    const final = blend === 'off' ? filled.values : blendFillPlanes(crop.w, crop.h, crop.C, crop.data, filled.values, crop.hole, { mode: blend, signal, source: filled.source });
+    const final = blend === 'off' ? filled.values : blendAroundHoles(crop, filled, blend, signal);
     pasteHoles(out, width, channels, crop, final);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);

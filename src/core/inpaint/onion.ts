@@ -6,8 +6,10 @@
 
 import { mulberry32 } from './rng';
 
-/** Candidate sources tried for every pixel when the level has more valid sources than this. */
-const MAX_CANDIDATES = 2048;
+/** Up to this many valid sources every pixel tries them all; above it, a PatchMatch-style search. */
+const EXHAUSTIVE = 1024;
+/** Random sources each pixel tries in the search (besides coherence and the local search). */
+const RANDOM_TRIES = 48;
 
 /**
  * Fills the hole of `img` (interleaved, stride C) in place. `srcList` holds the centres of the
@@ -22,12 +24,7 @@ export function onionPeelFill(img: Float32Array, w: number, h: number, C: number
   const from = new Int32Array(n).fill(-1);
   if (srcList.length === 0) return from;
   const rand = mulberry32(seed >>> 0);
-  // a fixed random subset of the sources keeps the cost bounded on big coarse levels
-  let candidates = srcList;
-  if (srcList.length > MAX_CANDIDATES) {
-    candidates = new Int32Array(MAX_CANDIDATES);
-    for (let i = 0; i < MAX_CANDIDATES; i++) candidates[i] = srcList[(rand() * srcList.length) | 0];
-  }
+  const exhaustive = srcList.length <= EXHAUSTIVE;
   const isSource = new Uint8Array(n);
   for (let i = 0; i < srcList.length; i++) isSource[srcList[i]] = 1;
 
@@ -68,7 +65,7 @@ export function onionPeelFill(img: Float32Array, w: number, h: number, C: number
     }
     if (front.length === 0) break; // hole with no known pixel anywhere: nothing to peel from
     for (const t of front) {
-      let best = Infinity, bs = candidates[0], near = Infinity;
+      let best = Infinity, bs = srcList[0], near = Infinity;
       // coherence first: the sources of already-filled neighbours, shifted by the offset
       const tx = t % w, ty = (t - tx) / w;
       for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
@@ -86,13 +83,27 @@ export function onionPeelFill(img: Float32Array, w: number, h: number, C: number
       }
       // equally good sources (a ring sees only half a patch, so ties are common on regular
       // texture): the nearer one, as the likelier continuation of what surrounds the hole
-      for (let i = 0; i < candidates.length; i++) {
-        const c = candidates[i];
+      const consider = (c: number): void => {
         const d = dist(t, c, best);
-        if (d > best) continue;
+        if (d > best) return;
         const cx = c % w, cy = (c - cx) / w;
         const sq = (cx - tx) * (cx - tx) + (cy - ty) * (cy - ty);
         if (d < best || sq < near) { best = d; bs = c; near = sq; }
+      };
+      if (exhaustive) {
+        for (let i = 0; i < srcList.length; i++) consider(srcList[i]);
+      } else {
+        // random sources, then a search around the best with halving radius (Barnes et al.)
+        for (let i = 0; i < RANDOM_TRIES; i++) consider(srcList[(rand() * srcList.length) | 0]);
+        for (let pass = 0; pass < 2; pass++) {
+          for (let R = Math.max(w, h) >> 1; R >= 1; R >>= 1) {
+            const bx = bs % w, by = (bs - bx) / w;
+            const sx = bx + Math.round((rand() * 2 - 1) * R), sy = by + Math.round((rand() * 2 - 1) * R);
+            if (sx < 0 || sy < 0 || sx >= w || sy >= h) continue;
+            const c = sy * w + sx;
+            if (isSource[c]) consider(c);
+          }
+        }
       }
       from[t] = bs;
     }

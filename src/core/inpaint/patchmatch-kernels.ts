@@ -171,6 +171,20 @@ export function voteKernel(lv: PmLevel, band: number, rv: number, sigma2: number
           acc[aq + 1] += wt * img[sq + 1];
           acc[aq + 2] += wt * img[sq + 2];
         }
+      } else if (C === 5) {
+        // colour + the two texture features (texture-features.ts), unrolled likewise
+        for (let q = rowq + dx0; q <= qEnd; q++) {
+          if (!lhole[q] || lhole[q + off]) continue;
+          const sq = (q + off) * 5;
+          const k = q - base;
+          const aq = k * 5;
+          wsum[k] += wt;
+          acc[aq] += wt * img[sq];
+          acc[aq + 1] += wt * img[sq + 1];
+          acc[aq + 2] += wt * img[sq + 2];
+          acc[aq + 3] += wt * img[sq + 3];
+          acc[aq + 4] += wt * img[sq + 4];
+        }
       } else {
         for (let q = rowq + dx0; q <= qEnd; q++) {
           if (!lhole[q] || lhole[q + off]) continue;

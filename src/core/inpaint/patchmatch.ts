@@ -51,6 +51,14 @@ export interface PatchMatchOptions extends EngineControl {
   coarseInit?: 'onion' | 'membrane';
   /** finest level: each pixel from its best-matching patch ('best', default) or the wide vote */
   reconstruction?: 'best' | 'vote';
+  /** EM iterations at the finest level (default a third of `iterations`) */
+  fineIterations?: number;
+  /** random-search radius on the finest level, px (default: 1/8 of the level, like the others) */
+  fineSearch?: number;
+  /** automatic pyramid depth: the largest hole spans about this many patches at the coarsest level */
+  coarsestHole?: number;
+  /** with 'best': the finest this many levels use best-patch copies in every EM step, default 0 */
+  sharpLevels?: number;
   /** sources keep this many px (full resolution) away from the hole, default 0 */
   halo?: number;
   /** w×h, 1 where the fill may copy from (a source patch must lie wholly inside); default everywhere */
@@ -201,15 +209,15 @@ function targetDomain(lv: Level, r: number): Int32Array {
   return list;
 }
 
-/** Automatic pyramid depth: coarsen until the largest hole extent is about two patches. */
-function autoLevels(w: number, h: number, hole: Uint8Array, patch: number): number {
+/** Automatic pyramid depth: coarsen until the largest hole extent is about `k` patches. */
+function autoLevels(w: number, h: number, hole: Uint8Array, patch: number, k: number): number {
   let minX = w, minY = h, maxX = -1, maxY = -1;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (hole[y * w + x]) {
     if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
   }
   let ext = Math.max(maxX - minX + 1, maxY - minY + 1);
   let cw = w, ch = h, levels = 1;
-  while (ext > 2 * patch && Math.min(cw, ch) >= 6 * patch && levels < 10) {
+  while (ext > k * patch && Math.min(cw, ch) >= 6 * patch && levels < 10) {
     ext = Math.ceil(ext / 2); cw = (cw + 1) >> 1; ch = (ch + 1) >> 1; levels++;
   }
   return levels;
@@ -223,6 +231,7 @@ function makeLevel(src: Level, C: number, r: number, sources: { valid: Uint8Arra
   const { w, h } = src;
   const n = w * h;
   const copy = <T extends Float32Array | Int32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, from: T): T => {
+    if (!shared) return from; // one thread: the level works on the pyramid's own arrays
     const a = alloc(ctor, from.length, shared);
     a.set(from);
     return a;
@@ -307,7 +316,7 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   const signal = opts.signal;
 
   // pyramid; drop levels that are too small to hold a valid source patch
-  const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch);
+  const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch, opts.coarsestHole ?? 2);
   if (opts.init && opts.init.length !== data.length) throw new RangeError(`patchMatch: init has ${opts.init.length} values, data ${data.length}`);
   if (opts.allowed && opts.allowed.length !== w * h) throw new RangeError(`patchMatch: allowed has ${opts.allowed.length} values, expected ${w * h}`);
   const halo = Math.max(0, Math.round(opts.halo ?? 0));
@@ -351,6 +360,8 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
     throwIfAborted(signal);
   }
   const sharp = (opts.reconstruction ?? 'best') === 'best';
+  const sharpLevels = Math.max(0, Math.round(opts.sharpLevels ?? 0));
+  const fineSearch = Math.max(4, Math.round(opts.fineSearch ?? Infinity));
   let copiedFrom: Int32Array | null = null;
   // channels from `fixedFrom` on are a guide: never re-estimated, so every level takes them from init
   const Cw = initPyr && opts.fixedFrom !== undefined ? Math.max(1, Math.min(C, opts.fixedFrom)) : C;
@@ -447,15 +458,20 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
     };
 
     // finer levels: the first estimate of the hole is the vote of the upsampled field
+    // levels below sharpLevels re-estimate by best-patch copies throughout, so the estimate the
+    // search matches against never turns into an average (which smooth sources would win)
+    const sharpHere = sharp && l < sharpLevels;
     if (l < L - 1) {
       run('distances', []);
-      vote(r);
+      if (sharpHere) copiedFrom = copyBest();
+      else vote(r);
     }
 
     // random search: global on the coarsest level; finer levels start from the upsampled field
     // and only look around it (1/8 of the level), which saves a third of the time on the bench
-    const maxR = l < L - 1 ? Math.max(4, Math.max(lw, lh) >> 3) : Math.max(lw, lh);
-    const emIters = l === 0 && L > 1 ? Math.max(1, Math.ceil(iterations / 3)) : iterations;
+    // (at most fineSearch px on the finest level, where the field only needs local refinement)
+    const maxR = l === L - 1 ? Math.max(lw, lh) : Math.max(4, Math.min(Math.max(lw, lh) >> 3, l === 0 ? fineSearch : Infinity));
+    const emIters = l === 0 && L > 1 ? Math.max(1, Math.round(opts.fineIterations ?? Math.ceil(iterations / 3))) : iterations;
     for (let em = 0; em < emIters; em++) {
       run('distances', []);
       // one PatchMatch pass per band: propagation + random search, alternating scan direction
@@ -465,7 +481,7 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
       // wide footprint on the coarser levels and wider for the final estimate; the intermediate
       // votes of the (expensive) finest level use the patch itself — same PSNR on the bench, faster
       const last = l === 0 && em === emIters - 1;
-      if (last && sharp) copiedFrom = copyBest();
+      if ((last && sharp) || sharpHere) copiedFrom = copyBest();
       else vote(l > 0 ? rvCoarse : last ? rvFinal : r);
       opts.onProgress?.(Math.min(0.99, (workDone + (lw * lh * (em + 1)) / emIters) / totalWork));
     }

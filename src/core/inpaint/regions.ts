@@ -166,25 +166,34 @@ export function downscaleCrop(crop: Crop, k: number): Crop {
   return { rect: crop.rect, w: nw, h: nh, C, data: nd, hole: nh_, holes };
 }
 
-/** Bilinearly upsamples a small filled crop into the hole pixels of the full-size crop. */
-export function upsampleInto(full: Crop, small: Crop, smallValues: Float32Array, k: number): Float32Array {
-  const { w, h, C, hole } = full;
-  const out = Float32Array.from(full.data);
-  const sw = small.w, sh = small.h;
+/**
+ * Carries a fill made on a k-times downscaled crop up to full resolution without blurring it: each
+ * full-resolution hole pixel copies the full-resolution pixel at the same offset inside the block
+ * its coarse pixel was copied from (`smallSource`, per coarse pixel; −1 = not filled there, then
+ * the nearest coarse value is used). Returns the fill and the per-pixel source for the blend.
+ */
+export function upsampleBySource(full: Crop, small: Crop, smallValues: Float32Array, smallSource: Int32Array | null, k: number): { values: Float32Array; source: Int32Array } {
+  const { w, h, C, hole, data } = full;
+  const out = Float32Array.from(data);
+  const source = new Int32Array(w * h).fill(-1);
   for (let y = 0; y < h; y++) {
-    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / k - 0.5));
-    const y0 = Math.floor(fy), y1 = Math.min(sh - 1, y0 + 1), ty = fy - y0;
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       if (!hole[p]) continue;
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / k - 0.5));
-      const x0 = Math.floor(fx), x1 = Math.min(sw - 1, x0 + 1), tx = fx - x0;
-      for (let c = 0; c < C; c++) {
-        const a = smallValues[(y0 * sw + x0) * C + c], b = smallValues[(y0 * sw + x1) * C + c];
-        const d = smallValues[(y1 * sw + x0) * C + c], e = smallValues[(y1 * sw + x1) * C + c];
-        out[p * C + c] = (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty;
+      const sq = ((y / k) | 0) * small.w + ((x / k) | 0);
+      const s = smallSource ? smallSource[sq] : -1;
+      if (s >= 0) {
+        const sx = (s % small.w) * k + (x % k), sy = ((s / small.w) | 0) * k + (y % k);
+        const q = sy * w + sx;
+        // a known coarse pixel has only known children inside the crop
+        if (sx < w && sy < h && !hole[q]) {
+          for (let c = 0; c < C; c++) out[p * C + c] = data[q * C + c];
+          source[p] = q;
+          continue;
+        }
       }
+      for (let c = 0; c < C; c++) out[p * C + c] = smallValues[sq * C + c];
     }
   }
-  return out;
+  return { values: out, source };
 }

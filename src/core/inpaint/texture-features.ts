@@ -16,29 +16,54 @@ const WINDOW_RADIUS = 2;
  * engine re-estimates them anyway.
  */
 export function appendTextureFeatures(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, weight: number): Float32Array {
-  const n = w * h;
-  const luma = new Float32Array(n);
-  for (let p = 0; p < n; p++) {
-    luma[p] = C >= 3 ? 0.299 * data[p * C] + 0.587 * data[p * C + 1] + 0.114 * data[p * C + 2] : data[p * C];
-  }
-  // |forward differences| where both ends are known; counts say how many samples each mean has
-  const gx = new Float32Array(n), gy = new Float32Array(n), okx = new Float32Array(n), oky = new Float32Array(n);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      if (hole[p]) continue;
-      if (x + 1 < w && !hole[p + 1]) { gx[p] = Math.abs(luma[p + 1] - luma[p]); okx[p] = 1; }
-      if (y + 1 < h && !hole[p + w]) { gy[p] = Math.abs(luma[p + w] - luma[p]); oky[p] = 1; }
-    }
-  }
-  const mx = boxMean(gx, okx, w, h, WINDOW_RADIUS);
-  const my = boxMean(gy, oky, w, h, WINDOW_RADIUS);
+  const R = WINDOW_RADIUS;
   const C2 = C + TEXTURE_CHANNELS;
-  const out = new Float32Array(n * C2);
-  for (let p = 0; p < n; p++) {
-    for (let c = 0; c < C; c++) out[p * C2 + c] = data[p * C + c];
-    out[p * C2 + C] = weight * mx[p];
-    out[p * C2 + C + 1] = weight * my[p];
+  const out = new Float32Array(w * h * C2);
+  if (C === 3) for (let p = 0, i = 0, j = 0; p < w * h; p++, i += 3, j += 5) { out[j] = data[i]; out[j + 1] = data[i + 1]; out[j + 2] = data[i + 2]; }
+  else for (let p = 0; p < w * h; p++) for (let c = 0; c < C; c++) out[p * C2 + c] = data[p * C + c];
+  // Only row-sized buffers (a 12 MP crop would otherwise allocate ~0.3 GB of temporaries): the
+  // window's rows are kept in a ring, their column sums slide down the image.
+  const luma = (y: number, dst: Float32Array): void => {
+    for (let x = 0, i = y * w * C; x < w; x++, i += C) dst[x] = C >= 3 ? 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2] : data[i];
+  };
+  const cur = new Float32Array(w), next = new Float32Array(w);
+  const gx = new Float32Array(w), gy = new Float32Array(w);
+  const ring = 2 * R + 2;
+  // per ring slot: row sums of |∂x|, |∂y| and how many of each were known (4 × w)
+  const sums = Array.from({ length: ring }, () => new Float32Array(4 * w));
+  /** The window-summed gradients of row y into its ring slot. */
+  const rowSums = (y: number): void => {
+    const dst = sums[y % ring];
+    luma(y, cur);
+    if (y + 1 < h) luma(y + 1, next);
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const p = row + x;
+      gx[x] = !hole[p] && x + 1 < w && !hole[p + 1] ? Math.abs(cur[x + 1] - cur[x]) : -1;
+      gy[x] = !hole[p] && y + 1 < h && !hole[p + w] ? Math.abs(next[x] - cur[x]) : -1;
+    }
+    let vx = 0, vy = 0, kx = 0, ky = 0;
+    for (let x = -R; x < w; x++) {
+      const a = x + R, b = x - R - 1; // entering and leaving the window centred at x
+      if (a < w) { if (gx[a] >= 0) { vx += gx[a]; kx++; } if (gy[a] >= 0) { vy += gy[a]; ky++; } }
+      if (b >= 0) { if (gx[b] >= 0) { vx -= gx[b]; kx--; } if (gy[b] >= 0) { vy -= gy[b]; ky--; } }
+      if (x >= 0) { dst[x] = vx; dst[w + x] = vy; dst[2 * w + x] = kx; dst[3 * w + x] = ky; }
+    }
+  };
+  const col = new Float64Array(4 * w);
+  const addRow = (y: number, sign: number): void => {
+    const src = sums[y % ring];
+    for (let i = 0; i < 4 * w; i++) col[i] += sign * src[i];
+  };
+  for (let y = 0; y <= Math.min(R, h - 1); y++) { rowSums(y); addRow(y, 1); }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, o = y * w * C2 + C; x < w; x++, o += C2) {
+      const kx = col[2 * w + x], ky = col[3 * w + x];
+      out[o] = kx > 0.5 ? (weight * col[x]) / kx : 0;
+      out[o + 1] = ky > 0.5 ? (weight * col[w + x]) / ky : 0;
+    }
+    if (y - R >= 0) addRow(y - R, -1);
+    if (y + R + 1 < h) { rowSums(y + R + 1); addRow(y + R + 1, 1); }
   }
   return out;
 }
@@ -47,39 +72,10 @@ export function appendTextureFeatures(data: Float32Array, w: number, h: number, 
 export function stripTextureFeatures(data: Float32Array, n: number, C: number): Float32Array {
   const C2 = C + TEXTURE_CHANNELS;
   const out = new Float32Array(n * C);
+  if (C === 3) {
+    for (let p = 0, i = 0, j = 0; p < n; p++, i += 3, j += 5) { out[i] = data[j]; out[i + 1] = data[j + 1]; out[i + 2] = data[j + 2]; }
+    return out;
+  }
   for (let p = 0; p < n; p++) for (let c = 0; c < C; c++) out[p * C + c] = data[p * C2 + c];
-  return out;
-}
-
-/** Σ values / Σ counts over a (2R+1)² box (separable running sums, clipped at the borders). */
-function boxMean(values: Float32Array, counts: Float32Array, w: number, h: number, R: number): Float32Array {
-  const sv = boxSum(values, w, h, R);
-  const sc = boxSum(counts, w, h, R);
-  for (let p = 0; p < w * h; p++) sv[p] = sc[p] > 0 ? sv[p] / sc[p] : 0;
-  return sv;
-}
-
-function boxSum(a: Float32Array, w: number, h: number, R: number): Float32Array {
-  const tmp = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    let s = 0;
-    for (let x = 0; x <= Math.min(R, w - 1); x++) s += a[row + x];
-    for (let x = 0; x < w; x++) {
-      tmp[row + x] = s;
-      if (x + R + 1 < w) s += a[row + x + R + 1];
-      if (x - R >= 0) s -= a[row + x - R];
-    }
-  }
-  const out = new Float32Array(w * h);
-  for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let y = 0; y <= Math.min(R, h - 1); y++) s += tmp[y * w + x];
-    for (let y = 0; y < h; y++) {
-      out[y * w + x] = s;
-      if (y + R + 1 < h) s += tmp[(y + R + 1) * w + x];
-      if (y - R >= 0) s -= tmp[(y - R) * w + x];
-    }
-  }
   return out;
 }
