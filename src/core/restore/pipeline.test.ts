@@ -11,14 +11,15 @@ function rmsOver(a: Uint8Array, b: Uint8Array, mask: Uint8Array): number {
   return Math.sqrt(s / Math.max(1, n));
 }
 
-describe('restorePhoto', () => {
+// these pin the classical detector's behaviour; the learned one is tested in detect/learned.test.ts
+describe('restorePhoto (classical detector)', () => {
   const W = 800, H = 600;
   const photo = synthPhoto(W, H, { seed: 4 });
   const dmg = addDamage(photo, { seed: 44, scratches: 4, dust: 20 });
 
   it('repairs detected damage and changes nothing else', async () => {
     const copy = new Uint8Array(dmg.image.data);
-    const r = await restorePhoto(dmg.image, { tone: false });
+    const r = await restorePhoto(dmg.image, { tone: false, detector: 'classical' });
     expect(Buffer.compare(Buffer.from(dmg.image.data), Buffer.from(copy))).toBe(0); // input untouched
     // overall (missed damage keeps its full error) and where damage was found (repair quality)
     expect(rmsOver(r.image.data, photo.data, dmg.mask)).toBeLessThan(0.7 * rmsOver(dmg.image.data, photo.data, dmg.mask));
@@ -35,14 +36,14 @@ describe('restorePhoto', () => {
   });
 
   it('tiled repair (as for big scans) is about as good', async () => {
-    const r = await restorePhoto(dmg.image, { tone: false, tileSize: 256 });
-    const whole = rmsOver((await restorePhoto(dmg.image, { tone: false })).image.data, photo.data, dmg.mask);
+    const r = await restorePhoto(dmg.image, { tone: false, tileSize: 256, detector: 'classical' });
+    const whole = rmsOver((await restorePhoto(dmg.image, { tone: false, detector: 'classical' })).image.data, photo.data, dmg.mask);
     expect(rmsOver(r.image.data, photo.data, dmg.mask)).toBeLessThan(whole * 1.25 + 1);
   });
 
   it('fills a tear with PatchMatch when tears are enabled', async () => {
     const t = addDamage(photo, { seed: 201, scratches: 1, dust: 3, tear: true });
-    const r = await restorePhoto(t.image, { tone: false, detectTears: true });
+    const r = await restorePhoto(t.image, { tone: false, detectTears: true, detector: 'classical' });
     expect(r.stats.damage.tears).toBe(1);
     expect(r.stats.repaired.engines).toContain('patchmatch');
     expect(rmsOver(r.image.data, photo.data, t.tears)).toBeLessThan(rmsOver(t.image.data, photo.data, t.tears) * 0.8);

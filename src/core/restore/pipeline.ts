@@ -5,8 +5,9 @@
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from '../blend/control';
 import { inpaint, type EngineId } from '../inpaint';
-import { detectDamage, type DamageStats } from './detect/index';
+import { detectDamage, type DamageResult, type DamageStats } from './detect/index';
 import { estimateNoise } from './detect/index';
+import { defaultDetectorDir, detectLearned, loadDetectorModel, thresholds, type DetectorModel } from './detect/learned';
 import { lumaPlane } from './detect/morph';
 import { analyseTone, denoise, toneLuts, type ToneAnalysis } from './tone';
 
@@ -29,10 +30,19 @@ export interface RestoreOptions {
   seed?: number;
   /** tile size for detection and thin-damage repair (default 1024 / 2048); mainly for tests */
   tileSize?: number;
+  /** 'auto' (default): the learned detector when its model loads, else the classical one with a
+   *  warning; 'classical': the morphological detector only */
+  detector?: 'auto' | 'classical';
+  /** detector model folder (default models/damage-unet) */
+  detectorModel?: string;
 }
 
 export interface RestoreStats {
   damage: DamageStats;
+  /** which detector found the damage */
+  detector: 'learned' | 'classical';
+  /** problems worth showing in the report (e.g. the learned detector could not be used) */
+  warnings: string[];
   repaired: { thinPixels: number; tearPixels: number; engines: EngineId[] };
   tone: ToneAnalysis | null;
   denoised: boolean;
@@ -169,6 +179,46 @@ async function repairLarge(work: ImageBuffer, mask: Uint8Array, blend: 'off' | '
   return holes;
 }
 
+const models = new Map<string, DetectorModel | Error>();
+
+/** The detector model for `dir`, loaded once per process; a failure is remembered too. */
+function detectorModel(dir: string | null): DetectorModel | Error {
+  if (!dir) return new Error('damage detector model folder not found');
+  let m = models.get(dir);
+  if (!m) {
+    try {
+      m = loadDetectorModel(dir);
+    } catch (e) {
+      m = e as Error;
+    }
+    models.set(dir, m);
+  }
+  return m;
+}
+
+/** Learned detection, shaped like the classical result (thin = all but the wide part). */
+async function detectWithModel(image: ImageBuffer, model: DetectorModel, options: RestoreOptions, signal?: AbortSignal): Promise<DamageResult> {
+  const { width: W, height: H } = image;
+  const r = await detectLearned(image, model, { sensitivity: options.sensitivity, signal });
+  let tears: Uint8Array | null = r.widePixels ? r.wide : null;
+  if (options.detectTears) {
+    const t = detectDamage(image, { sensitivity: options.sensitivity, detectTears: true, maxDamageWidth: options.maxDamageWidth, tileSize: options.tileSize, signal }).tears;
+    if (t) {
+      tears ??= new Uint8Array(W * H);
+      for (let i = 0; i < t.length; i++) if (t[i]) { tears[i] = 255; r.mask[i] = 255; }
+    }
+  }
+  let pixels = 0;
+  for (let i = 0; i < r.mask.length; i++) if (r.mask[i]) pixels++;
+  const thin = tears ? r.mask.map((v, i) => (tears && tears[i] ? 0 : v)) : r.mask;
+  return {
+    mask: { width: W, height: H, data: r.mask },
+    thin,
+    tears,
+    stats: { lines: 0, spots: r.regions, tears: tears ? 1 : 0, pixels, fraction: pixels / (W * H), noiseSigma: 0, threshold: thresholds(options.sensitivity ?? 0.5).hi },
+  };
+}
+
 /**
  * Restores one photo. The input image is never modified. Throws an AbortError when
  * control.signal fires.
@@ -186,7 +236,18 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
 
   progress(0, 'detecting damage');
   let t0 = performance.now();
-  const det = detectDamage(image, {
+  const warnings: string[] = [];
+  let detector: 'learned' | 'classical' = 'classical';
+  let det: DamageResult | null = null;
+  if (options.detector !== 'classical') {
+    const model = detectorModel(options.detectorModel ?? defaultDetectorDir());
+    if (model instanceof Error) warnings.push(`learned damage detector unavailable, used the classical detector: ${model.message}`);
+    else {
+      det = await detectWithModel(image, model, options, control.signal);
+      detector = 'learned';
+    }
+  }
+  det ??= detectDamage(image, {
     sensitivity: options.sensitivity,
     detectTears: options.detectTears,
     maxDamageWidth: options.maxDamageWidth,
@@ -211,7 +272,7 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
     thinPixels = await repairTiled(work, thinOnly, 'telea', blend, seed, control, (f) => progress(0.3 + 0.4 * f, 'repairing scratches and dust'), options.tileSize ?? REPAIR_TILE);
     if (thinPixels > 0) engines.push('telea');
     if (det.tears) {
-      progress(0.7, 'filling torn areas');
+      progress(0.7, 'filling wide damage and torn areas');
       tearPixels = await repairLarge(work, det.tears, blend, seed, control);
       if (tearPixels > 0) engines.push('patchmatch');
     }
@@ -254,6 +315,8 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
     mask: det.mask,
     stats: {
       damage: det.stats,
+      detector,
+      warnings,
       repaired: { thinPixels, tearPixels, engines },
       tone,
       denoised: strength > 0,

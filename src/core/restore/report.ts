@@ -74,6 +74,8 @@ export async function writeReport(
       width: rec?.width,
       height: rec?.height,
       damage: rec?.stats.damage,
+      detector: rec?.stats.detector,
+      warnings: rec?.stats.warnings ?? [],
       repaired: rec?.stats.repaired,
       tone: rec?.stats.tone,
       thumbs: rec?.thumbs ? { before: `thumbs/${it.id}-before.jpg`, after: `thumbs/${it.id}-after.jpg`, mask: `thumbs/${it.id}-mask.jpg` } : null,
@@ -86,12 +88,13 @@ export async function writeReport(
     }
     const d = rec?.stats.damage;
     const info = rec && d
-      ? `${rec.width}×${rec.height} · ${d.lines} scratches, ${d.spots} spots${d.tears ? `, ${d.tears} tears` : ''} · ${(d.fraction * 100).toFixed(2)} % repaired · ${rec.stats.tone?.kind ?? ''} · ${(rec.durationMs / 1000).toFixed(1)} s`
+      ? `${rec.width}×${rec.height} · ${rec.stats.detector === 'learned' ? `${d.spots} damaged areas (learned detector)` : `${d.lines} scratches, ${d.spots} spots`}${d.tears ? `, ${d.tears} tears` : ''} · ${(d.fraction * 100).toFixed(2)} % repaired · ${rec.stats.tone?.kind ?? ''} · ${(rec.durationMs / 1000).toFixed(1)} s`
       : 'restored (details from an earlier run are unavailable)';
     const imgs = rec?.thumbs
       ? ['before', 'mask', 'after'].map((k) => `<figure><img loading="lazy" src="thumbs/${it.id}-${k}.jpg" alt="${k}"><figcaption>${k === 'mask' ? 'damage' : k}</figcaption></figure>`).join('')
       : '';
-    return `<div class="card done">${head}<div class="imgs">${imgs}</div><div class="msg">${esc(info)}</div></div>`;
+    const warn = (rec?.stats.warnings ?? []).map((w) => `<div class="msg warn">warning: ${esc(w)}</div>`).join('');
+    return `<div class="card done">${head}<div class="imgs">${imgs}</div><div class="msg">${esc(info)}</div>${warn}</div>`;
   });
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Renovo batch ${summary.batchId}</title>

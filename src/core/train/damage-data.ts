@@ -72,7 +72,7 @@ export async function makeSample(file: string, rng: SplitRng, o: SampleOptions):
   const c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
   const aged = agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;
-  let mask = new Uint8Array(S * S);
+  let mask: Uint8Array = new Uint8Array(S * S);
   if (rng.uniform() >= (o.cleanFraction ?? 0.15)) {
     const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform() });
     image = d.image;

@@ -1,0 +1,96 @@
+// Ships the newest damage-detector checkpoint as models/damage-unet/: weights.safetensors (F32),
+// manifest.json (sha256, architecture, data, command, steps, wall time, held-out metrics),
+// sample.png (a procedural photo only: damaged | detected | truth) and README.md.
+//   node ship-detector.cjs --run-dir DIR [--out models/damage-unet] [--eval N] [--data ../shared/data]
+// --eval N measures pixel precision/recall/IoU of the working-scale mask on N held-out photos
+// (synthetic damage, fixed seeds) before shipping.
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { SplitRng } from '../src/core/train/rng';
+import { loadSegCheckpoint, encodeUnetWeights } from '../src/core/train/segment';
+
+import { loadFilmMarks } from '../src/core/restore/damage/film';
+import { agePhoto, generateDamage } from '../src/core/restore/damage/generate';
+import { synthPhoto } from '../src/core/restore/synth';
+import { DETECTOR_NAME, detectLearned, type DetectorModel } from '../src/core/restore/detect/learned';
+import { unetParamCount } from '../src/core/nets/unet';
+import type { ImageBuffer } from '../src/core/image/types';
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+async function main(): Promise<void> {
+  const { values: v } = parseArgs({ options: { 'run-dir': { type: 'string' }, out: { type: 'string', default: `models/${DETECTOR_NAME}` }, eval: { type: 'string', default: '0' }, data: { type: 'string', default: '../shared/data' } } });
+  const ck = await loadSegCheckpoint(v['run-dir'] as string);
+  if (!ck) throw new Error('no checkpoint');
+  const { state, trainer } = ck;
+  const model: DetectorModel = { dir: '', spec: state.spec, weights: trainer.weights, sha256: `ck-${state.step}` };
+  const meta = state.meta as { command: string; data: { root: string; folders: string[]; counts: Record<string, number>; holdoutPercent: number; heldOut: Array<{ files: string[]; rule: string }> }; filmMasks: number };
+
+  // held-out evaluation: each photo as a 640 px print, aged, damaged with a fixed seed
+  let evalRes: Record<string, number> | null = null;
+  const nEval = Number(v.eval);
+  if (nEval > 0) {
+    const film = await loadFilmMarks(join(v.data as string, 'scratches/film-aa-masks'), 4);
+    const held = meta.data.heldOut.flatMap((h) => h.files).slice(0, nEval);
+    let tp = 0, fp = 0, fn = 0, cleanFlag = 0, cleanPx = 0;
+    for (let i = 0; i < held.length; i++) {
+      const rng = new SplitRng(1000 + i);
+      const { data, info } = await sharp(join(v.data as string, held[i])).resize(640, 640, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const aged = agePhoto({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) }, { seed: rng.int(1e9) });
+      const d = generateDamage(aged, { seed: rng.int(1e9), film });
+      const r = await detectLearned(d.image, model, {});
+      for (let q = 0; q < d.mask.length; q++) {
+        if (r.mask[q] && d.mask[q]) tp++;
+        else if (r.mask[q]) fp++;
+        else if (d.mask[q]) fn++;
+      }
+      const c = await detectLearned(aged, model, {});
+      cleanFlag += c.pixels;
+      cleanPx += aged.width * aged.height;
+    }
+    evalRes = { photos: held.length, precision: tp / Math.max(1, tp + fp), recall: tp / Math.max(1, tp + fn), iou: tp / Math.max(1, tp + fp + fn), cleanFlaggedFraction: cleanFlag / cleanPx };
+    console.log('held-out', evalRes);
+  }
+
+  const out = v.out as string;
+  await mkdir(out, { recursive: true });
+  const weights = encodeUnetWeights(state.spec, trainer.weights, 'F32');
+  await writeFile(join(out, 'weights.safetensors'), weights);
+
+  // sample: procedural photos only (no shared/data pixels in the repository)
+  const rows: Buffer[] = [];
+  const T = 320;
+  for (let k = 0; k < 3; k++) {
+    const aged = agePhoto(synthPhoto(T, T, { seed: 40 + k }), { seed: 7 + k });
+    const d = generateDamage(aged, { seed: 90 + k, scale: 0.6 });
+    const r = await detectLearned(d.image, model, {});
+    const grey = (m: Uint8Array): ImageBuffer => ({ width: T, height: T, channels: 3, data: Uint8Array.from({ length: T * T * 3 }, (_, i) => m[(i / 3) | 0]) });
+    const row = [d.image, grey(r.mask), grey(d.mask)];
+    const raw = new Uint8Array(3 * T * T * 3);
+    for (let y = 0; y < T; y++) row.forEach((im, j) => raw.set(im.data.subarray(y * T * 3, (y + 1) * T * 3), (y * 3 * T + j * T) * 3));
+    rows.push(Buffer.from(raw));
+  }
+  const sample = await sharp(Buffer.concat(rows), { raw: { width: 3 * T, height: 3 * T, channels: 3 } }).png().toBuffer();
+  await writeFile(join(out, 'sample.png'), sample);
+
+  const manifest = {
+    format: 'renovo-detector-model/1',
+    name: DETECTOR_NAME,
+    kind: 'damage-detector',
+    architecture: { family: 'U-Net segmentation (Ronneberger et al. 2015), as the damage detector of Wan et al. 2020, slimmed', spec: state.spec, params: unetParamCount(trainer.weights), input: 'luma/127.5 − 1 at a working scale of 1024 px long side, tiles 320×320 (256 + 32 margin)', output: 'damage probability per pixel' },
+    files: {
+      'weights.safetensors': { sha256: sha(weights), bytes: weights.length, what: 'U-Net weights, F32' },
+      'sample.png': { sha256: sha(sample), bytes: sample.length, what: 'procedural photos only: damaged | detected (sensitivity 0.5) | truth' },
+    },
+    data: { folder: meta.data.root, folders: meta.data.folders, imageCounts: meta.data.counts, heldOut: { percent: meta.data.holdoutPercent, rule: meta.data.heldOut[0]?.rule, count: meta.data.heldOut.reduce((a, h) => a + h.files.length, 0), files: meta.data.heldOut.flatMap((h) => h.files) }, filmMasks: `${meta.filmMasks} of scratches/film-aa-masks/scanNN_mask.png composited`, damage: 'src/core/restore/damage/generate.ts' },
+    training: { command: `nice -n 19 node ${meta.command}`, steps: state.step, batch: state.hyper.batch, size: state.hyper.size, lr: state.hyper.lr, posWeight: state.hyper.posWeight, wallTimeMs: state.elapsedMs, wallTime: `${Math.floor(state.elapsedMs / 60000)}m ${Math.round((state.elapsedMs % 60000) / 1000)}s`, threads: 1, lossCurve: state.losses },
+    heldOutEval: evalRes,
+    createdAt: new Date().toISOString(),
+  };
+  await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  console.log(`shipped ${out}: ${weights.length} bytes, step ${state.step}`);
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,219 @@
+// Learned damage detection: the U-Net of src/core/nets/unet.ts run over the scan's luma at a
+// normalised working scale (long side WORK_LONG px), so a print scanned at 500 or 6000 px gets the
+// same mask. Inference runs on overlapping fixed-size tiles (one session, bounded memory); the
+// probabilities are thresholded with hysteresis at the working scale, then upsampled bilinearly and
+// re-thresholded at full resolution so mask edges follow the full-resolution probabilities.
+// Sensitivity (0..1) moves both thresholds. Wide damage (flaking, wide scratches, torn corners) is
+// reported separately so the pipeline can send it to the exemplar engine.
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ImageBuffer } from '../../image/types';
+import { throwIfAborted } from '../../blend/control';
+import { findAppRoot } from '../../jobs';
+import { Graph } from '../../onnx/graph';
+import { sigmoid } from '../../onnx/ops';
+import { Runtime, type CompiledGraph } from '../../onnx/runtime';
+import { serialize } from '../../onnx/serialize';
+import { unet, type UnetSpec } from '../../nets/unet';
+import { decodeUnetWeights } from '../../train/segment';
+import { lumaToInput } from '../../train/damage-data';
+import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './morph';
+
+export const DETECTOR_NAME = 'damage-unet';
+/** Working scale: the long side the network sees (damage sizes in training are relative to it). */
+export const WORK_LONG = 1024;
+const TILE = 256;
+const MARGIN = 32;
+
+export class DetectorModelError extends Error {
+  override name = 'DetectorModelError';
+}
+
+export interface DetectorModel {
+  dir: string;
+  spec: UnetSpec;
+  weights: Map<string, Float32Array>;
+  sha256: string;
+}
+
+/** `$RENOVO_MODELS_DIR/damage-unet`, else `<app root>/models/damage-unet`. */
+export function defaultDetectorDir(): string | null {
+  if (process.env.RENOVO_MODELS_DIR) return join(process.env.RENOVO_MODELS_DIR, DETECTOR_NAME);
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources && existsSync(join(resources, 'models', DETECTOR_NAME))) return join(resources, 'models', DETECTOR_NAME);
+  try {
+    return join(findAppRoot(), 'models', DETECTOR_NAME);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads and checks a detector folder (manifest.json + weights.safetensors, sha256 verified). */
+export function loadDetectorModel(dir: string): DetectorModel {
+  const mpath = join(dir, 'manifest.json');
+  if (!existsSync(mpath)) throw new DetectorModelError(`damage detector model not found (${mpath} is missing)`);
+  let manifest: { architecture?: { spec?: UnetSpec }; files?: Record<string, { sha256?: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(mpath, 'utf8'));
+  } catch (e) {
+    throw new DetectorModelError(`damage detector model: ${mpath} is not valid JSON (${(e as Error).message})`);
+  }
+  const spec = manifest.architecture?.spec;
+  if (!spec || spec.arch !== 'unet-seg' || !Array.isArray(spec.widths)) throw new DetectorModelError(`damage detector model: ${mpath} has no unet-seg architecture`);
+  const wpath = join(dir, 'weights.safetensors');
+  if (!existsSync(wpath)) throw new DetectorModelError(`damage detector model: ${wpath} is missing`);
+  const bytes = new Uint8Array(readFileSync(wpath));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const want = manifest.files?.['weights.safetensors']?.sha256;
+  if (want && want !== sha256) throw new DetectorModelError(`damage detector model: ${wpath} does not match the sha256 in its manifest (corrupt or replaced)`);
+  try {
+    return { dir, spec, weights: decodeUnetWeights(bytes, spec, wpath), sha256 };
+  } catch (e) {
+    throw new DetectorModelError(`damage detector model: ${(e as Error).message}`);
+  }
+}
+
+const sessions = new Map<string, Promise<CompiledGraph>>();
+let runtime: Runtime | null = null;
+
+/** One inference session per model (weights baked in), tile input [1, inC, TILE+2M, TILE+2M]. */
+function session(model: DetectorModel): Promise<CompiledGraph> {
+  const hit = sessions.get(model.sha256);
+  if (hit) return hit;
+  const S = TILE + 2 * MARGIN;
+  const g = new Graph('damage-unet');
+  const net = unet(g, g.input('x', [1, model.spec.inC, S, S]), model.spec);
+  g.output('p', sigmoid(net.logits));
+  runtime ??= new Runtime({ provider: 'cpu', threads: 1, spin: false });
+  const p = runtime.compile(serialize(g, { initializers: model.weights, outputs: ['p'] }));
+  sessions.set(model.sha256, p);
+  p.catch(() => sessions.delete(model.sha256));
+  return p;
+}
+
+/** Area-average (down) or bilinear (up) resampling of a byte plane. */
+function resample(src: Uint8Array, W: number, H: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  if (w <= W) {
+    const fx = W / w, fy = H / h;
+    for (let y = 0; y < h; y++) {
+      const y0 = Math.floor(y * fy), y1 = Math.max(y0 + 1, Math.floor((y + 1) * fy));
+      for (let x = 0; x < w; x++) {
+        const x0 = Math.floor(x * fx), x1 = Math.max(x0 + 1, Math.floor((x + 1) * fx));
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += src[yy * W + xx];
+        out[y * w + x] = Math.round(s / ((y1 - y0) * (x1 - x0)));
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(H - 1, Math.max(0, ((y + 0.5) * H) / h - 0.5));
+    const y0 = Math.floor(sy), y1 = Math.min(H - 1, y0 + 1), ty = sy - y0;
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(W - 1, Math.max(0, ((x + 0.5) * W) / w - 0.5));
+      const x0 = Math.floor(sx), x1 = Math.min(W - 1, x0 + 1), tx = sx - x0;
+      const a = src[y0 * W + x0] * (1 - tx) + src[y0 * W + x1] * tx;
+      const b = src[y1 * W + x0] * (1 - tx) + src[y1 * W + x1] * tx;
+      out[y * w + x] = Math.round(a * (1 - ty) + b * ty);
+    }
+  }
+  return out;
+}
+
+/** Damage probability (0..255) of every working-scale pixel, tile by tile. */
+async function probabilities(model: DetectorModel, luma: Uint8Array, w: number, h: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const run = await session(model);
+  const S = TILE + 2 * MARGIN;
+  const x = new Float32Array(S * S);
+  const prob = new Uint8Array(w * h);
+  const refl = (v: number, n: number): number => {
+    if (n === 1) return 0;
+    while (v < 0 || v >= n) v = v < 0 ? -v : 2 * n - 2 - v;
+    return v;
+  };
+  for (let ty = 0; ty < h; ty += TILE) {
+    for (let tx = 0; tx < w; tx += TILE) {
+      throwIfAborted(signal);
+      for (let y = 0; y < S; y++) {
+        const sy = refl(ty - MARGIN + y, h) * w;
+        for (let xx = 0; xx < S; xx++) x[y * S + xx] = lumaToInput(luma[sy + refl(tx - MARGIN + xx, w)]);
+      }
+      const { p } = await run.run({ x });
+      for (let y = ty; y < Math.min(h, ty + TILE); y++) {
+        const row = (y - ty + MARGIN) * S + MARGIN - tx;
+        for (let xx = tx; xx < Math.min(w, tx + TILE); xx++) prob[y * w + xx] = Math.round(p[row + xx] * 255);
+      }
+    }
+  }
+  return prob;
+}
+
+export interface LearnedOptions {
+  sensitivity?: number;
+  signal?: AbortSignal;
+}
+
+export interface LearnedResult {
+  /** 255 = damage, full resolution */
+  mask: Uint8Array;
+  /** the wide part of `mask` (for the exemplar engine); thin = mask − wide */
+  wide: Uint8Array;
+  pixels: number;
+  widePixels: number;
+  regions: number;
+  /** working-scale size the network ran at */
+  work: { width: number; height: number };
+}
+
+/** Thresholds on probability (0..255) for a sensitivity 0..1. */
+export function thresholds(s: number): { hi: number; lo: number } {
+  const hi = Math.round(255 * (0.85 - 0.45 * s));
+  return { hi, lo: Math.round(hi * 0.55) };
+}
+
+export async function detectLearned(image: ImageBuffer, model: DetectorModel, o: LearnedOptions = {}): Promise<LearnedResult> {
+  const { width: W, height: H, channels: C, data } = image;
+  const s = Math.min(1, Math.max(0, o.sensitivity ?? 0.5));
+  const { hi, lo } = thresholds(s);
+  const k = Math.max(W, H) / WORK_LONG;
+  const w = Math.max(1, Math.round(W / k)), h = Math.max(1, Math.round(H / k));
+  let luma: Uint8Array | null = lumaPlane(data, W, H, C);
+  const small = resample(luma, W, H, w, h);
+  luma = null; // the full-size luma is not needed again
+  const prob = await probabilities(model, small, w, h, o.signal);
+  // hysteresis at the working scale: weak pixels count only when connected to a confident one
+  const seed = new Uint8Array(w * h), grow = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    if (prob[i] >= lo) grow[i] = 1;
+    if (prob[i] >= hi) seed[i] = 1;
+  }
+  const blobs = hysteresisComponents(seed, grow, w, h, w * h);
+  const keep = new Uint8Array(w * h);
+  for (const b of blobs) for (const q of b.pixels) keep[q] = 255;
+  // wide = what survives an opening with a 5×5 square at the working scale (≥ ~5 px at 1000 px)
+  const wideWork = squareFilter(squareFilter(keep, w, h, 5, false), w, h, 7, true);
+  // full resolution: bilinear probabilities, re-thresholded, inside the (grown) kept components
+  const keepBig = resample(dilateSquare(keep, w, h, 1), w, h, W, H);
+  const probBig = resample(prob, w, h, W, H);
+  const wideBig = resample(wideWork, w, h, W, H);
+  const mask = new Uint8Array(W * H);
+  const wide = new Uint8Array(W * H);
+  let pixels = 0, widePixels = 0;
+  for (let i = 0; i < W * H; i++) {
+    if (keepBig[i] >= 128 && probBig[i] >= lo) {
+      mask[i] = 255;
+      pixels++;
+      if (wideBig[i] >= 128) { wide[i] = 255; widePixels++; }
+    }
+  }
+  // soft damage edges: grow by about one working pixel
+  const r = Math.max(1, Math.round(k * 0.75));
+  const grown = dilateSquare(mask, W, H, r);
+  pixels = 0;
+  for (let i = 0; i < W * H; i++) if (grown[i]) pixels++;
+  const wideGrown = widePixels ? dilateSquare(wide, W, H, r) : wide;
+  if (widePixels) { widePixels = 0; for (let i = 0; i < W * H; i++) if (wideGrown[i]) widePixels++; }
+  return { mask: grown, wide: wideGrown, pixels, widePixels, regions: blobs.length, work: { width: w, height: h } };
+}
