@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { values: v } = parseArgs({ options: {
     data: { type: 'string' }, 'run-dir': { type: 'string' }, steps: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
-    'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' },
+    'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -29,17 +29,30 @@ async function main(): Promise<void> {
   const set = listCleanPhotos(v.data, FOLDERS, HOLDOUT);
   const film = await loadFilmMarks(join(v.data, 'scratches/film-aa-masks'), 4);
   const resumed = await loadSegCheckpoint(runDir);
-  const hyper = resumed?.state.hyper ?? { batch: Number(v.batch), size: Number(v.size), lr: Number(v.lr), posWeight: 4, seed: 1 };
-  const trainer = resumed?.trainer ?? new SegTrainer(DEFAULT_UNET, hyper);
+  let hyper = resumed?.state.hyper ?? { batch: Number(v.batch), size: Number(v.size), lr: Number(v.lr), posWeight: Number(v['pos-weight'] ?? 4), seed: 1 };
+  // a resumed run may change the loss weighting (recorded in the checkpoint's hyper and meta)
+  if (resumed && v['pos-weight'] !== undefined && Number(v['pos-weight']) !== hyper.posWeight) {
+    console.log(`posWeight ${hyper.posWeight} -> ${v['pos-weight']} from step ${resumed.state.step}`);
+    hyper = { ...hyper, posWeight: Number(v['pos-weight']) };
+  }
+  let trainer = resumed?.trainer ?? new SegTrainer(DEFAULT_UNET, hyper);
+  if (resumed && resumed.trainer.hyper.posWeight !== hyper.posWeight) {
+    // the weighting is baked into the loss graph: rebuild it, keeping weights and Adam state
+    const old = resumed.trainer;
+    trainer = new SegTrainer(old.spec, { ...hyper }, old.weights);
+    trainer.adam.state = old.adam.state;
+  }
   const rng = new SplitRng(hyper.seed);
   if (resumed) rng.state = resumed.state.rng;
   let step = resumed?.state.step ?? 0;
   let elapsed = resumed?.state.elapsedMs ?? 0;
   const losses: number[] = resumed?.state.losses ?? [];
   console.log(`${resumed ? `resumed at step ${step}` : 'new run'}; ${set.train.length} training photos (${JSON.stringify(set.counts)}), held out ${set.heldOut.map((h) => h.files.length).join('+')}; film masks ${film.length}`);
+  // every (re)start of the run, so the manifest can say how the weights were made
+  const history = [...((resumed?.state.meta.history as unknown[]) ?? []), { fromStep: step, command: process.argv.slice(1).join(' '), posWeight: hyper.posWeight, at: new Date().toISOString() }];
   const state = (): SegState => ({
     format: 'renovo-seg-checkpoint/1', step, adamT: trainer.adam.state.t, rng: rng.state, spec: trainer.spec, hyper, elapsedMs: Math.round(elapsed), losses,
-    meta: { command: process.argv.slice(1).join(' '), data: { root: v.data, folders: FOLDERS, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
+    meta: { command: process.argv.slice(1).join(' '), history, data: { root: v.data, folders: FOLDERS, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
   });
   let stop = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { stop = true; });

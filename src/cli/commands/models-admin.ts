@@ -1,6 +1,6 @@
 // renovo models [list] | show MODEL | export MODEL --output DIR | delete MODEL
 import { resolve } from 'node:path';
-import { deleteModelVersion, exportModelVersion, registerShippedModels } from '../../core/app/models';
+import { deleteModelVersion, exportModelVersion, readShippedToolModels, registerShippedModels } from '../../core/app/models';
 import { Library } from '../../core/library';
 import type { ModelVersionRow } from '../../core/store';
 import { EXIT, UsageError, type ExitCode } from '../exit';
@@ -30,9 +30,14 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
     const { models, trainingRuns } = library.store;
     if (sub === 'list') {
       const all = models.list();
-      if (ctx.json) printJson({ models: all });
-      else if (all.length === 0) printLine('No models in the library yet.');
-      else for (const m of all) printLine(line(m));
+      // shipped tools (the damage detector) are not library versions: listed after them
+      const tools = readShippedToolModels();
+      if (ctx.json) printJson(tools.length ? { models: all, shippedTools: tools } : { models: all });
+      else if (all.length === 0 && tools.length === 0) printLine('No models in the library yet.');
+      else {
+        for (const m of all) printLine(line(m));
+        for (const t of tools) printLine(`-   ${t.name}  ${t.arch}  shipped ${t.kind}${t.steps === null ? '' : `  ${t.steps} steps`}  ${t.createdAt}`);
+      }
       return EXIT.OK;
     }
     const row = findModel(library, ref as string);

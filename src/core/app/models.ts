@@ -58,6 +58,34 @@ export function readShippedModels(modelsDir: string): ShippedModelInfo[] {
   return order;
 }
 
+/** A shipped model that is not a generator (e.g. the damage detector): listed, not registered. */
+export interface ShippedToolModel {
+  dir: string;
+  name: string;
+  kind: string;
+  arch: string;
+  steps: number | null;
+  createdAt: string;
+}
+
+/** Shipped models whose manifest is not a DCGAN's (`format` renovo-detector-model/1 and the like). */
+export function readShippedToolModels(modelsDir: string | null = defaultShippedModelsDir()): ShippedToolModel[] {
+  if (!modelsDir || !existsSync(modelsDir)) return [];
+  const out: ShippedToolModel[] = [];
+  for (const name of readdirSync(modelsDir).sort()) {
+    const p = join(modelsDir, name, 'manifest.json');
+    if (!existsSync(p)) continue;
+    try {
+      const m = JSON.parse(readFileSync(p, 'utf8')) as { format?: string; name?: string; kind?: string; architecture?: { spec?: { arch?: string } }; training?: { steps?: number }; createdAt?: string };
+      if (m.format === MANIFEST_FORMAT || !m.kind) continue;
+      out.push({ dir: join(modelsDir, name), name: m.name ?? name, kind: m.kind, arch: m.architecture?.spec?.arch ?? '?', steps: m.training?.steps ?? null, createdAt: m.createdAt ?? '' });
+    } catch {
+      // an unreadable manifest is reported by whoever loads the model
+    }
+  }
+  return out;
+}
+
 function checkedFile(dir: string, m: ShippedManifest, file: string): Uint8Array {
   const bytes = new Uint8Array(readFileSync(join(dir, file)));
   const want = m.files[file]?.sha256;

@@ -66,14 +66,16 @@ async function jpeg(img: ImageBuffer, quality: number): Promise<ImageBuffer> {
 /** One training sample: a damaged aged crop of `file` and its truth mask. */
 export async function makeSample(file: string, rng: SplitRng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
   const S = o.size;
-  const img = await decodeScaled(file, Math.round(S * (1.6 + 2.4 * rng.uniform())));
+  // content scale: the detector sees prints at a 1024 px long side; sources are 128–512 px
+  const img = await decodeScaled(file, Math.round(S * (2 + 4 * rng.uniform())));
   const w = Math.max(S, img.width), h = Math.max(S, img.height);
   const src = w === img.width && h === img.height ? img : await decodeScaled(file, Math.max(w, h) + 1);
   const c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
-  const aged = agePhoto(c, { seed: rng.int(2 ** 31) });
+  // a quarter stay colour photos as they are (film scans, modern prints, blown highlights)
+  const aged = rng.uniform() < 0.25 ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;
   let mask: Uint8Array = new Uint8Array(S * S);
-  if (rng.uniform() >= (o.cleanFraction ?? 0.15)) {
+  if (rng.uniform() >= (o.cleanFraction ?? 0.25)) {
     const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform() });
     image = d.image;
     mask = d.mask;

@@ -25,6 +25,7 @@ export const DETECTOR_NAME = 'damage-unet';
 export const WORK_LONG = 1024;
 const TILE = 256;
 const MARGIN = 32;
+const MAX_REGION = 0.04;
 
 export class DetectorModelError extends Error {
   override name = 'DetectorModelError';
@@ -190,8 +191,15 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
     if (prob[i] >= hi) seed[i] = 1;
   }
   const blobs = hysteresisComponents(seed, grow, w, h, w * h);
+  // a "damaged" region over MAX_REGION of the print is a bright/dark area of the photo, not
+  // damage (torn corners are the tear detector's job)
   const keep = new Uint8Array(w * h);
-  for (const b of blobs) for (const q of b.pixels) keep[q] = 255;
+  let regions = 0;
+  for (const b of blobs) {
+    if (b.pixels.length > MAX_REGION * w * h) continue;
+    regions++;
+    for (const q of b.pixels) keep[q] = 255;
+  }
   // wide = what survives an opening with a 5×5 square at the working scale (≥ ~5 px at 1000 px)
   const wideWork = squareFilter(squareFilter(keep, w, h, 5, false), w, h, 7, true);
   // full resolution: bilinear probabilities, re-thresholded, inside the (grown) kept components
@@ -215,5 +223,5 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   for (let i = 0; i < W * H; i++) if (grown[i]) pixels++;
   const wideGrown = widePixels ? dilateSquare(wide, W, H, r) : wide;
   if (widePixels) { widePixels = 0; for (let i = 0; i < W * H; i++) if (wideGrown[i]) widePixels++; }
-  return { mask: grown, wide: wideGrown, pixels, widePixels, regions: blobs.length, work: { width: w, height: h } };
+  return { mask: grown, wide: wideGrown, pixels, widePixels, regions, work: { width: w, height: h } };
 }

@@ -1,0 +1,177 @@
+// Issue 13 benchmark: restoration of real damage, learned vs classical detector, in one run.
+//  1. synthetic held-out split: the detector model's held-out photos (manifest) at 768 px, aged,
+//     damaged by the generator (fixed seeds): damage error removed (1 − mean|out−clean| / mean|in−clean|
+//     over the truth mask) and mean change outside the damage (tone off: repair only);
+//  2. film-r-pairs: PSNR against the expert restoration before/after restorePhoto (tone off), and
+//     detection precision/recall against the derived diff masks (3 px tolerance);
+//  3. clean photos (kodak 24 + held-out photos): fraction flagged;
+//  4. detection time of a 3000×2000 scan.
+// Writes OUT/result.json and picture grids OUT/grid-*.png (outside the repository: bench/out/).
+// Usage: node eval.cjs DATA_DIR OUT_DIR [N_HELDOUT]
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { ImageBuffer } from '../../../src/core/image/types';
+import { agePhoto, generateDamage } from '../../../src/core/restore/damage/generate';
+import { loadFilmMarks } from '../../../src/core/restore/damage/film';
+import { restorePhoto, type RestoreOptions } from '../../../src/core/restore/pipeline';
+import { defaultDetectorDir, detectLearned, loadDetectorModel } from '../../../src/core/restore/detect/learned';
+import { detectDamage } from '../../../src/core/restore/detect/index';
+import { maskScores, synthPhoto } from '../../../src/core/restore/synth';
+
+type Mode = 'learned' | 'classical';
+const MODES: Mode[] = ['learned', 'classical'];
+const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m === 'classical' ? 'classical' : 'auto' });
+
+async function load(file: string, long?: number): Promise<ImageBuffer> {
+  let p = sharp(file).removeAlpha().toColourspace('srgb');
+  if (long) p = p.resize(long, long, { fit: 'inside' });
+  const { data, info } = await p.raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+function damageRemoved(clean: ImageBuffer, before: ImageBuffer, after: ImageBuffer, mask: Uint8Array): { removed: number; outside: number } {
+  let eb = 0, ea = 0, n = 0, out = 0, no = 0;
+  for (let i = 0; i < mask.length; i++) {
+    for (let c = 0; c < 3; c++) {
+      const o = i * 3 + c;
+      if (mask[i]) { eb += Math.abs(before.data[o] - clean.data[o]); ea += Math.abs(after.data[o] - clean.data[o]); n++; }
+      else { out += Math.abs(after.data[o] - before.data[o]); no++; }
+    }
+  }
+  return { removed: n ? 1 - ea / Math.max(1e-9, eb) : 1, outside: out / Math.max(1, no) };
+}
+
+function psnr(a: ImageBuffer, b: ImageBuffer): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) { const d = a.data[i] - b.data[i]; s += d * d; }
+  return 10 * Math.log10((255 * 255) / (s / a.data.length));
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Rows of [images…] side by side, each scaled to height `h`, as one PNG. */
+async function grid(path: string, rows: ImageBuffer[][], h = 300): Promise<void> {
+  const tiles: { input: Buffer; left: number; top: number }[] = [];
+  let width = 0;
+  for (let r = 0; r < rows.length; r++) {
+    let x = 0;
+    for (const im of rows[r]) {
+      const buf = await sharp(Buffer.from(im.data), { raw: { width: im.width, height: im.height, channels: im.channels as 1 | 3 } }).resize({ height: h }).png().toBuffer({ resolveWithObject: true });
+      tiles.push({ input: buf.data, left: x, top: r * h });
+      x += buf.info.width + 4;
+    }
+    width = Math.max(width, x);
+  }
+  await sharp({ create: { width, height: rows.length * h, channels: 3, background: '#000' } }).composite(tiles).png().toFile(path);
+}
+
+const maskImage = (m: Uint8Array, w: number, h: number): ImageBuffer => ({ width: w, height: h, channels: 1, data: m });
+
+async function main(): Promise<void> {
+  const [data, out, nArg] = process.argv.slice(2);
+  mkdirSync(out, { recursive: true });
+  const N = Number(nArg ?? 24);
+  const dir = defaultDetectorDir() as string;
+  const model = loadDetectorModel(dir);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { data: { heldOut: { files: string[] } } };
+  const held = manifest.data.heldOut.files;
+  // spread over both folders
+  const pick = [...held.filter((f) => f.startsWith('landscapes/')).slice(0, N / 2), ...held.filter((f) => f.startsWith('faces/')).slice(0, N / 2)];
+  const film = await loadFilmMarks(join(data, 'scratches/film-aa-masks'), 4);
+  const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 } };
+
+  // 1. synthetic held-out split
+  const syn: Record<Mode, { removed: number[]; outside: number[]; precision: number[]; recall: number[] }> = { learned: { removed: [], outside: [], precision: [], recall: [] }, classical: { removed: [], outside: [], precision: [], recall: [] } };
+  const synRows: ImageBuffer[][] = [];
+  for (let i = 0; i < pick.length; i++) {
+    const clean = agePhoto(await load(join(data, pick[i]), 768), { seed: 500 + i });
+    const d = generateDamage(clean, { seed: 900 + i, film });
+    const row: ImageBuffer[] = [d.image];
+    for (const m of MODES) {
+      const r = await restorePhoto(d.image, opts(m));
+      const q = damageRemoved(clean, d.image, r.image, d.mask);
+      const s = maskScores(r.mask.data, d.mask, clean.width, clean.height, 2);
+      syn[m].removed.push(q.removed);
+      syn[m].outside.push(q.outside);
+      syn[m].precision.push(s.precision);
+      syn[m].recall.push(s.recall);
+      if (m === 'learned') row.push(maskImage(r.mask.data, clean.width, clean.height), r.image);
+    }
+    row.push(clean);
+    if (i % 3 === 0) synRows.push(row);
+    process.stdout.write('.');
+  }
+  const sum = (m: Mode): Record<string, number> => {
+    const s = [...syn[m].removed].sort((a, b) => a - b);
+    return { photos: pick.length, damageRemovedMean: r3(mean(syn[m].removed)), damageRemovedMedian: r3(s[s.length >> 1]), damageRemovedWorst: r3(s[0]), outsideChangeMean: r3(mean(syn[m].outside)), precision2px: r3(mean(syn[m].precision)), recall2px: r3(mean(syn[m].recall)) };
+  };
+  result.synthetic = { learned: sum('learned'), classical: sum('classical') };
+  console.log('\nsynthetic', result.synthetic);
+  await grid(join(out, 'grid-synthetic-heldout.png'), synRows.slice(0, 6), 256);
+
+  // 2. film-r-pairs
+  const fr = join(data, 'scratches/film-r-pairs');
+  const pairs = readdirSync(fr).filter((f) => f.endsWith('_damaged.jpg')).map((f) => f.replace('_damaged.jpg', ''));
+  const film2: Record<string, unknown>[] = [];
+  const frRows: ImageBuffer[][] = [];
+  for (const p of pairs) {
+    const dmg = await load(join(fr, `${p}_damaged.jpg`));
+    const gt = await load(join(fr, `${p}_restored.jpg`));
+    const dm = await sharp(join(fr, `${p}_diffmask.png`)).extractChannel(0).raw().toBuffer();
+    const row: Record<string, unknown> = { pair: p, size: `${dmg.width}×${dmg.height}`, psnrBefore: r3(psnr(dmg, gt)) };
+    const imgs: ImageBuffer[] = [dmg];
+    for (const m of MODES) {
+      const r = await restorePhoto(dmg, opts(m));
+      const s = maskScores(r.mask.data, new Uint8Array(dm), dmg.width, dmg.height, 3);
+      row[m] = { psnrAfter: r3(psnr(r.image, gt)), precision3px: r3(s.precision), recall3px: r3(s.recall), flagged: r3(r.stats.damage.fraction) };
+      if (m === 'learned') imgs.push(maskImage(r.mask.data, dmg.width, dmg.height), r.image);
+    }
+    imgs.push(maskImage(new Uint8Array(dm), dmg.width, dmg.height), gt);
+    frRows.push(imgs);
+    film2.push(row);
+  }
+  result.filmRPairs = film2;
+  console.log('film-r-pairs', JSON.stringify(film2, null, 1));
+  await grid(join(out, 'grid-film-r-pairs.png'), frRows, 240);
+
+  // 3. clean photos
+  const kodak = readdirSync(join(data, 'kodak')).filter((f) => f.endsWith('.png')).sort();
+  const clean: Record<Mode, number[]> = { learned: [], classical: [] };
+  for (const f of [...kodak.map((k) => join(data, 'kodak', k)), ...pick.map((p) => join(data, p))]) {
+    const im = await load(f, f.includes('kodak') ? undefined : 768);
+    clean.learned.push((await detectLearned(im, model, {})).pixels / (im.width * im.height));
+    clean.classical.push(detectDamage(im).stats.fraction);
+  }
+  result.clean = { photos: clean.learned.length, learnedFlaggedMean: r3(mean(clean.learned) * 100) + ' %', classicalFlaggedMean: r3(mean(clean.classical) * 100) + ' %', learnedWorst: r3(Math.max(...clean.learned) * 100) + ' %' };
+  console.log('clean', result.clean);
+
+  // 4. detection time at 3000×2000 (procedural scan)
+  const big = agePhoto(synthPhoto(3000, 2000, { seed: 5 }), { seed: 6 });
+  const times: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    await detectLearned(big, model, {});
+    times.push(performance.now() - t0);
+  }
+  result.detect3000x2000Ms = times.map(Math.round);
+  console.log('detect 3000×2000 ms', result.detect3000x2000Ms);
+
+  // real damaged prints (no ground truth): before | mask | after, for looking at only
+  const real = [...readdirSync(join(data, 'old-photos')).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(data, 'old-photos', f)),
+    ...readdirSync(join(data, 'scratches/old-photos-no-masks')).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(data, 'scratches/old-photos-no-masks', f))];
+  const realRows: ImageBuffer[][] = [];
+  const realStats: Record<string, number> = {};
+  for (const f of real) {
+    const im = await load(f, 1024);
+    const r = await restorePhoto(im, { tone: false });
+    realStats[f.split('/').pop() as string] = r3(r.stats.damage.fraction * 100);
+    realRows.push([im, maskImage(r.mask.data, im.width, im.height), r.image]);
+  }
+  result.realFlaggedPercent = realStats;
+  for (let k = 0; k < realRows.length; k += 6) await grid(join(out, `grid-real-${k / 6}.png`), realRows.slice(k, k + 6), 300);
+  writeFileSync(join(out, 'result.json'), JSON.stringify(result, null, 2));
+  console.log('wrote', join(out, 'result.json'));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
