@@ -24,7 +24,7 @@ import { InpaintError } from './errors';
 export interface PatchMatchOptions extends EngineControl {
   /** odd patch width, default 7 */
   patchSize?: number;
-  /** width of the voting footprint (>= patchSize) on the coarser levels, default patchSize + 8 */
+  /** width of the voting footprint (>= patchSize) on the coarser levels, default patchSize */
   voteSize?: number;
   /** width of the footprint of the last vote, at full resolution (>= patchSize), default patchSize + 20 */
   finalVoteSize?: number;
@@ -57,7 +57,7 @@ export interface PatchMatchOptions extends EngineControl {
   fineSearch?: number;
   /** automatic pyramid depth: the largest hole spans about this many patches at the coarsest level */
   coarsestHole?: number;
-  /** with 'best': the finest this many levels use best-patch copies in every EM step, default 0 */
+  /** with 'best': the finest this many levels use best-patch copies in every EM step, default 1 */
   sharpLevels?: number;
   /** sources keep this many px (full resolution) away from the hole, default 0 */
   halo?: number;
@@ -65,8 +65,18 @@ export interface PatchMatchOptions extends EngineControl {
   allowed?: Uint8Array;
 }
 
-/** Default weight of the texture features: see bench/inpaint/objects (texture ratio vs PSNR). */
+// Defaults chosen on bench/inpaint/objects (74 real-photo object holes; BENCHMARKS.md, issue 12).
+/** Weight of the texture features (2 and 3 gave the same PSNR and seam, texture ratio ±0.05). */
 export const TEXTURE_WEIGHT = 1;
+/** The finest level re-estimates by best-patch copies in every EM step (2 levels: no better). */
+const SHARP_LEVELS = 1;
+/**
+ * The pyramid stops when the largest hole spans about this many patches: coarser (2, 8) loses
+ * the photo's layout at the top level and fills from the wrong region (masked PSNR −0.6 dB at 8).
+ */
+const COARSEST_HOLE = 16;
+/** Random-search radius on the finest level, px: the upsampled field needs only local refinement. */
+const FINE_SEARCH = 48;
 
 /** Box-downsampled copies of `init` (hole pixels included) at every pyramid level's size. */
 function initPyramid(init: Float32Array, pyr: Level[], C: number): Float32Array[] {
@@ -300,9 +310,10 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   if (patch < 3) patch = 3;
   if ((patch & 1) === 0) patch++;
   const r = patch >> 1;
-  // voting footprint: wider than the matched patch, so every hole pixel averages more copies
-  // (measured: +0.9 dB masked PSNR on the bench's real photos for 7×7 patches, 15×15 votes)
-  let voteSize = Math.round(opts.voteSize ?? patch + 8);
+  // voting footprint: the matched patch. A wider one (15×15, chosen earlier for PSNR) averages so
+  // many copies on the coarse levels that the estimate turns to mush and smooth sources win the
+  // finer levels' matching (bench/inpaint/objects: texture ratio 0.37 → 0.50)
+  let voteSize = Math.round(opts.voteSize ?? patch);
   if (voteSize < patch) voteSize = patch;
   const rvCoarse = voteSize >> 1;
   // the last vote at full resolution averages still more copies where the field is incoherent
@@ -316,7 +327,7 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   const signal = opts.signal;
 
   // pyramid; drop levels that are too small to hold a valid source patch
-  const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch, opts.coarsestHole ?? 2);
+  const maxLevels = opts.levels && opts.levels > 0 ? Math.round(opts.levels) : autoLevels(w, h, hole, patch, opts.coarsestHole ?? COARSEST_HOLE);
   if (opts.init && opts.init.length !== data.length) throw new RangeError(`patchMatch: init has ${opts.init.length} values, data ${data.length}`);
   if (opts.allowed && opts.allowed.length !== w * h) throw new RangeError(`patchMatch: allowed has ${opts.allowed.length} values, expected ${w * h}`);
   const halo = Math.max(0, Math.round(opts.halo ?? 0));
@@ -360,8 +371,8 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
     throwIfAborted(signal);
   }
   const sharp = (opts.reconstruction ?? 'best') === 'best';
-  const sharpLevels = Math.max(0, Math.round(opts.sharpLevels ?? 0));
-  const fineSearch = Math.max(4, Math.round(opts.fineSearch ?? Infinity));
+  const sharpLevels = Math.max(0, Math.round(opts.sharpLevels ?? SHARP_LEVELS));
+  const fineSearch = Math.max(4, Math.round(opts.fineSearch ?? FINE_SEARCH));
   let copiedFrom: Int32Array | null = null;
   // channels from `fixedFrom` on are a guide: never re-estimated, so every level takes them from init
   const Cw = initPyr && opts.fixedFrom !== undefined ? Math.max(1, Math.min(C, opts.fixedFrom)) : C;
@@ -460,7 +471,8 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
     // finer levels: the first estimate of the hole is the vote of the upsampled field
     // levels below sharpLevels re-estimate by best-patch copies throughout, so the estimate the
     // search matches against never turns into an average (which smooth sources would win)
-    const sharpHere = sharp && l < sharpLevels;
+    // (never the coarsest level: starting from a rough estimate, hard copies lock in its mistakes)
+    const sharpHere = sharp && l < sharpLevels && l < L - 1;
     if (l < L - 1) {
       run('distances', []);
       if (sharpHere) copiedFrom = copyBest();

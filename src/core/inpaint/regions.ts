@@ -115,24 +115,30 @@ export function extractCrop(image: ImageBuffer, mask: Uint8Array, rect: Rect): C
   let holes = 0;
   for (let y = 0; y < h; y++) {
     const srow = (y + rect.y0) * width + rect.x0;
+    if (channels === 3) data.set(image.data.subarray(srow * 3, (srow + w) * 3), y * w * 3); // the common case, as a block
     for (let x = 0; x < w; x++) {
       const s = srow + x;
       const d = y * w + x;
-      for (let c = 0; c < C; c++) data[d * C + c] = image.data[s * channels + c];
+      if (channels !== 3) for (let c = 0; c < C; c++) data[d * C + c] = image.data[s * channels + c];
       if (mask[s]) { hole[d] = 1; holes++; }
     }
   }
   return { rect, w, h, C, data, hole, holes };
 }
 
-/** Writes the crop's hole pixels (rounded, clamped) into `out`; every other byte is untouched. */
-export function pasteHoles(out: Uint8Array, width: number, channels: number, crop: Crop, values: Float32Array): void {
-  const { rect, w, h, C, hole } = crop;
-  for (let y = 0; y < h; y++) {
+/**
+ * Writes the crop's hole pixels (rounded, clamped) into `out`; every other byte is untouched.
+ * `values` covers `box` of the crop (default the whole crop).
+ */
+export function pasteHoles(out: Uint8Array, width: number, channels: number, crop: Crop, values: Float32Array, box?: Rect): void {
+  const { rect, w, C, hole } = crop;
+  const b = box ?? { x0: 0, y0: 0, x1: w - 1, y1: crop.h - 1 };
+  const bw = b.x1 - b.x0 + 1;
+  for (let y = b.y0; y <= b.y1; y++) {
     const orow = (y + rect.y0) * width + rect.x0;
-    for (let x = 0; x < w; x++) {
-      const d = y * w + x;
-      if (!hole[d]) continue;
+    for (let x = b.x0; x <= b.x1; x++) {
+      if (!hole[y * w + x]) continue;
+      const d = (y - b.y0) * bw + x - b.x0;
       const o = (orow + x) * channels;
       for (let c = 0; c < C; c++) {
         const v = values[d * C + c];
@@ -170,16 +176,19 @@ export function downscaleCrop(crop: Crop, k: number): Crop {
  * Carries a fill made on a k-times downscaled crop up to full resolution without blurring it: each
  * full-resolution hole pixel copies the full-resolution pixel at the same offset inside the block
  * its coarse pixel was copied from (`smallSource`, per coarse pixel; −1 = not filled there, then
- * the nearest coarse value is used). Returns the fill and the per-pixel source for the blend.
+ * the coarse value is used). Only `box` (crop coordinates, holding every hole) is produced: values
+ * over the box and, per box pixel, the crop pixel it came from (−1 where none).
  */
-export function upsampleBySource(full: Crop, small: Crop, smallValues: Float32Array, smallSource: Int32Array | null, k: number): { values: Float32Array; source: Int32Array } {
+export function upsampleBySource(full: Crop, box: Rect, small: Crop, smallValues: Float32Array, smallSource: Int32Array | null, k: number): { values: Float32Array; source: Int32Array } {
   const { w, h, C, hole, data } = full;
-  const out = Float32Array.from(data);
-  const source = new Int32Array(w * h).fill(-1);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  const bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
+  const values = new Float32Array(bw * bh * C);
+  const source = new Int32Array(bw * bh).fill(-1);
+  for (let y = box.y0; y <= box.y1; y++) {
+    for (let x = box.x0; x <= box.x1; x++) {
       const p = y * w + x;
-      if (!hole[p]) continue;
+      const d = (y - box.y0) * bw + x - box.x0;
+      if (!hole[p]) { for (let c = 0; c < C; c++) values[d * C + c] = data[p * C + c]; continue; }
       const sq = ((y / k) | 0) * small.w + ((x / k) | 0);
       const s = smallSource ? smallSource[sq] : -1;
       if (s >= 0) {
@@ -187,13 +196,13 @@ export function upsampleBySource(full: Crop, small: Crop, smallValues: Float32Ar
         const q = sy * w + sx;
         // a known coarse pixel has only known children inside the crop
         if (sx < w && sy < h && !hole[q]) {
-          for (let c = 0; c < C; c++) out[p * C + c] = data[q * C + c];
-          source[p] = q;
+          for (let c = 0; c < C; c++) values[d * C + c] = data[q * C + c];
+          source[d] = q;
           continue;
         }
       }
-      for (let c = 0; c < C; c++) out[p * C + c] = smallValues[sq * C + c];
+      for (let c = 0; c < C; c++) values[d * C + c] = smallValues[sq * C + c];
     }
   }
-  return { values: out, source };
+  return { values, source };
 }
