@@ -23,7 +23,7 @@ import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './m
 export const DETECTOR_NAME = 'damage-unet';
 /** Working scale: the long side the network sees (damage sizes in training are relative to it). */
 export const WORK_LONG = 1024;
-const TILE = 256;
+const TILE = 344; // + 2 × MARGIN = 408 (divisible by 8): 3×2 tiles cover a 1024×683 working image
 const MARGIN = 32;
 const MAX_REGION = 0.04;
 
@@ -166,6 +166,8 @@ export interface LearnedResult {
   regions: number;
   /** working-scale size the network ran at */
   work: { width: number; height: number };
+  /** time in the network (ms) */
+  inferMs: number;
 }
 
 /** Thresholds on probability (0..255) for a sensitivity 0..1. */
@@ -183,7 +185,9 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   let luma: Uint8Array | null = lumaPlane(data, W, H, C);
   const small = resample(luma, W, H, w, h);
   luma = null; // the full-size luma is not needed again
+  const tInf = performance.now();
   const prob = await probabilities(model, small, w, h, o.signal);
+  const inferMs = performance.now() - tInf;
   // hysteresis at the working scale: weak pixels count only when connected to a confident one
   const seed = new Uint8Array(w * h), grow = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) {
@@ -202,18 +206,32 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   }
   // wide = what survives an opening with a 5×5 square at the working scale (≥ ~5 px at 1000 px)
   const wideWork = squareFilter(squareFilter(keep, w, h, 5, false), w, h, 7, true);
-  // full resolution: bilinear probabilities, re-thresholded, inside the (grown) kept components
-  const keepBig = resample(dilateSquare(keep, w, h, 1), w, h, W, H);
-  const probBig = resample(prob, w, h, W, H);
-  const wideBig = resample(wideWork, w, h, W, H);
+  // full resolution: bilinear probabilities re-thresholded, only in the full-resolution blocks of
+  // (grown) kept working pixels, so the cost follows the damage, not the scan size
+  const near = dilateSquare(keep, w, h, 1);
   const mask = new Uint8Array(W * H);
   const wide = new Uint8Array(W * H);
   let pixels = 0, widePixels = 0;
-  for (let i = 0; i < W * H; i++) {
-    if (keepBig[i] >= 128 && probBig[i] >= lo) {
-      mask[i] = 255;
-      pixels++;
-      if (wideBig[i] >= 128) { wide[i] = 255; widePixels++; }
+  const sx = w / W, sy = h / H;
+  for (let q = 0; q < w * h; q++) {
+    if (!near[q]) continue;
+    const qx = q % w, qy = (q / w) | 0;
+    const X0 = Math.floor(qx / sx), X1 = Math.min(W, Math.floor((qx + 1) / sx));
+    const Y0 = Math.floor(qy / sy), Y1 = Math.min(H, Math.floor((qy + 1) / sy));
+    const isWide = wideWork[q] !== 0;
+    for (let Y = Y0; Y < Y1; Y++) {
+      const fy = Math.min(h - 1, Math.max(0, (Y + 0.5) * sy - 0.5));
+      const y0 = Math.floor(fy), y1 = Math.min(h - 1, y0 + 1), ty = fy - y0;
+      for (let X = X0; X < X1; X++) {
+        const fx = Math.min(w - 1, Math.max(0, (X + 0.5) * sx - 0.5));
+        const x0 = Math.floor(fx), x1 = Math.min(w - 1, x0 + 1), tx = fx - x0;
+        const p = (prob[y0 * w + x0] * (1 - tx) + prob[y0 * w + x1] * tx) * (1 - ty) + (prob[y1 * w + x0] * (1 - tx) + prob[y1 * w + x1] * tx) * ty;
+        if (p < lo) continue;
+        const i = Y * W + X;
+        mask[i] = 255;
+        pixels++;
+        if (isWide) { wide[i] = 255; widePixels++; }
+      }
     }
   }
   // soft damage edges: grow by about one working pixel
@@ -223,5 +241,5 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   for (let i = 0; i < W * H; i++) if (grown[i]) pixels++;
   const wideGrown = widePixels ? dilateSquare(wide, W, H, r) : wide;
   if (widePixels) { widePixels = 0; for (let i = 0; i < W * H; i++) if (wideGrown[i]) widePixels++; }
-  return { mask: grown, wide: wideGrown, pixels, widePixels, regions, work: { width: w, height: h } };
+  return { mask: grown, wide: wideGrown, pixels, widePixels, regions, work: { width: w, height: h }, inferMs: Math.round(inferMs) };
 }
