@@ -105,9 +105,9 @@ export class EditorStore {
   brushSize = $state(40);
   /** 0–100: 100 = hard edge. */
   hardness = $state(100);
-  /** Object tool: colour tolerance 0–100 and grow (+) / shrink (−) in working pixels. */
-  tolerance = $state(30);
+  /** Object tool: grow (+) / shrink (−) the selection, in working pixels; `selecting` while it segments. */
   grow = $state(2);
+  selecting = $state(false);
   overlayColour = $state('#ff4060');
   overlayOpacity = $state(0.55);
 

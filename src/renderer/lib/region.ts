@@ -106,7 +106,7 @@ export function growRegion(img: WorkingImage, sx: number, sy: number, options: R
 }
 
 /** Fill holes fully enclosed by the selection (texture specks inside an object). */
-function fillEnclosedHoles(region: Region, w: number, h: number): Region {
+export function fillEnclosedHoles(region: Region, w: number, h: number): Region {
   const { x: bx, y: by, width: bw, height: bh } = region.bounds;
   // Flood the unselected pixels reachable from the bounding box's border; the rest are holes.
   const outside = new Uint8Array(bw * bh);
@@ -144,7 +144,7 @@ function fillEnclosedHoles(region: Region, w: number, h: number): Region {
 }
 
 /** Dilate (r > 0) or erode (r < 0) with a disc of radius |r|, via a distance transform on the bounds. */
-function morph(region: Region, w: number, h: number, r: number): Region {
+export function morph(region: Region, w: number, h: number, r: number): Region {
   const rad = Math.abs(r);
   const grow = r > 0;
   const pad = grow ? rad : 0;
