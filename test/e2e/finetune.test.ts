@@ -109,6 +109,10 @@ describe.skipIf(missing !== null)('fine-tune panel (Chromium against renovo serv
     // the live progress events drew the loss chart (one point per event)
     const points = ((await page.locator('[data-testid="ft-line-g"]').getAttribute('points')) ?? '').trim().split(/\s+/);
     expect(points.length).toBeGreaterThanOrEqual(2);
+    // with axes: tick labels for loss and step, and the axis names (issue 15.14)
+    expect((await page.locator('[data-testid="ft-y-axis"] text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('[data-testid="ft-x-axis"]').textContent()).toMatch(/step/);
+    expect(await page.locator('[data-testid="ft-y-axis"]').textContent()).toMatch(/loss/);
     await expect.poll(() => page.locator('[data-testid="ft-sample"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUT_DIR, 'finetune-done.png') });
 

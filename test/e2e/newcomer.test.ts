@@ -64,6 +64,7 @@ describe.skipIf(missing !== null)('newcomer friction (issue 15) in Chromium', ()
     await mkdir(OUT_DIR, { recursive: true });
     workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-newcomer-'));
     await writeFile(join(workDir, 'tank.png'), await redTankPng());
+    await writeFile(join(workDir, 'second.png'), await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toBuffer());
     bridge = await startBridge(join(workDir, 'library'));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
@@ -117,5 +118,49 @@ describe.skipIf(missing !== null)('newcomer friction (issue 15) in Chromium', ()
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="edit-item"]').length > n, before.length, { timeout: 60_000 });
     expect((await apiCall<EditDto[]>(page, 'listEdits', { photoId: photo.id })).length).toBe(before.length + 1);
     expect(problems.join("\n")).toBe("");
+  });
+
+  it('the split compare labels both sides, Before and After (15.14)', async () => {
+    const edits = await apiCall<EditDto[]>(page, 'listEdits', { photoId: (await currentPhoto(page)).id });
+    await page.locator(`[data-testid="edit-item"][data-edit-id="${edits.at(-1)!.id}"]`).click();
+    await page.locator('[data-testid="stage"]').hover({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('[data-testid="split-before-label"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="split-after-label"]').isVisible()).toBe(true);
+    const before = (await page.locator('[data-testid="split-before-label"]').boundingBox())!;
+    const after = (await page.locator('[data-testid="split-after-label"]').boundingBox())!;
+    expect(before.x + before.width).toBeLessThanOrEqual(after.x);
+    await page.screenshot({ path: join(OUT_DIR, 'newcomer-split.png') });
+    await page.keyboard.press('c');
+  });
+
+  it('the mask overlay picks a colour that stands out on a red object, and keeps the user\'s pick (15.11)', async () => {
+    await page.locator('[data-testid="original-item"]').click();
+    await page.locator('[data-testid="tool-rect"]').click();
+    await dragImage(page, [{ x: TANK.cx - 50, y: TANK.cy - 20 }, { x: TANK.cx + 50, y: TANK.cy + 60 }]);
+    const colour = page.locator('[data-testid="overlay-colour"]');
+    await expect.poll(() => colour.inputValue(), { timeout: 10_000 }).not.toBe('#ff4060');
+    await colour.evaluate((el: HTMLInputElement) => {
+      el.value = '#00ff00';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(await page.locator('[data-testid="overlay-auto"]').getAttribute('aria-pressed')).toBe('false');
+    await page.reload();
+    await page.locator('[data-testid="photo-item"]').first().click();
+    await page.locator('[data-testid="photo-title"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="overlay-colour"]').inputValue()).toBe('#00ff00');
+    await page.locator('[data-testid="overlay-auto"]').click();
+  });
+
+  it('edits are numbered per photo: a second photo\'s first edit is #1 (15.14)', async () => {
+    await page.locator('[data-testid="open-input"]').first().setInputFiles(join(workDir, 'second.png'));
+    await page.locator('[data-testid="photo-title"]').filter({ hasText: '320 × 240' }).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="tool-rect"]').click();
+    await dragImage(page, [{ x: 100, y: 100 }, { x: 140, y: 130 }]);
+    const { edit } = await removeAndReadMask(page);
+    expect(edit.id).toBeGreaterThan(1); // the database id is global…
+    const title = page.locator(`[data-testid="edit-item"][data-edit-id="${edit.id}"] [data-testid="edit-number"]`);
+    expect(await title.textContent()).toMatch(/^#1 /); // …the number shown is this photo's
+    expect(await page.locator('[data-testid="viewing-badge"]').textContent()).toMatch(/^Edit #1 /);
   });
 });

@@ -18,6 +18,9 @@ import { describeError } from './api/errors';
 import { hasEventsReady } from './api/web-client';
 import { MaskStore } from './mask-store.svelte';
 import type { WorkingImage } from './region';
+import { editNumbers } from './history-tree';
+import { defaultGanModel } from './model-choice';
+import { DEFAULT_OVERLAY, contrastingOverlay, samplesUnderMask } from './overlay-contrast';
 import { ViewState } from './view.svelte';
 
 export type NoticeKind = 'error' | 'info' | 'success';
@@ -86,6 +89,8 @@ export class EditorStore {
   models = $state.raw<ModelDto[]>([]);
   photo = $state.raw<PhotoDto | null>(null);
   edits = $state.raw<EditDto[]>([]);
+  /** "#3" = this photo's third edit; what every label shows instead of the global id. */
+  readonly editNumbers = $derived(editNumbers(this.edits));
   /** The edit shown on the stage (null = the original). Removal builds on what is shown. */
   viewingEditId = $state<number | null>(null);
 
@@ -108,7 +113,11 @@ export class EditorStore {
   /** Object tool: grow (+) / shrink (−) the selection, in working pixels; `selecting` while it segments. */
   grow = $state(2);
   selecting = $state(false);
-  overlayColour = $state('#ff4060');
+  /** The user's overlay colour; shown only once they picked one (overlayAuto false). */
+  overlayColour = $state(DEFAULT_OVERLAY);
+  overlayAuto = $state(true);
+  /** Chosen to stand out from what the mask covers (overlay-contrast.ts). */
+  autoOverlayColour = $state(DEFAULT_OVERLAY);
   overlayOpacity = $state(0.55);
 
   engine = $state<EngineChoice>('auto');
@@ -321,6 +330,7 @@ export class EditorStore {
     if (local && (local.width !== photo.width || local.height !== photo.height || this.busy === null)) this.#setLocalPreview(null);
     this.photo = photo;
     this.viewingEditId = null;
+    this.ganModelId = null; // the picker falls back to the model last used on this photo
     this.editRedo = [];
     this.edits = [];
     this.compare = 'off';
@@ -341,6 +351,32 @@ export class EditorStore {
     const named = file.name && file.name !== 'image.png' ? file : new File([file], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${ext}`, { type: file.type });
     await this.importFile(named);
     return true;
+  }
+
+  get shownOverlayColour(): string {
+    return this.overlayAuto ? this.autoOverlayColour : this.overlayColour;
+  }
+
+  /** The user's pick; kept across photos and sessions (App persists it). */
+  setOverlayColour(hex: string | null): void {
+    if (hex === null) this.overlayAuto = true;
+    else {
+      this.overlayColour = hex;
+      this.overlayAuto = false;
+    }
+  }
+
+  /** Re-picks the automatic overlay colour from the pixels under the current hole mask. */
+  async updateAutoOverlay(): Promise<void> {
+    if (!this.overlayAuto || !this.photo) return;
+    const photoId = this.photo.id;
+    const img = await this.workingImage().catch(() => null);
+    if (!img || this.photo?.id !== photoId) return;
+    this.autoOverlayColour = contrastingOverlay(samplesUnderMask(img, this.mask.empty ? null : this.mask.mask));
+  }
+
+  editLabel(id: number): string {
+    return `#${this.editNumbers.get(id) ?? id}`;
   }
 
   /**
@@ -385,14 +421,14 @@ export class EditorStore {
       const hole = await this.#readEditMask(edit.id, 'hole', photo);
       const source = edit.sourceArea ? await this.#readEditMask(edit.id, 'source', photo) : null;
       if (this.photo?.id !== photo.id) return;
-      this.#fillFrom(this.mask, hole, `Mask of edit #${edit.id}`);
+      this.#fillFrom(this.mask, hole, `Mask of edit ${this.editLabel(edit.id)}`);
       if (source && edit.sourceArea) {
-        this.#fillFrom(this.sourceMask, source, `Source area of edit #${edit.id}`);
+        this.#fillFrom(this.sourceMask, source, `Source area of edit ${this.editLabel(edit.id)}`);
         this.sourceMode = edit.sourceArea.mode;
       }
-      this.notify('info', `Loaded the mask${source ? ' and source area' : ''} of edit #${edit.id}.`);
+      this.notify('info', `Loaded the mask${source ? ' and source area' : ''} of edit ${this.editLabel(edit.id)}.`);
     } catch (error) {
-      this.notify('error', `Could not load the mask of edit #${edit.id}: ${describeError(error)}`);
+      this.notify('error', `Could not load the mask of edit ${this.editLabel(edit.id)}: ${describeError(error)}`);
     }
   }
 
@@ -430,10 +466,10 @@ export class EditorStore {
       if (this.viewingEditId !== null && gone.has(this.viewingEditId)) this.viewingEditId = deleted?.parentId ?? null;
       this.editRedo = this.editRedo.filter((id) => !gone.has(id));
       this.edits = this.edits.filter((e) => !gone.has(e.id));
-      this.notify('info', deletedEditIds.length > 1 ? `Deleted ${deletedEditIds.length} edits.` : `Deleted edit #${editId}.`);
+      this.notify('info', deletedEditIds.length > 1 ? `Deleted ${deletedEditIds.length} edits.` : `Deleted edit ${this.editLabel(editId)}.`);
       await this.refreshEdits();
     } catch (error) {
-      this.notify('error', `Could not delete edit #${editId}: ${describeError(error)}`);
+      this.notify('error', `Could not delete edit ${this.editLabel(editId)}: ${describeError(error)}`);
     }
   }
 
@@ -456,7 +492,7 @@ export class EditorStore {
 
   /** The model version the GAN engine will use: the chosen one, else the newest installed. */
   get ganModel(): ModelDto | null {
-    return this.models.find((m) => m.id === this.ganModelId) ?? this.models.at(-1) ?? null;
+    return this.models.find((m) => m.id === this.ganModelId) ?? defaultGanModel(this.models, this.edits);
   }
 
   async startRemoval(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEta, isAbsolutePath, polylinePoints } from './format';
+import { axisLabel, formatEta, isAbsolutePath, niceTicks, polylinePoints } from './format';
 
 describe('panel formatting helpers', () => {
   it('formats remaining time', () => {
@@ -21,3 +21,15 @@ describe('panel formatting helpers', () => {
     expect(polylinePoints([0, 5], [NaN, 1], box)).toBe('50.0,25.0');
   });
 });
+
+describe('chart axes (issue 15.14)', () => {
+  it('picks round ticks inside the range', () => {
+    expect(niceTicks(0, 1.37, 4)).toEqual([0, 0.5, 1]);
+    expect(niceTicks(0, 2.1, 4)).toEqual([0, 1, 2]);
+    expect(niceTicks(100, 3000, 4)).toEqual([1000, 2000, 3000]);
+    expect(niceTicks(5, 5)).toEqual([5]);
+    expect(axisLabel(1500)).toBe('1.5k');
+    expect(axisLabel(0.25)).toBe('0.25');
+  });
+});
+

@@ -27,3 +27,21 @@ export function polylinePoints(xs: number[], ys: number[], box: { width: number;
   }
   return out.join(' ');
 }
+
+/** Round tick values (1, 2 or 5 × 10^k apart) covering [min, max], about `count` of them: chart axes. */
+export function niceTicks(min: number, max: number, count = 4): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max <= min) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** A short axis label: 1200 → "1.2k", 0.25 → "0.25". */
+export function axisLabel(v: number): string {
+  if (Math.abs(v) >= 1000) return `${Number((v / 1000).toPrecision(3))}k`;
+  return String(Number(v.toPrecision(3)));
+}

@@ -42,3 +42,8 @@ export function ancestry(edits: EditDto[], id: number | null): number[] {
   }
   return out;
 }
+
+/** Per-photo edit numbers, 1 for the photo's first edit (database ids are global across photos). */
+export function editNumbers(edits: EditDto[]): Map<number, number> {
+  return new Map([...edits].sort((a, b) => a.id - b.id).map((e, i) => [e.id, i + 1]));
+}

@@ -1,0 +1,30 @@
+// Which GAN model the editor offers first, and what each one is for (issue 15.12): the model last
+// used on this photo, else the base photo model — never simply the newest (often a style model).
+import type { EditDto, ModelDto } from '../../shared/contract';
+
+/** The shipped models' domains; anything else inherits its shipped ancestor's, or is the user's own. */
+const SHIPPED_DOMAINS: Record<string, string> = {
+  'landscape-dcgan64': 'photos: landscapes',
+  'faces-dcgan64': 'photos: faces',
+  'monet-dcgan64': 'paintings: Monet style',
+};
+export const BASE_PHOTO_MODEL = 'landscape-dcgan64';
+
+export function modelDomain(model: ModelDto, models: ModelDto[]): string {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  let cur: ModelDto | undefined = model;
+  for (let depth = 0; cur && depth < 32; depth++) {
+    const domain = SHIPPED_DOMAINS[cur.name];
+    if (domain) return cur === model ? domain : `${domain}, tuned as ${model.name}`;
+    cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
+  }
+  return 'your own training';
+}
+
+export function defaultGanModel(models: ModelDto[], edits: EditDto[]): ModelDto | null {
+  const ids = new Set(models.map((m) => m.id));
+  const lastUsed = [...edits].sort((a, b) => b.id - a.id).find((e) => e.modelVersionId !== null && ids.has(e.modelVersionId));
+  if (lastUsed) return models.find((m) => m.id === lastUsed.modelVersionId) ?? null;
+  const base = models.filter((m) => m.name === BASE_PHOTO_MODEL).sort((a, b) => b.version - a.version)[0];
+  return base ?? models[0] ?? null;
+}
