@@ -13,7 +13,7 @@ import type { ImageBuffer, MaskBuffer } from '../../src/core/image/types';
 
 const PHOTO = process.env.PHOTO ?? '/usr/lib/python3/dist-packages/skimage/data/coffee.png';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const LEGACY: PatchMatchTuning = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', finalVoteSize: 27, searchMargin: 0.75, halo: 0 };
+const LEGACY: PatchMatchTuning = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0 };
 
 /** The photo upscaled to w×h with Gaussian-ish grain (σ≈4), so it is not unnaturally smooth. */
 async function photo(w: number, h: number): Promise<ImageBuffer> {
@@ -39,7 +39,7 @@ function blob(w: number, h: number, frac: number): MaskBuffer {
 }
 
 const median = (v: number[]): number => [...v].sort((x, y) => x - y)[v.length >> 1];
-const SIZES: (readonly [number, number])[] = process.env.SIZES === 'small' ? [[2000, 1500]] : [[2000, 1500], [4000, 3000]];
+const SIZES: (readonly [number, number])[] = process.env.SIZES === 'small' ? [[2000, 1500]] : process.env.SIZES === 'large' ? [[4000, 3000]] : [[2000, 1500], [4000, 3000]];
 for (const [w, h] of SIZES) {
   const img = await photo(w, h);
   const mask = blob(w, h, 0.05);
