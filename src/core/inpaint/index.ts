@@ -9,7 +9,7 @@ import { validateInpaintInput, validateSourceArea } from './validate';
 import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleBySource, type Component, type Crop, type Rect } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
-import { patchMatch } from './patchmatch';
+import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { ganInpaint, type GanModel, type GanParams } from './gan';
 
 export { InpaintError } from './errors';
@@ -43,31 +43,12 @@ export interface InpaintOptions extends RunControl {
 }
 
 /** Engine settings a caller may tune (the bench reproduces the pre-issue-12 engine with them). */
-export interface PatchMatchTuning {
-  patchSize?: number;
-  levels?: number;
-  iterations?: number;
-  voteSize?: number;
-  finalVoteSize?: number;
-  /** weight of the texture features (local mean |∇| of luma) in the patch distance; 0 = colour only */
-  textureWeight?: number;
-  /** first estimate of the hole at the coarsest level */
-  coarseInit?: 'onion' | 'membrane';
-  /** finest level: each pixel from its best-matching patch ('best') or a weighted vote */
-  reconstruction?: 'best' | 'vote';
-  /** EM iterations at the finest level (default a third of `iterations`) */
-  fineIterations?: number;
-  /** random-search radius on the finest level, px (default: 1/8 of the level, like the others) */
-  fineSearch?: number;
-  /** automatic pyramid depth: the largest hole spans about this many patches at the coarsest level */
-  coarsestHole?: number;
-  /** with 'best': the finest this many levels use best-patch copies in every EM step */
-  sharpLevels?: number;
+export type PatchMatchTuning = Pick<PatchMatchOptions,
+  'patchSize' | 'levels' | 'iterations' | 'voteSize' | 'finalVoteSize' | 'textureWeight' | 'coarseInit' | 'reconstruction'
+  | 'sharpLevels' | 'coarsestHole' | 'fineSearch' | 'fineIterations' | 'halo'> & {
   /** context searched around a hole, as a multiple of the hole's extent */
   searchMargin?: number;
-  /** sources whose patch comes within this many px of the hole (full resolution) are not used */
-  halo?: number;
-}
+};
 
 /** holes: the number of connected holes filled. */
 export interface InpaintResult { image: ImageBuffer; engine: EngineId; holes: number }
