@@ -48,6 +48,7 @@ const API_METHOD_TABLE = {
   resumeBatch: true,
   listBatches: true,
   getBatchReport: true,
+  listBatchResults: true,
   startTraining: true,
   pauseTraining: true,
   resumeTraining: true,
@@ -152,6 +153,15 @@ export interface FolderInfo {
   ignoredCount: number;
 }
 
+/** One file of a batch for the Batch tab's before/after grid (small JPEG thumbnails). */
+export interface BatchResultDto {
+  relPath: string;
+  status: 'pending' | 'done' | 'error' | 'skipped';
+  error: string | null;
+  before: ImageBytes | null;
+  after: ImageBytes | null;
+}
+
 export interface BatchDto {
   id: number;
   /** The running job driving it (null when no job of this process runs it). */
@@ -212,6 +222,7 @@ export interface ApiOutputs {
   listBatches: BatchDto[];
   /** The report as one self-contained HTML page (thumbnails inlined), for a blob: URL. */
   getBatchReport: { mime: string; bytes: Uint8Array; summary: { total: number; done: number; failed: number; skipped: number } };
+  listBatchResults: BatchResultDto[];
   startTraining: { jobId: string; name: string };
   pauseTraining: { paused: boolean };
   resumeTraining: { resumed: boolean };

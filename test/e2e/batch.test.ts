@@ -70,6 +70,11 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     expect(existsSync(join(`${input}-restored`, 'album', 'wedding_r.jpg'))).toBe(true);
     expect(await hashTree(input)).toEqual(before);
 
+    // the finished files as a before/after grid in the tab (issue 15.13)
+    await expect.poll(() => page.locator('[data-testid="batch-result-tile"]').count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="batch-after"]').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT_DIR, 'batch-grid.png') });
+
     // the report: a blob: page, thumbnails inlined
     const link = page.locator('[data-testid="batch-report-open"]');
     await expect.poll(() => link.getAttribute('href'), { timeout: 20_000 }).toMatch(/^blob:/);

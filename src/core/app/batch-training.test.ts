@@ -115,6 +115,15 @@ describe('folders and batch restoration', () => {
     expect(html).not.toMatch(/<script/i);
     expect(report.summary).toEqual({ total: 3, done: 2, failed: 1, skipped: 0 });
     await expectApiError(service.getBatchReport({ batchId: 999 }), 'NOT_FOUND');
+    // the Batch tab's before/after grid (issue 15.13): every file, thumbnails for the restored ones
+    const results = await service.listBatchResults({ batchId: end.batch.id });
+    expect(results.map((r) => r.status).sort()).toEqual(['done', 'done', 'error']);
+    for (const r of results.filter((x) => x.status === 'done')) {
+      expect(r.before?.mime).toBe('image/jpeg');
+      expect(r.after?.bytes.length).toBeGreaterThan(100);
+    }
+    expect(results.find((r) => r.status === 'error')).toMatchObject({ after: null, error: expect.any(String) });
+    await expectApiError(service.listBatchResults({ batchId: 999 }), 'NOT_FOUND');
     await expectApiError(service.pauseBatch({ jobId: 'nope' }), 'NOT_FOUND');
   });
 

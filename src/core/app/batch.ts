@@ -40,6 +40,8 @@ export { MIN_TRAINING_IMAGES as TRAINING_MIN_IMAGES } from '../train/session';
 import { MIN_TRAINING_IMAGES as TRAINING_MIN_IMAGES } from '../train/session';
 const THUMBS = 6;
 const THUMB_SIDE = 96;
+/** Tiles of the Batch tab's before/after grid. */
+const RESULT_THUMB_SIDE = 240;
 /** Thumbnails inlined into the report page are capped (a huge batch keeps its text, not its pictures). */
 const REPORT_INLINE_MAX = 48 * 2 ** 20;
 
@@ -232,6 +234,33 @@ export class BatchJobs {
   }
 
   /** The HTML contact sheet with its thumbnails inlined as data: URIs (one page, openable from a blob: URL). */
+  /** The batch's files, each with small before/after thumbnails (what the Batch tab's grid shows). */
+  async results(input: ApiInput<'listBatchResults'>): Promise<ApiOutputs['listBatchResults']> {
+    const row = this.store.batches.get(input.batchId);
+    if (!row) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);
+    const offset = input.offset ?? 0;
+    const items = this.store.batches.items(input.batchId).slice(offset, offset + (input.limit ?? 48));
+    const thumb = async (path: string): Promise<{ mime: string; bytes: Uint8Array } | null> => {
+      try {
+        const b = await sharp(path, { failOn: 'error' }).rotate().resize(RESULT_THUMB_SIDE, RESULT_THUMB_SIDE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
+        return { mime: 'image/jpeg', bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+      } catch {
+        return null; // moved or deleted since: the grid shows a blank tile
+      }
+    };
+    const out: ApiOutputs['listBatchResults'] = [];
+    for (const item of items) {
+      out.push({
+        relPath: item.relPath,
+        status: item.status,
+        error: item.error,
+        before: await thumb(item.inputPath),
+        after: item.status === 'done' ? await thumb(item.outputPath) : null,
+      });
+    }
+    return out;
+  }
+
   async report(input: ApiInput<'getBatchReport'>): Promise<ApiOutputs['getBatchReport']> {
     const row = this.store.batches.get(input.batchId);
     if (!row) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);

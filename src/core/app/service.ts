@@ -130,6 +130,7 @@ class Service {
       resumeBatch: wrap<'resumeBatch'>(async (i) => this.batches.resume(i)),
       listBatches: wrap<'listBatches'>(async () => this.batches.list()),
       getBatchReport: wrap<'getBatchReport'>((i) => this.batches.report(i)),
+      listBatchResults: wrap<'listBatchResults'>((i) => this.batches.results(i)),
       startTraining: wrap<'startTraining'>((i) => this.training.start(i)),
       pauseTraining: wrap<'pauseTraining'>(async (i) => this.training.pause(i)),
       resumeTraining: wrap<'resumeTraining'>(async (i) => this.training.resume(i)),

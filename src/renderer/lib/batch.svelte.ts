@@ -180,6 +180,25 @@ export class BatchStore {
     }
   }
 
+  /** Before/after thumbnails of the finished batch's files, as blob: URLs for the grid. */
+  results = $state.raw<Array<{ relPath: string; status: string; error: string | null; before: string | null; after: string | null }>>([]);
+
+  async loadResults(batchId: number): Promise<void> {
+    try {
+      const items = await this.api.listBatchResults({ batchId, limit: 48 });
+      const url = (img: { mime: string; bytes: Uint8Array } | null) => (img ? URL.createObjectURL(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })) : null);
+      this.#revokeResults();
+      this.results = items.map((i) => ({ relPath: i.relPath, status: i.status, error: i.error, before: url(i.before), after: url(i.after) }));
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
+  #revokeResults(): void {
+    for (const r of this.results) for (const u of [r.before, r.after]) if (u) URL.revokeObjectURL(u);
+    this.results = [];
+  }
+
   /** Fetches the report page and keeps a blob: URL for it. */
   async loadReport(): Promise<string | null> {
     const id = this.run?.result?.id;
@@ -223,6 +242,7 @@ export class BatchStore {
       case 'batch-done':
         this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors };
         if (e.batch.hasReport) void this.loadReport();
+        void this.loadResults(e.batch.id);
         break;
       case 'cancelled':
         this.run = { ...run, status: 'cancelled', etaMs: null, currentFile: null };
