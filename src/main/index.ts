@@ -4,11 +4,11 @@
 //   renderer ──ipcRenderer.invoke(IPC_INVOKE_CHANNEL)──► ipc-gate (sender + schema) ──► UtilityClient
 //        ▲                                                                                   │ parentPort
 //        └──── webContents.send(IPC_EVENT_CHANNEL, JobEvent) ◄──── {type:'event'} ◄──── utility.ts (core)
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type OpenDialogOptions, type Session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess, type OpenDialogOptions, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultLibraryDir } from '../core/library/paths';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, LIBRARY_PROTOCOL, type ApiInput } from '../shared/api';
+import { ApiError, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, LIBRARY_PROTOCOL, type ApiInput, type BatchDto } from '../shared/api';
 import { createInvokeHandler } from './ipc-gate';
 import {
   APP_ENTRY_URL,
@@ -183,10 +183,21 @@ async function chooseFolder(input: ApiInput<'chooseFolder'>): Promise<{ path: st
   return { path: result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0] };
 }
 
+/** openBatchOutput: the batch's output folder (as core recorded it) in the system file manager. */
+async function openBatchOutput(input: ApiInput<'openBatchOutput'>): Promise<{ opened: boolean }> {
+  const batches = (await utility.call('listBatches', {})) as BatchDto[];
+  const batch = batches.find((b) => b.id === input.batchId);
+  if (!batch) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);
+  return { opened: (await shell.openPath(batch.outputDir)) === '' };
+}
+
 const handleInvoke = createInvokeHandler({
   trustedWebContentsId: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null),
   // The folder picker is the one call main answers itself (a native dialog); core does the rest.
-  dispatch: (method, input) => (method === 'chooseFolder' ? chooseFolder(input as ApiInput<'chooseFolder'>) : utility.call(method, input)),
+  dispatch: (method, input) =>
+    method === 'chooseFolder' ? chooseFolder(input as ApiInput<'chooseFolder'>)
+      : method === 'openBatchOutput' ? openBatchOutput(input as ApiInput<'openBatchOutput'>)
+        : utility.call(method, input),
   onRefused: (reason) => log(`refused IPC call: ${reason}`),
 });
 

@@ -49,6 +49,7 @@ const API_METHOD_TABLE = {
   listBatches: true,
   getBatchReport: true,
   listBatchResults: true,
+  openBatchOutput: true,
   startTraining: true,
   pauseTraining: true,
   resumeTraining: true,
@@ -223,6 +224,8 @@ export interface ApiOutputs {
   /** The report as one self-contained HTML page (thumbnails inlined), for a blob: URL. */
   getBatchReport: { mime: string; bytes: Uint8Array; summary: { total: number; done: number; failed: number; skipped: number } };
   listBatchResults: BatchResultDto[];
+  /** Desktop only: shows the batch's output folder in the file manager. */
+  openBatchOutput: { opened: boolean };
   startTraining: { jobId: string; name: string };
   pauseTraining: { paused: boolean };
   resumeTraining: { resumed: boolean };

@@ -108,6 +108,7 @@ export const apiInputs = {
   resumeBatch: z.object({ jobId: JobId }).strict(),
   listBatches: z.object({}).strict(),
   getBatchReport: z.object({ batchId: Id }).strict(),
+  openBatchOutput: z.object({ batchId: Id }).strict(),
   /** The batch's files with before/after thumbnails, `limit` at most (the grid pages through them). */
   listBatchResults: z.object({ batchId: Id, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(200).optional() }).strict(),
   /** Fine-tune a model version (or train from scratch with baseModelId null) on a folder. */

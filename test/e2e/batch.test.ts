@@ -74,6 +74,8 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     await expect.poll(() => page.locator('[data-testid="batch-result-tile"]').count(), { timeout: 20_000 }).toBe(2);
     await expect.poll(() => page.locator('[data-testid="batch-after"]').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUT_DIR, 'batch-grid.png') });
+    // "Open output folder" is the desktop app's (a file manager window); the browser shows the path
+    expect(await page.locator('[data-testid="batch-open-output"]').count()).toBe(0);
 
     // the report: a blob: page, thumbnails inlined
     const link = page.locator('[data-testid="batch-report-open"]');

@@ -124,6 +124,7 @@ describe('folders and batch restoration', () => {
     }
     expect(results.find((r) => r.status === 'error')).toMatchObject({ after: null, error: expect.any(String) });
     await expectApiError(service.listBatchResults({ batchId: 999 }), 'NOT_FOUND');
+    await expectApiError(service.openBatchOutput({ batchId: end.batch.id }), 'UNSUPPORTED'); // the desktop main process answers it
     await expectApiError(service.pauseBatch({ jobId: 'nope' }), 'NOT_FOUND');
   });
 

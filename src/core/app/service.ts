@@ -131,6 +131,10 @@ class Service {
       listBatches: wrap<'listBatches'>(async () => this.batches.list()),
       getBatchReport: wrap<'getBatchReport'>((i) => this.batches.report(i)),
       listBatchResults: wrap<'listBatchResults'>((i) => this.batches.results(i)),
+      // Like the folder picker, a file manager window is the desktop app's (src/main/index.ts).
+      openBatchOutput: wrap<'openBatchOutput'>(async () => {
+        throw new ApiError('UNSUPPORTED', 'Opening a folder exists only in the desktop app; the output folder is shown above');
+      }),
       startTraining: wrap<'startTraining'>((i) => this.training.start(i)),
       pauseTraining: wrap<'pauseTraining'>(async (i) => this.training.pause(i)),
       resumeTraining: wrap<'resumeTraining'>(async (i) => this.training.resume(i)),

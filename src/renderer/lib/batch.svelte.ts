@@ -194,6 +194,17 @@ export class BatchStore {
     }
   }
 
+  /** Desktop: the output folder in the file manager. */
+  async openOutput(): Promise<void> {
+    const id = this.run?.result?.id;
+    if (!id) return;
+    try {
+      await this.api.openBatchOutput({ batchId: id });
+    } catch (e) {
+      this.error = describeError(e);
+    }
+  }
+
   #revokeResults(): void {
     for (const r of this.results) for (const u of [r.before, r.after]) if (u) URL.revokeObjectURL(u);
     this.results = [];
