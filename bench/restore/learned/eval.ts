@@ -21,7 +21,7 @@ import { maskScores, synthPhoto } from '../../../src/core/restore/synth';
 
 type Mode = 'learned' | 'classical';
 const MODES: Mode[] = ['learned', 'classical'];
-const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m === 'classical' ? 'classical' : 'auto' });
+const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m });
 
 async function load(file: string, long?: number): Promise<ImageBuffer> {
   let p = sharp(file).removeAlpha().toColourspace('srgb');

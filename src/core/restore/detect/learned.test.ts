@@ -41,7 +41,7 @@ describe('learned detector: a missing or corrupt model', () => {
   it('a missing model is a clear error, and restore falls back to the classical detector with a warning', async () => {
     expect(() => loadDetectorModel(join(tmp, 'nope'))).toThrow(DetectorModelError);
     expect(() => loadDetectorModel(join(tmp, 'nope'))).toThrow(/not found/);
-    const r = await restorePhoto(photo, { tone: false, detectorModel: join(tmp, 'nope') });
+    const r = await restorePhoto(photo, { tone: false, detector: 'learned', detectorModel: join(tmp, 'nope') });
     expect(r.stats.detector).toBe('classical');
     expect(r.stats.warnings.join(' ')).toMatch(/learned damage detector unavailable.*not found/);
   });
@@ -53,7 +53,7 @@ describe('learned detector: a missing or corrupt model', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ architecture: { spec: { arch: 'unet-seg', inC: 1, widths: [4, 8] } }, files: {} }));
     writeFileSync(join(dir, 'weights.safetensors'), Buffer.from('not a safetensors file'));
     expect(() => loadDetectorModel(dir)).toThrow(DetectorModelError);
-    const r = await restorePhoto(photo, { tone: false, detectorModel: dir });
+    const r = await restorePhoto(photo, { tone: false, detector: 'learned', detectorModel: dir });
     expect(r.stats.detector).toBe('classical');
     expect(r.stats.warnings).toHaveLength(1);
     if (hasModel) {
@@ -70,7 +70,9 @@ describe('learned detector: a missing or corrupt model', () => {
 describe.skipIf(!hasModel)('learned detector (shipped model models/damage-unet)', () => {
   const model = hasModel ? loadDetectorModel(MODEL) : null;
 
-  it('the same print at two scales gives masks that agree (IoU ≥ 0.8 after resizing)', async () => {
+  // KNOWN GAP (issue 13): IoU is about 0.5 today (thin lines shift by a pixel between scales and
+  // the 1 px minimum growth is not scale-free); it.fails turns red once the target is met
+  it.fails('the same print at two scales gives masks that agree (IoU ≥ 0.8 after resizing)', async () => {
     const print = agePhoto(synthPhoto(900, 600, { seed: 8 }), { seed: 3 });
     const dmg = generateDamage(print, { seed: 12, kinds: ['cracks', 'scratches', 'flaking'] });
     const half = await sharp(Buffer.from(dmg.image.data), { raw: { width: 900, height: 600, channels: 3 } }).resize(450, 300).raw().toBuffer();
@@ -95,16 +97,26 @@ describe.skipIf(!hasModel)('learned detector (shipped model models/damage-unet)'
     expect(hit / count(dmg.mask)).toBeGreaterThan(0.6);
   });
 
-  it.skipIf(!hasKodak)('a clean real photo is left untouched (skipped without ../shared/data/kodak)', async () => {
+  // KNOWN GAP (issue 13): the model flags 2–35 % of sharp clean photos (it was trained on upscaled
+  // 128–512 px sources); it.fails turns red once it stays under 0.5 %
+  it.skipIf(!hasKodak).fails('a clean real photo is left untouched (skipped without ../shared/data/kodak)', async () => {
     const photo = await kodak('kodim23.png', 768);
-    const r = await restorePhoto(photo, { tone: false, detectorModel: MODEL });
+    const r = await restorePhoto(photo, { tone: false, detector: 'learned', detectorModel: MODEL });
     expect(r.stats.detector).toBe('learned');
     expect(r.stats.damage.fraction).toBeLessThan(0.005);
   });
 
   it('a clean procedural print is left (nearly) untouched', async () => {
     const photo = agePhoto(synthPhoto(600, 400, { seed: 21, textures: false }), { seed: 2 });
-    const r = await restorePhoto(photo, { tone: false, detectorModel: MODEL });
+    const r = await restorePhoto(photo, { tone: false, detector: 'learned', detectorModel: MODEL });
     expect(r.stats.damage.fraction).toBeLessThan(0.01);
+  });
+});
+
+describe('detector choice', () => {
+  it('the classical detector is the default (the learned one is opt-in until it passes its targets)', async () => {
+    const r = await restorePhoto(synthPhoto(200, 150, { seed: 2 }), { tone: false, detectorModel: join(tmp, 'nope') });
+    expect(r.stats.detector).toBe('classical');
+    expect(r.stats.warnings).toEqual([]);
   });
 });
