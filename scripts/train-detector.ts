@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { values: v } = parseArgs({ options: {
     data: { type: 'string' }, 'run-dir': { type: 'string' }, steps: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
-    'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' },
+    'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number] });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

@@ -43,6 +43,9 @@ export interface SampleOptions {
   film?: FilmMarks[];
   /** fraction of samples left undamaged (teaches "clean stays clean") */
   cleanFraction?: number;
+  /** source long side as a multiple of the crop size, [min, max] (default [2, 6]); low values
+   *  keep sources near their native, sharp resolution */
+  contentScale?: [number, number];
 }
 
 /** Decodes `file` to RGB with its long side scaled to `long` px. */
@@ -67,7 +70,8 @@ async function jpeg(img: ImageBuffer, quality: number): Promise<ImageBuffer> {
 export async function makeSample(file: string, rng: SplitRng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
   const S = o.size;
   // content scale: the detector sees prints at a 1024 px long side; sources are 128–512 px
-  const img = await decodeScaled(file, Math.round(S * (2 + 4 * rng.uniform())));
+  const [c0, c1] = o.contentScale ?? [2, 6];
+  const img = await decodeScaled(file, Math.round(S * (c0 + (c1 - c0) * rng.uniform())));
   const w = Math.max(S, img.width), h = Math.max(S, img.height);
   const src = w === img.width && h === img.height ? img : await decodeScaled(file, Math.max(w, h) + 1);
   const c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
