@@ -50,6 +50,7 @@ const API_METHOD_TABLE = {
   getBatchReport: true,
   listBatchResults: true,
   openBatchOutput: true,
+  rerunBatchFile: true,
   startTraining: true,
   pauseTraining: true,
   resumeTraining: true,
@@ -163,6 +164,17 @@ export interface BatchResultDto {
   after: ImageBytes | null;
 }
 
+/** One batch file restored again at another sensitivity (its output replaced, its record updated). */
+export interface BatchRerunDto {
+  /** the file's grid tile, with the new after thumbnail */
+  result: BatchResultDto;
+  sensitivity: number;
+  /** the new output's sha256 and size, as recorded for the batch (a later resume keeps it) */
+  sha256: string;
+  outputSize: number;
+  durationMs: number;
+}
+
 export interface BatchDto {
   id: number;
   /** The running job driving it (null when no job of this process runs it). */
@@ -226,6 +238,7 @@ export interface ApiOutputs {
   listBatchResults: BatchResultDto[];
   /** Desktop only: shows the batch's output folder in the file manager. */
   openBatchOutput: { opened: boolean };
+  rerunBatchFile: BatchRerunDto;
   startTraining: { jobId: string; name: string };
   pauseTraining: { paused: boolean };
   resumeTraining: { resumed: boolean };

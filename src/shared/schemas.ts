@@ -19,6 +19,14 @@ const AbsPath = z
   .max(4096)
   .refine((s) => !s.includes('\0'), 'must not contain NUL')
   .refine((s) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s), 'must be an absolute path');
+/** A file's path inside a batch's input folder as the batch recorded it ('/'-separated, never '..'). */
+const BatchRelPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL')
+  .refine((s) => !/^([\\/]|[A-Za-z]:)/.test(s), 'must be relative to the batch folder')
+  .refine((s) => !s.split(/[\\/]/).includes('..'), "must not contain '..'");
 const JobId = z.string().min(1).max(64);
 const Unit = z.number().min(0).max(1);
 
@@ -111,6 +119,8 @@ export const apiInputs = {
   openBatchOutput: z.object({ batchId: Id }).strict(),
   /** The batch's files with before/after thumbnails, `limit` at most (the grid pages through them). */
   listBatchResults: z.object({ batchId: Id, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(200).optional() }).strict(),
+  /** Restore one file of a batch again with the batch's options but another damage sensitivity; its output is replaced. */
+  rerunBatchFile: z.object({ batchId: Id, relPath: BatchRelPath, sensitivity: Unit }).strict(),
   /** Fine-tune a model version (or train from scratch with baseModelId null) on a folder. */
   startTraining: z
     .object({

@@ -1,8 +1,9 @@
 // End-to-end: the Batch tab in Chromium against `renovo serve`: a generated folder of 2 damaged
 // scans is checked, restored with live progress, and the report opens (one self-contained page
 // from a blob: URL, thumbnails inlined: the strict CSP allows it, no script).
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -76,6 +77,22 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     await page.screenshot({ path: join(OUT_DIR, 'batch-grid.png') });
     // "Open output folder" is the desktop app's (a file manager window); the browser shows the path
     expect(await page.locator('[data-testid="batch-open-output"]').count()).toBe(0);
+
+    // per-file re-run at another sensitivity (issue 15.13): the tile's output is replaced and shown
+    const tile = page.locator('[data-testid="batch-result-tile"]', { hasText: 'album/wedding.jpg' });
+    const outFile = join(`${input}-restored`, 'album', 'wedding_r.jpg');
+    const outBefore = createHash('sha256').update(await readFile(outFile)).digest('hex');
+    const afterBefore = await tile.locator('[data-testid="batch-after"]').getAttribute('src');
+    await tile.locator('[data-testid="batch-rerun-sensitivity"]').fill('1');
+    expect(await tile.locator('output').textContent()).toBe('100 %');
+    await tile.locator('[data-testid="batch-rerun"]').click();
+    await expect.poll(() => tile.locator('[data-testid="batch-rerun-done"]').textContent().catch(() => ''), { timeout: 30_000 }).toBe('Re-run at 100 %');
+    expect(await tile.locator('[data-testid="batch-after"]').getAttribute('src')).not.toBe(afterBefore);
+    await expect.poll(() => tile.locator('[data-testid="batch-after"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
+    expect(createHash('sha256').update(await readFile(outFile)).digest('hex')).not.toBe(outBefore);
+    expect(await page.locator('[data-testid="batch-error"]').count()).toBe(0);
+    expect(await hashTree(input)).toEqual(before);
+    await page.screenshot({ path: join(OUT_DIR, 'batch-rerun.png') });
 
     // the report: a blob: page, thumbnails inlined
     const link = page.locator('[data-testid="batch-report-open"]');

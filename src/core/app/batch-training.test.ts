@@ -1,9 +1,11 @@
 // RenovoService: folders, batch restoration jobs and training / fine-tuning jobs, in-process, with
 // the strict schemas the IPC gate and the bridge apply.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,76 @@ describe('folders and batch restoration', () => {
     await expectApiError(service.listBatchResults({ batchId: 999 }), 'NOT_FOUND');
     await expectApiError(service.openBatchOutput({ batchId: end.batch.id }), 'UNSUPPORTED'); // the desktop main process answers it
     await expectApiError(service.pauseBatch({ jobId: 'nope' }), 'NOT_FOUND');
+  });
+
+  it('re-runs one file of a batch at another sensitivity: new output, updated record a resume keeps; bad payloads change nothing', async () => {
+    const input = join(dir, 'rerun-scans');
+    const output = join(dir, 'rerun-restored');
+    await mkdir(join(input, 'album'), { recursive: true });
+    await writeFile(join(input, 'a.jpg'), await scanJpeg(5, 200, 150));
+    await writeFile(join(input, 'album', 'b.jpg'), await scanJpeg(6, 200, 150));
+    await writeFile(join(input, 'bad.jpg'), Buffer.from('not a jpeg'));
+    const inputBefore = await hashTree(input);
+    const { jobId } = await service.startBatch({ inputDir: input, outputDir: output, options: { sensitivity: 0.5, workers: 1 } });
+    const end = await waitFor(jobId, ['batch-done', 'failed', 'cancelled']);
+    if (end.type !== 'batch-done') throw new Error(JSON.stringify(end));
+    const batchId = end.batch.id;
+    const db = new Database(join(dir, 'lib', 'renovo.db'));
+    try {
+      const items = (): unknown[] => db.prepare('SELECT * FROM batch_items WHERE batch_id = ? ORDER BY rel_path').all(batchId);
+      const sha = async (p: string): Promise<string> => createHash('sha256').update(await readFile(p)).digest('hex');
+      const target = join(output, 'album', 'b.jpg');
+      const firstSha = await sha(target);
+
+      // refusals: nothing written, nothing recorded
+      const outBefore = await hashTree(output);
+      const rowsBefore = items();
+      await expectApiError(service.rerunBatchFile({ batchId: 999, relPath: 'album/b.jpg', sensitivity: 1 }), 'NOT_FOUND');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: 'album/c.jpg', sensitivity: 1 }), 'NOT_FOUND');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: 'album/../a.jpg', sensitivity: 1 }), 'INVALID_INPUT');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: '/etc/passwd', sensitivity: 1 }), 'INVALID_INPUT');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: 'album/b.jpg', sensitivity: 1.5 }), 'INVALID_INPUT');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: 'album/b.jpg', sensitivity: Number.NaN }), 'INVALID_INPUT');
+      await expectApiError(service.rerunBatchFile({ batchId, relPath: 'bad.jpg', sensitivity: 1 }), 'CONFLICT'); // not restored: nothing to re-run
+      expect(() => parseApiCall('rerunBatchFile', { batchId, relPath: '../a.jpg', sensitivity: 1 })).toThrow(/\.\./);
+      expect(() => parseApiCall('rerunBatchFile', { batchId, relPath: 'a.jpg', sensitivity: -0.1 })).toThrow(/sensitivity/);
+      expect(() => parseApiCall('rerunBatchFile', { batchId, relPath: 'a.jpg', sensitivity: 1, extra: 1 })).toThrow(/invalid/);
+      expect(parseApiCall('rerunBatchFile', { batchId, relPath: 'album/b.jpg', sensitivity: 1 }).input).toEqual({ batchId, relPath: 'album/b.jpg', sensitivity: 1 });
+      expect(await hashTree(output)).toEqual(outBefore);
+      expect(items()).toEqual(rowsBefore);
+
+      // the re-run: another output, recorded (size + sha256), thumbnails and item record replaced
+      const re = await service.rerunBatchFile({ batchId, relPath: 'album/b.jpg', sensitivity: 1 });
+      const newSha = await sha(target);
+      expect(newSha).not.toBe(firstSha);
+      expect(re).toMatchObject({ sensitivity: 1, sha256: newSha, outputSize: (await stat(target)).size });
+      expect(re.result).toMatchObject({ relPath: 'album/b.jpg', status: 'done', error: null });
+      expect(re.result.after?.bytes.length).toBeGreaterThan(100);
+      const row = (items() as Array<{ rel_path: string; status: string; sha256: string; output_size: number }>).find((r) => r.rel_path === 'album/b.jpg')!;
+      expect(row).toMatchObject({ status: 'done', sha256: newSha, output_size: re.outputSize });
+      const itemId = (row as unknown as { id: number }).id;
+      const record = JSON.parse(await readFile(join(output, '_renovo_report', 'items', `${itemId}.json`), 'utf8')) as { sensitivity: number };
+      expect(record.sensitivity).toBe(1);
+      expect(await hashTree(input)).toEqual(inputBefore);
+      const mtime = (await stat(target)).mtimeMs;
+
+      // a resume afterwards (the batch marked unfinished, as after a crash) keeps the re-run output
+      db.prepare("UPDATE batch_jobs SET status = 'running', finished_at = NULL WHERE id = ?").run(batchId);
+      const again = await service.startBatch({ inputDir: input, outputDir: output, options: { sensitivity: 0.5, workers: 1 } });
+      const end2 = await waitFor(again.jobId, ['batch-done', 'failed', 'cancelled']);
+      if (end2.type !== 'batch-done') throw new Error(JSON.stringify(end2));
+      expect(end2.batch).toMatchObject({ id: batchId, done: 2, failed: 1 });
+      expect(await sha(target)).toBe(newSha);
+      expect((await stat(target)).mtimeMs).toBe(mtime);
+      // and a new batch over the same folders does not clobber it either (recorded output, not overwritten)
+      const fresh = await service.startBatch({ inputDir: input, outputDir: output, options: { workers: 1 } });
+      const end3 = await waitFor(fresh.jobId, ['batch-done', 'failed', 'cancelled']);
+      if (end3.type !== 'batch-done') throw new Error(JSON.stringify(end3));
+      expect(end3.batch.id).not.toBe(batchId);
+      expect(await sha(target)).toBe(newSha);
+    } finally {
+      db.close();
+    }
   });
 
   it('pauses, resumes and cancels a batch (cancelJob); the next start resumes it', async () => {

@@ -1,17 +1,20 @@
 // Batch restoration (issue 8) and folder inspection for the RenovoApi service: startBatch /
-// pauseBatch / resumeBatch / listBatches / getBatchReport / inspectFolder. The batch core
+// pauseBatch / resumeBatch / listBatches / getBatchReport / listBatchResults / rerunBatchFile /
+// inspectFolder. The batch core
 // (src/core/restore/batch.ts) does the work; this file maps it to jobs and JobEvents.
 // Files run on worker threads when the bundled restore worker exists (dist/worker/restore.cjs),
 // else in this process.
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError, type ApiInput, type ApiOutputs, type BatchDto, type FolderInfo, type JobEvent } from '../../shared/api';
+import { ApiError, type ApiInput, type ApiOutputs, type BatchDto, type BatchResultDto, type FolderInfo, type JobEvent } from '../../shared/api';
+import { writeFileAtomic } from '../image/files';
 import {
   BatchPause,
+  JOURNAL_NAME,
   REPORT_DIR,
   checkFolders,
   findRestoreWorker,
@@ -22,7 +25,7 @@ import {
   type BatchOptions,
   type BatchProgress,
 } from '../restore';
-import type { BatchJobRow } from '../store/types';
+import type { BatchItemRow, BatchJobRow } from '../store/types';
 import type { AppContext } from './context';
 import { toApiError } from './errors';
 
@@ -99,8 +102,41 @@ export async function inspectFolder(input: ApiInput<'inspectFolder'>): Promise<F
   };
 }
 
+async function resultThumb(path: string): Promise<{ mime: string; bytes: Uint8Array } | null> {
+  try {
+    const b = await sharp(path, { failOn: 'error' }).rotate().resize(RESULT_THUMB_SIDE, RESULT_THUMB_SIDE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
+    return { mime: 'image/jpeg', bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+  } catch {
+    return null; // moved or deleted since: the grid shows a blank tile
+  }
+}
+
+/** One tile of the Batch tab's before/after grid. */
+async function resultTile(item: BatchItemRow): Promise<BatchResultDto> {
+  return {
+    relPath: item.relPath,
+    status: item.status,
+    error: item.error,
+    before: await resultThumb(item.inputPath),
+    after: item.status === 'done' ? await resultThumb(item.outputPath) : null,
+  };
+}
+
+/** Appends (fsync'd) an output hash to the batch journal in the output folder (see restore/batch.ts). */
+async function appendJournal(path: string, entry: { batch: number; out: string; sha: string }): Promise<void> {
+  const fh = await open(path, 'a');
+  try {
+    await fh.appendFile(JSON.stringify(entry) + '\n');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 export class BatchJobs {
   private readonly active = new Map<string, ActiveBatch>();
+  /** files being re-run ("batchId\0relPath") */
+  private readonly rerunning = new Set<string>();
 
   constructor(private readonly host: JobHost) {}
 
@@ -233,34 +269,100 @@ export class BatchJobs {
     };
   }
 
-  /** The HTML contact sheet with its thumbnails inlined as data: URIs (one page, openable from a blob: URL). */
   /** The batch's files, each with small before/after thumbnails (what the Batch tab's grid shows). */
   async results(input: ApiInput<'listBatchResults'>): Promise<ApiOutputs['listBatchResults']> {
     const row = this.store.batches.get(input.batchId);
     if (!row) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);
     const offset = input.offset ?? 0;
     const items = this.store.batches.items(input.batchId).slice(offset, offset + (input.limit ?? 48));
-    const thumb = async (path: string): Promise<{ mime: string; bytes: Uint8Array } | null> => {
-      try {
-        const b = await sharp(path, { failOn: 'error' }).rotate().resize(RESULT_THUMB_SIDE, RESULT_THUMB_SIDE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
-        return { mime: 'image/jpeg', bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
-      } catch {
-        return null; // moved or deleted since: the grid shows a blank tile
-      }
-    };
     const out: ApiOutputs['listBatchResults'] = [];
-    for (const item of items) {
-      out.push({
-        relPath: item.relPath,
-        status: item.status,
-        error: item.error,
-        before: await thumb(item.inputPath),
-        after: item.status === 'done' ? await thumb(item.outputPath) : null,
-      });
-    }
+    for (const item of items) out.push(await resultTile(item));
     return out;
   }
 
+  /**
+   * rerunBatchFile: one done file of a finished (or interrupted) batch restored again with the
+   * batch's stored options but another sensitivity, on a restore worker thread like the batch's
+   * files. The new output replaces the old one atomically (journalled first, as the batch does),
+   * and the file's row gets the new sha256 and size, so a later resume of the batch keeps it; its
+   * report thumbnails and item record are replaced too. Refusals change nothing.
+   */
+  async rerunFile(input: ApiInput<'rerunBatchFile'>): Promise<ApiOutputs['rerunBatchFile']> {
+    const { batchId, relPath, sensitivity } = input;
+    // the in-process callers (CLI, tests) skip the schema: the same checks again
+    if (typeof sensitivity !== 'number' || !Number.isFinite(sensitivity) || sensitivity < 0 || sensitivity > 1) {
+      throw new ApiError('INVALID_INPUT', `sensitivity must be a number from 0 to 1 (got ${String(sensitivity)})`);
+    }
+    if (typeof relPath !== 'string' || relPath.length === 0 || relPath.includes('\0') || relPath.split(/[\\/]/).includes('..') || /^([\\/]|[A-Za-z]:)/.test(relPath)) {
+      throw new ApiError('INVALID_INPUT', `"${String(relPath)}" is not a file of a batch (a path relative to its input folder, without '..')`);
+    }
+    const row = this.store.batches.get(batchId);
+    if (!row) throw new ApiError('NOT_FOUND', `Batch ${batchId} does not exist`);
+    const item = this.store.batches.items(batchId).find((i) => i.relPath === relPath);
+    if (!item) throw new ApiError('NOT_FOUND', `${relPath} is not a file of batch ${batchId}`);
+    if (item.status !== 'done') {
+      throw new ApiError('CONFLICT', `${relPath} was not restored by batch ${batchId} (${item.status}${item.error ? `: ${item.error}` : ''}); only restored files can be re-run`);
+    }
+    if ([...this.active.values()].some((a) => a.batchId === batchId)) {
+      throw new ApiError('CONFLICT', `Batch ${batchId} is running; re-run ${relPath} when it has finished`);
+    }
+    const key = `${batchId}\0${relPath}`;
+    if (this.rerunning.has(key)) throw new ApiError('CONFLICT', `${relPath} is already being re-run`);
+    this.rerunning.add(key);
+
+    const options = row.options as BatchOptions;
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const work = (async (): Promise<ApiOutputs['rerunBatchFile']> => {
+      const script = findRestoreWorker();
+      const executor = script ? threadExecutor(script, 1) : inProcessExecutor(1);
+      const t0 = Date.now();
+      try {
+        const r = await executor.run(
+          {
+            inputPath: item.inputPath,
+            outputPath: item.outputPath,
+            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone },
+            quality: options.quality,
+            maxPixels: options.maxPixels,
+          },
+          { signal: controller.signal },
+        );
+        if (controller.signal.aborted) throw new ApiError('CANCELLED', `Re-run of ${relPath} was cancelled`);
+        const durationMs = Date.now() - t0;
+        // journal first, as the batch does: the output at this path is this batch's
+        await appendJournal(join(row.outputDir, JOURNAL_NAME), { batch: batchId, out: item.outputPath, sha: r.sha256 });
+        await mkdir(dirname(item.outputPath), { recursive: true });
+        await writeFileAtomic(item.outputPath, r.bytes, { overwrite: true, protect: [item.inputPath] });
+        this.store.batches.markItem(item.id, { status: 'done', sha256: r.sha256, outputSize: r.bytes.byteLength, durationMs });
+        // the report's side files: failures here do not undo a written output
+        const reportDir = join(row.outputDir, REPORT_DIR);
+        let thumbs = false;
+        if (r.thumbs) {
+          try {
+            await mkdir(join(reportDir, 'thumbs'), { recursive: true });
+            for (const k of ['before', 'after', 'mask'] as const) await writeFileAtomic(join(reportDir, 'thumbs', `${item.id}-${k}.jpg`), r.thumbs[k], { overwrite: true });
+            thumbs = true;
+          } catch {
+            thumbs = false;
+          }
+        }
+        const record = { width: r.width, height: r.height, format: r.format, durationMs, stats: r.stats, thumbs, sensitivity };
+        await mkdir(join(reportDir, 'items'), { recursive: true })
+          .then(() => writeFileAtomic(join(reportDir, 'items', `${item.id}.json`), Buffer.from(JSON.stringify(record)), { overwrite: true }))
+          .catch(() => undefined);
+        const updated = this.store.batches.items(batchId).find((i) => i.id === item.id) ?? item;
+        return { result: await resultTile(updated), sensitivity, sha256: r.sha256, outputSize: r.bytes.byteLength, durationMs };
+      } finally {
+        this.rerunning.delete(key);
+        await executor.close().catch(() => undefined);
+      }
+    })();
+    this.host.track(jobId, controller, work.then(() => undefined, () => undefined));
+    return await work;
+  }
+
+  /** The HTML contact sheet with its thumbnails inlined as data: URIs (one page, openable from a blob: URL). */
   async report(input: ApiInput<'getBatchReport'>): Promise<ApiOutputs['getBatchReport']> {
     const row = this.store.batches.get(input.batchId);
     if (!row) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);

@@ -131,6 +131,7 @@ class Service {
       listBatches: wrap<'listBatches'>(async () => this.batches.list()),
       getBatchReport: wrap<'getBatchReport'>((i) => this.batches.report(i)),
       listBatchResults: wrap<'listBatchResults'>((i) => this.batches.results(i)),
+      rerunBatchFile: wrap<'rerunBatchFile'>((i) => this.batches.rerunFile(i)),
       // Like the folder picker, a file manager window is the desktop app's (src/main/index.ts).
       openBatchOutput: wrap<'openBatchOutput'>(async () => {
         throw new ApiError('UNSUPPORTED', 'Opening a folder exists only in the desktop app; the output folder is shown above');

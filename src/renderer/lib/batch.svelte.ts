@@ -21,6 +21,22 @@ export interface BatchRunState {
   errors: Array<{ relPath: string; error: string }>;
 }
 
+/** One tile of the before/after grid (thumbnails as blob: URLs). */
+export interface BatchResultTile {
+  batchId: number;
+  relPath: string;
+  status: string;
+  error: string | null;
+  before: string | null;
+  after: string | null;
+  /** the sensitivity of the last re-run from this tile (null: as the batch ran it) */
+  rerunAt: number | null;
+}
+
+function blobUrl(img: { mime: string; bytes: Uint8Array } | null): string | null {
+  return img ? URL.createObjectURL(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })) : null;
+}
+
 export class BatchStore {
   /** the folder of scans */
   readonly source: FolderCheck;
@@ -181,16 +197,44 @@ export class BatchStore {
   }
 
   /** Before/after thumbnails of the finished batch's files, as blob: URLs for the grid. */
-  results = $state.raw<Array<{ relPath: string; status: string; error: string | null; before: string | null; after: string | null }>>([]);
+  results = $state.raw<BatchResultTile[]>([]);
+  /** Per-tile damage sensitivity for "Re-run" (starts at the batch's own). */
+  tileSensitivity = $state<Record<string, number>>({});
+  /** Tiles whose re-run is in progress. */
+  rerunning = $state<Record<string, boolean>>({});
 
   async loadResults(batchId: number): Promise<void> {
     try {
       const items = await this.api.listBatchResults({ batchId, limit: 48 });
-      const url = (img: { mime: string; bytes: Uint8Array } | null) => (img ? URL.createObjectURL(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })) : null);
+      const batchSensitivity = typeof this.run?.result?.options.sensitivity === 'number' ? this.run.result.options.sensitivity : 0.5;
       this.#revokeResults();
-      this.results = items.map((i) => ({ relPath: i.relPath, status: i.status, error: i.error, before: url(i.before), after: url(i.after) }));
+      this.results = items.map((i) => ({ batchId, relPath: i.relPath, status: i.status, error: i.error, before: blobUrl(i.before), after: blobUrl(i.after), rerunAt: null }));
+      this.tileSensitivity = Object.fromEntries(items.map((i) => [i.relPath, batchSensitivity]));
+      this.rerunning = {};
     } catch (e) {
       this.error = describeError(e);
+    }
+  }
+
+  /** Restores one finished file again at its tile's sensitivity; the tile shows the new output. */
+  async rerun(relPath: string): Promise<void> {
+    const tile = this.results.find((r) => r.relPath === relPath);
+    if (!tile || this.rerunning[relPath]) return;
+    const sensitivity = this.tileSensitivity[relPath] ?? 0.5;
+    this.error = null;
+    this.rerunning[relPath] = true;
+    try {
+      const out = await this.api.rerunBatchFile({ batchId: tile.batchId, relPath, sensitivity });
+      const after = blobUrl(out.result.after);
+      this.results = this.results.map((r) => {
+        if (r.relPath !== relPath || r.batchId !== tile.batchId) return r;
+        if (r.after) URL.revokeObjectURL(r.after);
+        return { ...r, status: out.result.status, error: out.result.error, after, rerunAt: out.sensitivity };
+      });
+    } catch (e) {
+      this.error = `${relPath}: ${describeError(e)}`;
+    } finally {
+      delete this.rerunning[relPath];
     }
   }
 
