@@ -6,7 +6,7 @@
 // else in this process.
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../image/files';
 import {
   BatchPause,
   JOURNAL_NAME,
+  appendJournal,
   REPORT_DIR,
   checkFolders,
   findRestoreWorker,
@@ -120,17 +121,6 @@ async function resultTile(item: BatchItemRow): Promise<BatchResultDto> {
     before: await resultThumb(item.inputPath),
     after: item.status === 'done' ? await resultThumb(item.outputPath) : null,
   };
-}
-
-/** Appends (fsync'd) an output hash to the batch journal in the output folder (see restore/batch.ts). */
-async function appendJournal(path: string, entry: { batch: number; out: string; sha: string }): Promise<void> {
-  const fh = await open(path, 'a');
-  try {
-    await fh.appendFile(JSON.stringify(entry) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 export class BatchJobs {

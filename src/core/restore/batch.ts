@@ -222,7 +222,8 @@ async function readJournal(path: string, batchId: number): Promise<Map<string, S
   return map;
 }
 
-async function appendJournal(path: string, entry: { batch: number; out: string; sha: string }): Promise<void> {
+/** Appends (fsync'd) an output's hash to the batch journal, before the output itself is renamed into place. */
+export async function appendJournal(path: string, entry: { batch: number; out: string; sha: string }): Promise<void> {
   const fh = await open(path, 'a');
   try {
     await fh.appendFile(JSON.stringify(entry) + '\n');

@@ -9,6 +9,7 @@ export {
   runBatch,
   BatchPause,
   JOURNAL_NAME,
+  appendJournal,
   type BatchOptions,
   type BatchProgress,
   type BatchItemEvent,
