@@ -17,7 +17,7 @@ import { harmonicFill, type EngineControl } from './harmonic';
 import { mulberry32 } from './rng';
 import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
 import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
-import { appendTextureFeatures, stripTextureFeatures } from './texture-features';
+import { appendTextureFeatures, holeColours } from './texture-features';
 import { onionPeelFill } from './onion';
 import { InpaintError } from './errors';
 
@@ -302,7 +302,7 @@ export function patchMatch(data: Float32Array, w: number, h: number, C: number, 
   // texture features ride along as extra channels: matched, voted and re-estimated like colour
   const withFeatures = appendTextureFeatures(data, w, h, C, hole, weight);
   const r = patchMatchPlanes(withFeatures, w, h, C + 2, hole, opts);
-  return { fill: stripTextureFeatures(r.fill, w * h, C), source: r.source };
+  return { fill: holeColours(data, r.fill, hole, C), source: r.source };
 }
 
 function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions): PatchMatchResult {

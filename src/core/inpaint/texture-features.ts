@@ -68,14 +68,16 @@ export function appendTextureFeatures(data: Float32Array, w: number, h: number, 
   return out;
 }
 
-/** Drops the feature channels again: C + 2 interleaved channels → C. */
-export function stripTextureFeatures(data: Float32Array, n: number, C: number): Float32Array {
+/**
+ * The fill without the feature channels: the known pixels are `data` as given (a block copy), the
+ * hole pixels the first C channels of `withFeatures` — cheaper than converting every pixel.
+ */
+export function holeColours(data: Float32Array, withFeatures: Float32Array, hole: Uint8Array, C: number): Float32Array {
   const C2 = C + TEXTURE_CHANNELS;
-  const out = new Float32Array(n * C);
-  if (C === 3) {
-    for (let p = 0, i = 0, j = 0; p < n; p++, i += 3, j += 5) { out[i] = data[j]; out[i + 1] = data[j + 1]; out[i + 2] = data[j + 2]; }
-    return out;
+  const out = data.slice();
+  for (let p = 0; p < hole.length; p++) {
+    if (!hole[p]) continue;
+    for (let c = 0; c < C; c++) out[p * C + c] = withFeatures[p * C2 + c];
   }
-  for (let p = 0; p < n; p++) for (let c = 0; c < C; c++) out[p * C + c] = data[p * C2 + c];
   return out;
 }
