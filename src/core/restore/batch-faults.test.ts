@@ -1,5 +1,5 @@
 // Batch outputs against a failing disk and outputs damaged after the fact (issue 14.4, 14.7).
-import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,17 @@ describe('batch outputs', () => {
       expect(item.status).toBe('done');
       expect((await readFile(item.outputPath)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     }
+  });
+
+  it('clears report temp files a killed run left behind (an atomic thumbnail write cut by SIGKILL)', async () => {
+    await makeScanFolder(inDir, { good: 1 });
+    for (const [sub, name] of [['thumbs', '.1-after.jpg.712105e9acc0.tmp'], ['items', '.1.json.0123456789ab.tmp']]) {
+      await mkdir(join(outDir, REPORT_DIR, sub), { recursive: true });
+      await writeFile(join(outDir, REPORT_DIR, sub, name), 'partial');
+    }
+    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s.done).toBe(1);
+    for (const sub of ['thumbs', 'items']) expect((await readdir(join(outDir, REPORT_DIR, sub))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('records each output size and hash; an output truncated after the fact is redone on resume', async () => {

@@ -247,6 +247,12 @@ async function removeStaleTemps(target: string): Promise<void> {
   for (const n of names) if (re.test(n)) await unlink(join(dir, n)).catch(() => undefined);
 }
 
+/** Removes every temp file writeFileAtomic may have left in `dir` (the batch is its only writer). */
+async function removeAllTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch((): string[] => []);
+  for (const n of names) if (/^\..+\.[0-9a-f]{12}\.tmp$/.test(n)) await unlink(join(dir, n)).catch(() => undefined);
+}
+
 /** Report side files (thumbnails, item records): atomic, replacing an older one. */
 function writeReportFile(path: string, bytes: Uint8Array): Promise<void> {
   return writeFileAtomic(path, bytes, { overwrite: true });
@@ -284,6 +290,8 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
   const reportDir = join(outputDir, REPORT_DIR);
   await mkdir(join(reportDir, 'thumbs'), { recursive: true });
   await mkdir(join(reportDir, 'items'), { recursive: true });
+  // a kill during an atomic report write leaves its temp file: clear them once, here
+  for (const sub of ['thumbs', 'items']) await removeAllTemps(join(reportDir, sub));
 
   const events: BatchItemEvent[] = [];
   const emit = (e: BatchItemEvent): void => {
