@@ -3,6 +3,7 @@
 // names its file and leaves the library untouched; recorded in the edit's params with its PNG.
 import { ApiError, SOURCE_AREA_ENGINES, type EngineChoice, type SourceAreaDto, type SourceAreaMode } from '../../shared/api';
 import { isImageError } from '../image/errors';
+import { validateSourceArea } from '../inpaint/validate';
 import { decodeMaskPixels, encodeMask } from '../image/mask';
 import type { MaskBuffer } from '../image/types';
 import type { JsonObject } from '../store';
@@ -40,19 +41,11 @@ export async function prepareSourceArea(bytes: Uint8Array, hole: MaskBuffer, nam
     throw e;
   }
   const { mask, marked } = decoded;
-  if (mode === 'include' && marked === 0) {
-    throw new ApiError('SOURCE_MASK_EMPTY', `${name}: the source mask marks no pixel to copy from (every pixel is black or transparent)`);
-  }
-  if (mode === 'exclude' && marked === mask.data.length) {
-    throw new ApiError('SOURCE_MASK_EMPTY', `${name}: the source mask excludes every pixel of the photo; nothing is left to copy from`);
-  }
-  const include = mode === 'include';
-  let usable = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    if ((mask.data[i] !== 0) === include && hole.data[i] === 0) usable++;
-  }
-  if (usable === 0) {
-    throw new ApiError('SOURCE_MASK_NO_SOURCE', `${name}: the source area lies only inside the area to fill; mark pixels outside it to copy from`);
+  // the engine's own rules (empty, all excluded, nothing outside the hole), reworded to name the file
+  try {
+    validateSourceArea({ mask, mode }, mask.width, mask.height, hole.data);
+  } catch (e) {
+    throw nameSourceFailure(e, name);
   }
   return { mask, png: await encodeMask(mask), mode, pixels: marked };
 }

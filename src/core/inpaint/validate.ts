@@ -58,8 +58,8 @@ export function validateSourceArea(area: { mask: MaskBuffer; mode: 'include' | '
       if (!hole[p]) usable++;
     }
   }
-  if (mode === 'include' && marked === 0) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source-area mask marks no pixel to copy from');
-  if (mode === 'exclude' && marked === allowed.length) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source-area mask excludes every pixel; nothing is left to copy from');
-  if (usable === 0) throw new InpaintError('SOURCE_MASK_NO_SOURCE', 'inpaint: the source area lies entirely inside the hole; mark pixels outside the hole to copy from');
+  if (mode === 'include' && marked === 0) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source mask marks no pixel to copy from');
+  if (mode === 'exclude' && marked === allowed.length) throw new InpaintError('SOURCE_MASK_EMPTY', 'inpaint: the source mask excludes every pixel of the photo; nothing is left to copy from');
+  if (usable === 0) throw new InpaintError('SOURCE_MASK_NO_SOURCE', 'inpaint: the source area lies only inside the area to fill; mark pixels outside it to copy from');
   return allowed;
 }
