@@ -6,7 +6,7 @@ import { blendFillPlanes } from '../blend/poisson';
 import { throwIfAborted } from '../blend/control';
 import { InpaintError } from './errors';
 import { validateInpaintInput, validateSourceArea } from './validate';
-import { downscaleCrop, extractCrop, labelComponents, pasteHoles, planCrops, upsampleBySource, type Component, type Crop, type Rect } from './regions';
+import { boundsOf, cutBox, downscaleAllowed, downscaleCrop, extractCrop, holeBox, labelComponents, pasteHoles, planCrops, upsampleBySource, wholeCrop, type Component, type Crop, type Rect } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
@@ -82,57 +82,11 @@ function marginFor(engine: EngineId, c: Component, options: InpaintOptions): num
   return Math.max(4 * patchSize, Math.round((options.patchmatch?.searchMargin ?? SEARCH_MARGIN) * ext));
 }
 
-/** Bounding box of the non-zero pixels. */
-function boundsOf(a: Uint8Array, width: number): Rect {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
-  for (let p = 0; p < a.length; p++) {
-    if (!a[p]) continue;
-    const x = p % width, y = (p - x) / width;
-    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-  }
-  return { x0, y0, x1, y1 };
-}
-
-/** The crop's part of a full-size per-pixel array. */
-function cropOf(a: Uint8Array, width: number, rect: Rect): Uint8Array {
-  const w = rect.x1 - rect.x0 + 1, h = rect.y1 - rect.y0 + 1;
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) out.set(a.subarray((y + rect.y0) * width + rect.x0, (y + rect.y0) * width + rect.x1 + 1), y * w);
-  return out;
-}
-
-/** Box-downscales a per-pixel allowed area by k: a coarse pixel is allowed when all its children are. */
-function downscaleAllowed(a: Uint8Array, w: number, h: number, k: number): Uint8Array {
-  const nw = Math.ceil(w / k), nh = Math.ceil(h / k);
-  const out = new Uint8Array(nw * nh).fill(1);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!a[y * w + x]) out[((y / k) | 0) * nw + ((x / k) | 0)] = 0;
-  return out;
-}
-
 /**
  * A fill: values over `box` (crop coordinates; the whole crop for most engines, just the holes'
  * box for the big-crop path) and, for exemplar fills, per box pixel the crop pixel it came from.
  */
 interface Fill { values: Float32Array; source: Int32Array | null; box: Rect }
-
-const wholeCrop = (crop: Crop): Rect => ({ x0: 0, y0: 0, x1: crop.w - 1, y1: crop.h - 1 });
-
-/** The crop's holes' bounding box grown by 2 px (what the blend's boundary and seam rule need). */
-function holeBox(crop: Crop): Rect {
-  const b = boundsOf(crop.hole, crop.w);
-  return { x0: Math.max(0, b.x0 - 2), y0: Math.max(0, b.y0 - 2), x1: Math.min(crop.w - 1, b.x1 + 2), y1: Math.min(crop.h - 1, b.y1 + 2) };
-}
-
-/** Rows of `box` out of a w-wide interleaved array (stride C) that covers `within`. */
-function cutBox<T extends Float32Array | Int32Array | Uint8Array>(a: T, within: Rect, box: Rect, C: number): T {
-  const ww = within.x1 - within.x0 + 1, bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
-  const out = new (a.constructor as { new (n: number): T })(bw * bh * C);
-  for (let y = 0; y < bh; y++) {
-    const from = (y + box.y0 - within.y0) * ww + box.x0 - within.x0;
-    out.set(a.subarray(from * C, (from + bw) * C), y * bw * C);
-  }
-  return out;
-}
 
 /**
  * Poisson-blends the fill over the crop's holes, solving only on the holes' box: the search crop
@@ -218,7 +172,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const share = crop.holes / holes;
     const base = done;
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
-    const filled = fillCrop(engine, crop, allowed && cropOf(allowed, width, rect), options, report);
+    const filled = fillCrop(engine, crop, allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1), options, report);
     throwIfAborted(signal);
     const final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
     pasteHoles(out, width, channels, crop, final.values, final.box);

@@ -206,3 +206,41 @@ export function upsampleBySource(full: Crop, box: Rect, small: Crop, smallValues
   }
   return { values, source };
 }
+
+/** Bounding box of the non-zero pixels. */
+export function boundsOf(a: Uint8Array, width: number): Rect {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let p = 0; p < a.length; p++) {
+    if (!a[p]) continue;
+    const x = p % width, y = (p - x) / width;
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+  }
+  return { x0, y0, x1, y1 };
+}
+
+export const wholeCrop = (crop: Crop): Rect => ({ x0: 0, y0: 0, x1: crop.w - 1, y1: crop.h - 1 });
+
+/** The crop's holes' bounding box grown by 2 px (what the blend's boundary and seam rule need). */
+export function holeBox(crop: Crop): Rect {
+  const b = boundsOf(crop.hole, crop.w);
+  return { x0: Math.max(0, b.x0 - 2), y0: Math.max(0, b.y0 - 2), x1: Math.min(crop.w - 1, b.x1 + 2), y1: Math.min(crop.h - 1, b.y1 + 2) };
+}
+
+/** Rows of `box` out of an interleaved array (stride C) that covers `within` (a crop out of a photo, a box out of a crop). */
+export function cutBox<T extends Float32Array | Int32Array | Uint8Array>(a: T, within: Rect, box: Rect, C: number): T {
+  const ww = within.x1 - within.x0 + 1, bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
+  const out = new (a.constructor as { new (n: number): T })(bw * bh * C);
+  for (let y = 0; y < bh; y++) {
+    const from = (y + box.y0 - within.y0) * ww + box.x0 - within.x0;
+    out.set(a.subarray(from * C, (from + bw) * C), y * bw * C);
+  }
+  return out;
+}
+
+/** Box-downscales a per-pixel allowed area by k: a coarse pixel is allowed when all its children are. */
+export function downscaleAllowed(a: Uint8Array, w: number, h: number, k: number): Uint8Array {
+  const nw = Math.ceil(w / k), nh = Math.ceil(h / k);
+  const out = new Uint8Array(nw * nh).fill(1);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!a[y * w + x]) out[((y / k) | 0) * nw + ((x / k) | 0)] = 0;
+  return out;
+}
