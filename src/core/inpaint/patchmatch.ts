@@ -20,6 +20,7 @@ import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
 import { appendTextureFeatures, holeColours } from './texture-features';
 import { onionPeelFill } from './onion';
 import { InpaintError } from './errors';
+import { downscaleAllowed } from './regions';
 
 export interface PatchMatchOptions extends EngineControl {
   /** odd patch width, default 7 */
@@ -116,13 +117,10 @@ function downsample(lv: Level, C: number, shared: boolean): Level {
   const img = alloc(Float32Array, w * h * C, shared);
   const cnt = new Float32Array(w * h);
   const hole = new Uint8Array(w * h);
-  // a coarse pixel may be copied from only when all its children may
-  const allowed = lv.allowed ? new Uint8Array(w * h).fill(1) : undefined;
   for (let y = 0; y < lv.h; y++) {
     for (let x = 0; x < lv.w; x++) {
       const p = y * lv.w + x;
       const q = (y >> 1) * w + (x >> 1);
-      if (allowed && !lv.allowed![p]) allowed[q] = 0;
       if (lv.hole[p]) { hole[q] = 1; continue; }
       cnt[q]++;
       for (let c = 0; c < C; c++) img[q * C + c] += lv.img[p * C + c];
@@ -133,7 +131,8 @@ function downsample(lv: Level, C: number, shared: boolean): Level {
     const k = 1 / cnt[q];
     for (let c = 0; c < C; c++) img[q * C + c] *= k;
   }
-  return { w, h, img, hole, allowed };
+  // a coarse pixel may be copied from only when all its children may
+  return { w, h, img, hole, allowed: lv.allowed && downscaleAllowed(lv.allowed, lv.w, lv.h, 2) };
 }
 
 /** Summed-area table of the pixels where `is(p)` holds, (w+1)×(h+1). */
