@@ -119,10 +119,11 @@ function fileKind(st: Stats): string {
 }
 
 /**
- * Read a whole image file. Only regular files are read (a FIFO would block forever, a link to
+ * Read a whole image file (`what` names another kind in the messages, e.g. 'ONNX model'). Only
+ * regular files are read (a FIFO would block forever, a link to
  * /dev/zero would never end), and never more than `maxBytes`. NOT_FOUND names the path.
  */
-export async function readImageFile(path: string, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
+export async function readImageFile(path: string, maxBytes = MAX_IMAGE_FILE_BYTES, what = 'image'): Promise<Buffer> {
   let st: Stats;
   try {
     st = await stat(path);
@@ -131,11 +132,11 @@ export async function readImageFile(path: string, maxBytes = MAX_IMAGE_FILE_BYTE
     const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot be read (${code ?? 'error'})`;
     throw new ImageError('NOT_FOUND', why, path, { cause: e });
   }
-  if (st.isDirectory()) throw new ImageError('NOT_AN_IMAGE', 'is a directory, not an image file', path);
-  const notRegular = (s: Stats): ImageError => new ImageError('NOT_AN_IMAGE', `is not a regular file (${fileKind(s)}); give an image file`, path);
+  if (st.isDirectory()) throw new ImageError('NOT_AN_IMAGE', `is a directory, not an ${what} file`, path);
+  const notRegular = (s: Stats): ImageError => new ImageError('NOT_AN_IMAGE', `is not a regular file (${fileKind(s)}); give an ${what} file`, path);
   if (!st.isFile()) throw notRegular(st);
   const tooLarge = (): ImageError =>
-    new ImageError('TOO_LARGE', `file is larger than the ${Math.round(maxBytes / 2 ** 20)} MiB limit for images`, path);
+    new ImageError('TOO_LARGE', `file is larger than the ${Math.round(maxBytes / 2 ** 20)} MiB limit for ${what}s`, path);
   if (st.size > maxBytes) throw tooLarge();
   let fh: FileHandle;
   try {

@@ -11,10 +11,12 @@ import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { ganInpaint, type GanModel, type GanParams } from './gan';
+import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
+import type { Runtime } from '../onnx/runtime';
 
 export { InpaintError } from './errors';
 
-export type EngineId = 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt';
+export type EngineId = 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt' | 'onnx';
 
 export interface EngineInfo { id: EngineId; label: string; description: string }
 
@@ -23,6 +25,7 @@ const ENGINES: EngineInfo[] = [
   { id: 'telea', label: 'Fast marching', description: 'Telea fast-marching fill. Fast; best for thin scratches, dust and small spots.' },
   { id: 'harmonic', label: 'Smooth (harmonic)', description: 'Smooth membrane fill from the hole boundary. Baseline for small holes in flat areas.' },
   { id: 'gan-zopt', label: 'Semantic (GAN)', description: "Fills the hole with what a trained GAN model believes belongs there (latent optimisation, Yeh et al.), Poisson-blended. Needs a model of the photo's domain; slow on CPU." },
+  { id: 'onnx', label: 'Your model (ONNX)', description: 'Runs an inpainting model you imported (LaMa, MI-GAN or your own ONNX export) on a crop around each hole, Poisson-blended. Import it with "Import model…" or renovo models import.' },
 ];
 
 export function listEngines(): EngineInfo[] {
@@ -40,6 +43,8 @@ export interface InpaintOptions extends RunControl {
   sourceArea?: { mask: MaskBuffer; mode: 'include' | 'exclude' };
   /** engine 'gan-zopt': the model version's G and D, and the optimisation parameters */
   gan?: GanParams & { model?: GanModel };
+  /** engine 'onnx': the imported model (and the runtime to run it on; default: a shared one, provider auto) */
+  onnx?: { model: OnnxInpainter; runtime?: Runtime };
 }
 
 /** Engine settings a caller may tune (the bench reproduces the pre-issue-12 engine with them). */
@@ -50,8 +55,8 @@ export type PatchMatchTuning = Pick<PatchMatchOptions,
   searchMargin?: number;
 };
 
-/** holes: the number of connected holes filled. */
-export interface InpaintResult { image: ImageBuffer; engine: EngineId; holes: number }
+/** holes: the number of connected holes filled; onnx: what the imported model ran on (engine 'onnx'). */
+export interface InpaintResult { image: ImageBuffer; engine: EngineId; holes: number; onnx?: { provider: string; crops: OnnxCropReport[] } }
 
 /** Crops bigger than this many pixels are filled at a reduced resolution by PatchMatch. */
 const PATCHMATCH_MAX_CROP = 2_500_000;
@@ -78,6 +83,7 @@ function marginFor(engine: EngineId, c: Component, options: InpaintOptions): num
   if (engine === 'telea') return 7;
   if (engine === 'harmonic') return 2;
   const ext = Math.max(c.rect.x1 - c.rect.x0 + 1, c.rect.y1 - c.rect.y0 + 1);
+  if (engine === 'onnx' && options.onnx) return onnxMargin(ext, options.onnx.model.signature);
   const patchSize = options.patchmatch?.patchSize ?? 7;
   return Math.max(4 * patchSize, Math.round((options.patchmatch?.searchMargin ?? SEARCH_MARGIN) * ext));
 }
@@ -144,6 +150,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
   }
   const signal = options.signal;
   throwIfAborted(signal);
+  if (requested === 'onnx' && !options.onnx?.model) throw new InpaintError('NO_MODEL', "inpaint: engine 'onnx' needs an imported model (options.onnx.model)");
   if (requested === 'gan-zopt') {
     const { model, ...params } = options.gan ?? {};
     if (!model) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model (options.gan.model)");
@@ -164,7 +171,9 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const b = boundsOf(allowed, width);
     rects = [rects.reduce((u, r) => ({ x0: Math.min(u.x0, r.x0), y0: Math.min(u.y0, r.y0), x1: Math.max(u.x1, r.x1), y1: Math.max(u.y1, r.y1) }), b)];
   }
+  if (engine === 'onnx' && options.onnx) rects = fitCropsToModel(rects, width, height, options.onnx.model.signature);
   const out = new Uint8Array(image.data);
+  const imported = engine === 'onnx' && options.onnx ? { ...options.onnx, session: await onnxSession(options.onnx.model, options.onnx.runtime), crops: [] as OnnxCropReport[] } : null;
   let done = 0;
   for (const rect of rects) {
     throwIfAborted(signal);
@@ -172,7 +181,12 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const share = crop.holes / holes;
     const base = done;
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
-    const filled = fillCrop(engine, crop, allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1), options, report);
+    let filled: Fill;
+    if (imported) {
+      const r = await fillCropWithModel(crop, imported.model, imported.session);
+      imported.crops.push(r.report);
+      filled = { values: r.values, source: null, box: wholeCrop(crop) };
+    } else filled = fillCrop(engine, crop, allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1), options, report);
     throwIfAborted(signal);
     const final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
     pasteHoles(out, width, channels, crop, final.values, final.box);
@@ -182,5 +196,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   throwIfAborted(signal);
-  return { image: { width, height, channels, data: out }, engine, holes: components.length };
+  const result: InpaintResult = { image: { width, height, channels, data: out }, engine, holes: components.length };
+  if (imported) result.onnx = { provider: imported.session.provider, crops: imported.crops };
+  return result;
 }

@@ -3,7 +3,7 @@
  * Shapes are fully static (NCHW, float32 by default). Ops are added through `ops.ts`,
  * which runs shape inference (`shape.ts`) so that a bad graph fails while it is built.
  */
-export type DType = 'float32' | 'int64' | 'bool';
+export type DType = 'float32' | 'int64' | 'bool' | 'uint8';
 export type Shape = readonly number[];
 
 /** Logical op parameters (lowered to ONNX attributes or constant inputs by `serialize.ts`). */
@@ -86,18 +86,18 @@ export class Graph {
     }
   }
 
-  private declare(name: string, shape: Shape, kind: 'input' | 'param'): Tensor {
+  private declare(name: string, shape: Shape, kind: 'input' | 'param', dtype: DType = 'float32'): Tensor {
     if (this.names.has(name)) throw new GraphError(`duplicate tensor name '${name}'`);
     this.checkShape(name, shape);
     this.names.add(name);
-    const t = new Tensor(this, this.nextId++, name, [...shape], 'float32', kind, null, null);
+    const t = new Tensor(this, this.nextId++, name, [...shape], dtype, kind, null, null);
     this.tensors.push(t);
     return t;
   }
 
-  /** A float32 graph input fed at run time (images, z, masks, ...). */
-  input(name: string, shape: Shape): Tensor {
-    return this.declare(name, shape, 'input');
+  /** A graph input fed at run time (images, z, masks, ...); float32 unless `dtype` says otherwise (uint8 images: cast them first). */
+  input(name: string, shape: Shape, dtype: DType = 'float32'): Tensor {
+    return this.declare(name, shape, 'input', dtype);
   }
 
   /** A trainable weight. Also a graph input, so optimiser steps never rebuild a session. */

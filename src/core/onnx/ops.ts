@@ -2,7 +2,7 @@
  * Typed op constructors. Each infers output shapes at build time (see shape.ts) and throws a
  * GraphError naming the op and the input shapes when the graph is malformed.
  */
-import { GraphError, type Graph, type Params, type Tensor } from './graph';
+import { GraphError, type DType, type Graph, type Params, type Tensor } from './graph';
 import { inferShapes } from './shape';
 
 export type Operand = Tensor | number;
@@ -48,6 +48,9 @@ export const sign = (x: Tensor): Tensor => op('Sign', [x]);
 export const sqrt = (x: Tensor): Tensor => op('Sqrt', [x]);
 export const identity = (x: Tensor): Tensor => op('Identity', [x]);
 export const clip = (x: Tensor, min: number, max: number): Tensor => op('Clip', [x], { min, max });
+
+/** Element type conversion (e.g. a uint8 image input to float32, and back for a uint8 output). */
+export const cast = (x: Tensor, to: DType): Tensor => op('Cast', [x], { to });
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const g = cond.graph;

@@ -80,3 +80,78 @@ export class ProtoWriter {
     return this.buf.slice(0, this.len);
   }
 }
+
+/** A length or field that runs past the end of the bytes (a cut-off file), or malformed wire data. */
+export class ProtoReadError extends Error {
+  constructor(readonly truncated: boolean, message: string) {
+    super(message);
+    this.name = 'ProtoReadError';
+  }
+}
+
+/** One field as read: its number, wire type and value (varint as bigint, bytes as a view, fixed as raw bits). */
+export interface ProtoField {
+  field: number;
+  wire: 0 | 1 | 2 | 5;
+  varint: bigint;
+  bytes: Uint8Array;
+}
+
+/**
+ * Minimal protobuf wire-format reader: walks the fields of one message (nested messages are read
+ * by handing `bytes` to a new reader). Groups (wire types 3 and 4) are refused, as ONNX never uses
+ * them. Views, not copies: reading a 200 MB model allocates nothing per weight.
+ */
+export class ProtoReader {
+  private pos = 0;
+  constructor(private readonly buf: Uint8Array) {}
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  private rawVarint(): bigint {
+    let v = 0n, shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.buf.length) throw new ProtoReadError(true, `varint runs past the end at byte ${this.pos}`);
+      const b = this.buf[this.pos++];
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+      shift += 7n;
+    }
+    throw new ProtoReadError(false, `varint longer than 10 bytes at byte ${this.pos}`);
+  }
+
+  next(): ProtoField {
+    const at = this.pos;
+    const tag = this.rawVarint();
+    const field = Number(tag >> 3n), wire = Number(tag & 7n);
+    if (field === 0) throw new ProtoReadError(false, `field number 0 at byte ${at}`);
+    const need = (n: number): Uint8Array => {
+      if (this.pos + n > this.buf.length) throw new ProtoReadError(true, `field ${field} needs ${n} bytes at byte ${this.pos}, only ${this.buf.length - this.pos} left`);
+      const v = this.buf.subarray(this.pos, this.pos + n);
+      this.pos += n;
+      return v;
+    };
+    const empty = this.buf.subarray(0, 0);
+    switch (wire) {
+      case 0: return { field, wire, varint: this.rawVarint(), bytes: empty };
+      case 1: return { field, wire, varint: 0n, bytes: need(8) };
+      case 2: {
+        const len = this.rawVarint();
+        if (len > BigInt(this.buf.length)) throw new ProtoReadError(true, `field ${field} declares ${len} bytes at byte ${this.pos}, only ${this.buf.length - this.pos} left`);
+        return { field, wire, varint: 0n, bytes: need(Number(len)) };
+      }
+      case 5: return { field, wire, varint: 0n, bytes: need(4) };
+      default: throw new ProtoReadError(false, `unsupported wire type ${wire} for field ${field} at byte ${at}`);
+    }
+  }
+
+  /** Every field of the message, in order. */
+  *fields(): Generator<ProtoField> {
+    while (!this.done) yield this.next();
+  }
+}
+
+/** A length-delimited field's bytes as UTF-8 text. */
+export const protoString = (f: ProtoField): string => new TextDecoder().decode(f.bytes);

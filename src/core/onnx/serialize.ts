@@ -11,7 +11,8 @@ import { ints, num } from './shape';
 export const OPSET = 17;
 export const IR_VERSION = 8;
 
-const ELEM: Record<DType, number> = { float32: 1, int64: 7, bool: 9 };
+/** ONNX TensorProto.DataType numbers. */
+export const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int64: 7, bool: 9 };
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
 type Attr = { name: string } & ({ f: number } | { i: number } | { s: string } | { ints: readonly number[] });
@@ -46,13 +47,19 @@ export interface SerializeOptions {
   convTranspose?: 'auto' | 'polyphase' | 'native' | 'matmul';
   producer?: string;
   docString?: string;
+  /**
+   * Axes of inputs/outputs declared with a named (dynamic) dimension instead of the built size,
+   * e.g. { image: { 2: 'height', 3: 'width' } }. Only sound for graphs whose ops do not bake the
+   * size in (element-wise graphs: test models that stand in for dynamic-size exports).
+   */
+  symbolicDims?: Readonly<Record<string, Readonly<Record<number, string>>>>;
 }
 
 export interface SerializedModel {
   bytes: Uint8Array;
   /** sha256 of the bytes: the cache key for sessions. */
   hash: string;
-  inputs: { name: string; shape: number[] }[];
+  inputs: { name: string; shape: number[]; dtype?: DType }[];
   outputs: { name: string; shape: number[]; dtype: DType }[];
 }
 
@@ -193,6 +200,9 @@ function lowerNode(n: Node, L: Lowering): OnnxNode {
       attrs.push({ name: 'alpha', f: num(p, 'alpha', 1) }, { name: 'beta', f: num(p, 'beta', 1) });
       attrs.push({ name: 'transA', i: num(p, 'transA', 0) }, { name: 'transB', i: num(p, 'transB', 0) });
       break;
+    case 'Cast':
+      attrs.push({ name: 'to', i: ELEM[String(p.to) as DType] });
+      break;
     case 'LeakyRelu':
       attrs.push({ name: 'alpha', f: num(p, 'alpha', 0.01) });
       break;
@@ -252,13 +262,13 @@ function writeAttr(w: ProtoWriter, a: Attr): void {
   else w.packedVarints(8, a.ints).varint(20, ATTR_INTS);
 }
 
-function writeValueInfo(w: ProtoWriter, name: string, dtype: DType, shape: Shape): void {
+function writeValueInfo(w: ProtoWriter, name: string, dtype: DType, shape: Shape, symbolic: Readonly<Record<number, string>> = {}): void {
   w.string(1, name);
   w.message(2, (tp) =>
     tp.message(1, (tt) => {
       tt.varint(1, ELEM[dtype]);
       tt.message(2, (sh) => {
-        for (const d of shape) sh.message(1, (dim) => dim.varint(1, d));
+        shape.forEach((d, axis) => sh.message(1, (dim) => (symbolic[axis] ? dim.string(2, symbolic[axis]) : dim.varint(1, d))));
       });
     }),
   );
@@ -305,7 +315,7 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Serialized
     if (t.name !== name) nodes.push({ op: 'Identity', inputs: [t.name], outputs: [name], attrs: [], name: `out_${name}` });
   }
   const inits: Init[] = [];
-  const inputs: { name: string; shape: number[] }[] = [];
+  const inputs: { name: string; shape: number[]; dtype: DType }[] = [];
   for (const t of graph.tensors) {
     const used = seen.has(t.id);
     if (t.kind === 'const' && used && t.constData) inits.push({ name: t.name, dtype: t.constData.dtype, shape: t.shape, raw: rawOf(t.constData.data) });
@@ -314,7 +324,7 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Serialized
       if (baked) {
         if (baked.length !== t.size) throw new GraphError(`serialize: initializer '${t.name}' has ${baked.length} values, shape [${t.shape.join(',')}] needs ${t.size}`);
         if (used) inits.push({ name: t.name, dtype: 'float32', shape: t.shape, raw: rawOf(baked) });
-      } else if (used || opts.keepAllInputs) inputs.push({ name: t.name, shape: [...t.shape] });
+      } else if (used || opts.keepAllInputs) inputs.push({ name: t.name, shape: [...t.shape], dtype: t.dtype });
     }
   }
   inits.push(...L.inits);
@@ -336,8 +346,9 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Serialized
     }
     gw.string(2, graph.name);
     for (const t of inits) gw.message(5, (tw) => writeTensor(tw, t));
-    for (const i of inputs) gw.message(11, (vw) => writeValueInfo(vw, i.name, 'float32', i.shape));
-    for (const [name, t] of outs) gw.message(12, (vw) => writeValueInfo(vw, name, t.dtype, t.shape));
+    const sym = opts.symbolicDims ?? {};
+    for (const i of inputs) gw.message(11, (vw) => writeValueInfo(vw, i.name, i.dtype, i.shape, sym[i.name]));
+    for (const [name, t] of outs) gw.message(12, (vw) => writeValueInfo(vw, name, t.dtype, t.shape, sym[name]));
   });
   w.message(8, (ow) => ow.string(1, '').varint(2, OPSET));
   const bytes = w.finish();

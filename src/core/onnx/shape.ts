@@ -256,7 +256,16 @@ const clip: Infer = (x, p) => {
   return unary(x, p);
 };
 
+const DTYPES: readonly DType[] = ['float32', 'int64', 'bool', 'uint8'];
+const cast: Infer = (x, p) => {
+  f32('Cast', x, 1);
+  const to = String(p.to) as DType;
+  if (!DTYPES.includes(to)) fail('Cast', x, `unknown target dtype '${to}' (expected ${DTYPES.join(', ')})`);
+  return [{ shape: x[0].shape, dtype: to }];
+};
+
 export const SHAPE_RULES: Readonly<Record<string, Infer>> = {
+  Cast: cast,
   Conv: conv,
   ConvTranspose: convTranspose,
   MatMul: matmul,
@@ -299,6 +308,7 @@ export function inferShapes(op: string, x: readonly Tensor[], p: Params): OutSpe
   if (!rule) throw new GraphError(`unknown op '${op}' (input shapes ${x.map((t) => fmtShape(t.shape)).join(', ')}); known ops: ${Object.keys(SHAPE_RULES).join(', ')}`);
   for (const t of x) {
     const needsBool = op === 'Where' && t === x[0];
+    if (op === 'Cast') continue; // any dtype in, `to` out
     if (!needsBool && t.dtype !== 'float32') fail(op, x, `input ${t.name} has dtype ${t.dtype}, expected float32`);
   }
   return rule(x, p);
