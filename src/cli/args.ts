@@ -35,7 +35,20 @@ export const COMMAND_OPTIONS = {
     refine: { type: 'string' },
   },
   history: {},
-  models: { output: { type: 'string', short: 'o' } },
+  models: {
+    output: { type: 'string', short: 'o' },
+    // models import (issue 18)
+    kind: { type: 'string' },
+    preset: { type: 'string' },
+    name: { type: 'string', short: 'n' },
+    channels: { type: 'string' },
+    'image-range': { type: 'string' },
+    'mask-range': { type: 'string' },
+    'mask-polarity': { type: 'string' },
+    'output-range': { type: 'string' },
+    'max-side': { type: 'string' },
+    multiple: { type: 'string' },
+  },
   train: { ...TRAIN_OPTIONS, arch: { type: 'string', short: 'a' }, ngf: { type: 'string' }, ndf: { type: 'string' }, nz: { type: 'string' } },
   finetune: { ...TRAIN_OPTIONS, base: { type: 'string' } },
   restore: {

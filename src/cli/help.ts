@@ -24,7 +24,7 @@ Renovo — photo restoration: remove objects and scratches from photos.
 Commands:
   inpaint PHOTO --mask MASK.png   fill the masked area of a photo
   history [PHOTO]                 list the edits of a photo (or of every photo)
-  models [list|show|export|delete] list / inspect / export / delete model versions
+  models [list|show|export|delete|import]  list / inspect / export / delete / import model versions
   train --data DIR                train a DCGAN on a folder of images
   finetune --base MODEL --data DIR  adapt a model version to a folder (e.g. paintings)
   restore IN_DIR OUT_DIR          batch-restore a folder of scanned prints (resumable)
@@ -56,11 +56,12 @@ Options:
                        <name>-renovo-2.<ext>, -3… when taken; never replaced);
                        the format follows the extension (.jpg .png .webp .tif)
       --overwrite      replace an existing output file (never the original)
-  -e, --engine NAME    auto | patchmatch | telea | harmonic | gan-zopt   (default: auto)
+  -e, --engine NAME    auto | patchmatch | telea | harmonic | gan-zopt | onnx   (default: auto)
                        patchmatch: large holes; telea: thin scratches and dust;
                        harmonic: smooth fill for small spots; gan-zopt: semantic fill
-                       from a GAN model of the photo's domain (slow on CPU)
-      --model NAME     gan-zopt: model name (newest version) or version id (renovo models)
+                       from a GAN model of the photo's domain (slow on CPU); onnx: an
+                       inpainting model you imported (renovo models import)
+      --model NAME     gan-zopt, onnx: model name (newest version) or version id (renovo models)
       --lambda X       gan-zopt: weight of the discriminator term, 0-10 (default: 0.003)
       --iters N        gan-zopt: maximum iterations per hole, 1-20000 (default: 1500)
       --restarts N     gan-zopt: random restarts optimised together, 1-64 (default: 16)
@@ -80,6 +81,7 @@ Examples:
   renovo inpaint beach.jpg -m people.png --source-mask sand.png
   renovo inpaint beach.jpg -m people.png --source-mask sky.png --source-mode exclude
   renovo inpaint field.jpg -m hole.png --engine gan-zopt --model landscape-dcgan64
+  renovo inpaint beach.jpg -m people.png --engine onnx --model big-lama
   renovo inpaint field.jpg -m hole.png -e gan-zopt --model landscape-dcgan64 --iters 500 --restarts 8 --lambda 0.01 --lr 0.05 --seed 3
 
 Press Ctrl+C to cancel; nothing is written then.
@@ -103,15 +105,33 @@ ${EXIT_STATUSES}`,
        renovo models show MODEL
        renovo models export MODEL --output DIR
        renovo models delete MODEL
+       renovo models import FILE.onnx --kind inpainter [--preset lama-512|migan-512|custom] [--name NAME]
 
-Lists the generative model versions in the library (shipped, trained and imported); shows one
-with its lineage, data and training runs; exports one to a folder (G.safetensors, D.safetensors,
-standalone generator.onnx, sample.png, manifest.json); or deletes one (its weights file too).
+Lists the model versions in the library (shipped, trained and imported); shows one with its
+lineage, data and training runs; exports one to a folder (G.safetensors, D.safetensors,
+standalone generator.onnx, sample.png, manifest.json; an imported model: its model.onnx); deletes
+one (its weights file too); or imports an ONNX inpainting model you downloaded (LaMa, MI-GAN…):
+the file is checked against the preset's inputs and outputs, copied into the library by its
+sha256 and becomes an engine: renovo inpaint … --engine onnx --model NAME.
 MODEL is a name (latest version), name@VERSION, or #ID. Shipped models (models/ next to the app)
 are registered on first use; a deleted shipped version comes back on the next start.
 
 Options:
   -o, --output DIR   export: destination folder (created if needed)
+  import:
+      --kind inpainter       what the model is (required; the only kind imported so far)
+      --preset NAME          lama-512: Carve/LaMa-ONNX lama_fp32.onnx (image [1,3,512,512] RGB 0-1,
+                             mask [1,1,512,512] 1 = fill); migan-512: MI-GAN's ONNX pipeline
+                             (uint8 image and mask, 255 = keep); custom: describe it with the
+                             options below (default: the first of lama-512, migan-512 that fits)
+  -n, --name NAME            model name (default: the file name without .onnx)
+      --channels rgb|bgr     custom: channel order (default rgb)
+      --image-range R        custom: 0-1 | 0-255 | -1-1 (default 0-1; 0-255 for uint8 models)
+      --mask-range R         custom: 0-1 | 0-255 (default 0-1; 0-255 for uint8 models)
+      --mask-polarity P      custom: hole-high (hole = 1 or 255) | hole-low (hole = 0)
+      --output-range R       custom: 0-1 | 0-255 | -1-1 | auto (default auto; 0-255 for uint8)
+      --max-side N           custom, dynamic-size models: longest side fed (default 1024)
+      --multiple N           custom, dynamic-size models: pad sides to a multiple (default 8)
 
 ${GLOBAL_OPTIONS}
 
@@ -120,6 +140,9 @@ Examples:
   renovo models show landscape-dcgan64
   renovo models export monet-dcgan64@1 --output ~/monet-model
   renovo models delete '#7'
+  renovo models import ~/Downloads/lama_fp32.onnx --kind inpainter --preset lama-512 --name big-lama
+  renovo models import migan_pipeline_v2.onnx --kind inpainter --preset migan-512
+  renovo models import my.onnx --kind inpainter --preset custom --channels bgr --image-range -1-1 --mask-polarity hole-low
   renovo models list --json
 
 ${EXIT_STATUSES}`,

@@ -4,7 +4,7 @@
 // schemas that main and the bridge validate with live in ./schemas.
 import type { ApiInputs } from './schemas';
 
-export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic', 'gan-zopt'] as const;
+export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic', 'gan-zopt', 'onnx'] as const;
 export type EngineChoice = (typeof ENGINE_IDS)[number];
 
 export const BLEND_MODES = ['off', 'normal', 'mixed'] as const;
@@ -13,6 +13,20 @@ export type BlendMode = (typeof BLEND_MODES)[number];
 /** Source area ("sampling area"): include = the fill may copy only from the marked pixels, exclude = never from them. */
 export const SOURCE_AREA_MODES = ['include', 'exclude'] as const;
 export type SourceAreaMode = (typeof SOURCE_AREA_MODES)[number];
+/** Engines that run a model version: gan-zopt a generator (DCGAN), onnx an imported inpainter. */
+export const MODEL_ENGINES: readonly EngineChoice[] = ['gan-zopt', 'onnx'];
+
+/** What a model version is: a DCGAN generator (shipped, trained, fine-tuned) or an imported ONNX inpainter. */
+export const MODEL_KINDS = ['generator', 'inpainter'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** I/O conventions an imported inpainter can be declared with (see src/core/inpaint/imported/presets.ts). */
+export const INPAINTER_PRESET_IDS = ['lama-512', 'migan-512', 'custom'] as const;
+export type InpainterPresetId = (typeof INPAINTER_PRESET_IDS)[number];
+
+/** Largest model file Renovo imports (LaMa fp32 is 208 MB; the web bridge takes 256 MiB bodies). */
+export const MAX_MODEL_FILE_BYTES = 2 * 2 ** 30;
+
 /** Engines that honour a source area ('auto' then runs PatchMatch); the others refuse one. */
 export const SOURCE_AREA_ENGINES: readonly EngineChoice[] = ['auto', 'patchmatch'];
 
@@ -38,6 +52,8 @@ const API_METHOD_TABLE = {
   deleteEdit: true,
   exportImage: true,
   listModels: true,
+  importModel: true,
+  deleteModel: true,
   getPreviewBytes: true,
   getEditMask: true,
   // batch restoration and fine-tuning (src/core/app/batch.ts, training.ts)
@@ -126,6 +142,10 @@ export interface ModelDto {
   version: number;
   architecture: string;
   source: 'shipped' | 'trained' | 'imported';
+  /** generator: usable by gan-zopt and fine-tuning; inpainter: an imported ONNX model for engine 'onnx' */
+  kind: ModelKind;
+  /** inpainter: its preset and I/O in one line, e.g. "lama-512: 512×512, float32 RGB 0-1, …" */
+  summary: string | null;
   parentId: number | null;
   createdAt: string;
 }
@@ -225,6 +245,8 @@ export interface ApiOutputs {
   deleteEdit: { deletedEditIds: number[] };
   exportImage: ExportResult;
   listModels: ModelDto[];
+  importModel: ModelDto;
+  deleteModel: { deleted: ModelDto };
   getPreviewBytes: ImageBytes;
   getEditMask: ImageBytes;
   chooseFolder: { path: string | null };

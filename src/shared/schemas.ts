@@ -2,7 +2,7 @@
 // each call with `parseApiCall` before anything reaches core. Kept apart from ./contract so the
 // page and the sandboxed preload never bundle zod.
 import { z } from 'zod';
-import { ApiError, BLEND_MODES, EDIT_MASK_LAYERS, ENGINE_IDS, EXPORT_FORMATS, SOURCE_AREA_MODES, isApiMethod, type ApiInput, type ApiMethod } from './contract';
+import { ApiError, BLEND_MODES, EDIT_MASK_LAYERS, ENGINE_IDS, EXPORT_FORMATS, INPAINTER_PRESET_IDS, SOURCE_AREA_MODES, isApiMethod, type ApiInput, type ApiMethod } from './contract';
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Bytes = z.instanceof(Uint8Array);
@@ -31,6 +31,20 @@ const JobId = z.string().min(1).max(64);
 const Unit = z.number().min(0).max(1);
 
 const EngineChoice = z.enum(ENGINE_IDS);
+/** A model version's name, as `renovo train --name` and the Fine-tune tab accept it. */
+const ModelName = z.string().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
+/** How an imported inpainter's pixels are encoded, for preset 'custom' (the rest is read from the file). */
+const CustomConvention = z
+  .object({
+    channels: z.enum(['rgb', 'bgr']).optional(),
+    imageRange: z.enum(['0-1', '0-255', '-1-1']).optional(),
+    maskRange: z.enum(['0-1', '0-255']).optional(),
+    maskPolarity: z.enum(['hole-high', 'hole-low']).optional(),
+    outputRange: z.enum(['0-1', '0-255', '-1-1', 'auto']).optional(),
+    maxSide: z.number().int().min(32).max(4096).optional(),
+    multiple: z.number().int().min(1).max(512).optional(),
+  })
+  .strict();
 const BlendMode = z.enum(BLEND_MODES);
 const ExportFormat = z.enum(EXPORT_FORMATS);
 
@@ -54,7 +68,7 @@ export const apiInputs = {
       /** Where the fill may (include) or may not (exclude) copy from: a PNG like the mask (non-zero = marked); engines auto/patchmatch only. */
       sourceArea: z.object({ mask: Bytes, mode: z.enum(SOURCE_AREA_MODES) }).strict().optional(),
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-      /** engine 'gan-zopt': the model version to use (required there; refused for other engines by the app). */
+      /** engines 'gan-zopt' (a generator) and 'onnx' (an imported inpainter): the model version to use (required there; refused for other engines by the app). */
       modelId: Id.optional(),
       /** engine 'gan-zopt': latent-optimisation parameters (defaults: λ 0.003, 1500 iterations, 16 restarts, lr 0.03, no refinement). */
       gan: z
@@ -82,6 +96,20 @@ export const apiInputs = {
     })
     .strict(),
   listModels: z.object({}).strict(),
+  /** Import a user's ONNX inpainting model (file bytes from the file picker) with a preset I/O convention. */
+  importModel: z
+    .object({
+      fileName: FileName,
+      bytes: Bytes,
+      kind: z.literal('inpainter'),
+      /** 'auto': the first preset the file fits */
+      preset: z.enum([...INPAINTER_PRESET_IDS, 'auto']),
+      name: ModelName.optional(),
+      custom: CustomConvention.optional(),
+    })
+    .strict(),
+  /** Delete a model version (and its file, unless another version shares it); edits keep their record. */
+  deleteModel: z.object({ modelId: Id }).strict(),
   /** The preview (≤ 2048 px WebP) of the original (editId null) or an edit, for pixel analysis in the page. */
   getPreviewBytes: z.object({ photoId: Id, editId: Id.nullable() }).strict(),
   /** A mask stored with an edit (PNG at the photo's full resolution, 255 = marked): the hole (default) or the source area. */
@@ -127,10 +155,7 @@ export const apiInputs = {
       baseModelId: Id.nullable(),
       dataDir: AbsPath,
       preset: z.enum(['quick', 'thorough']),
-      name: z
-        .string()
-        .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
-        .optional(),
+      name: ModelName.optional(),
       advanced: z
         .object({
           steps: z.number().int().min(1).max(1_000_000).optional(),

@@ -1,6 +1,6 @@
 // renovo inpaint PHOTO --mask MASK.png [...]
 import { resolve } from 'node:path';
-import { ApiError, BLEND_MODES, DEFAULT_MASK_DILATE_PX, ENGINE_IDS, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
+import { ApiError, BLEND_MODES, DEFAULT_MASK_DILATE_PX, ENGINE_IDS, MODEL_ENGINES, SOURCE_AREA_ENGINES, SOURCE_AREA_MODES } from '../../shared/api';
 import { checkOutputPath, defaultOutputPath, inpaintFile, nextFreeOutputPath } from '../../core/app';
 import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
@@ -20,9 +20,13 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const blend = choiceOption(values.blend, 'blend', BLEND_MODES) ?? 'normal';
   const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? DEFAULT_MASK_DILATE_PX;
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
-  const ganFlags = ['model', 'lambda', 'iters', 'restarts', 'lr', 'refine'].filter((k) => values[k] !== undefined);
+  const ganFlags = ['lambda', 'iters', 'restarts', 'lr', 'refine'].filter((k) => values[k] !== undefined);
   if (engine !== 'gan-zopt' && ganFlags.length) throw new UsageError(`inpaint: --${ganFlags[0]} is only used with --engine gan-zopt`);
-  if (engine === 'gan-zopt' && typeof values.model !== 'string') throw new UsageError('inpaint: --engine gan-zopt needs --model NAME (see renovo models)');
+  const usesModel = MODEL_ENGINES.includes(engine);
+  if (!usesModel && values.model !== undefined) throw new UsageError('inpaint: --model is only used with --engine gan-zopt or onnx');
+  if (usesModel && typeof values.model !== 'string') {
+    throw new UsageError(`inpaint: --engine ${engine} needs --model NAME (see renovo models${engine === 'onnx' ? '; import one with renovo models import FILE.onnx --kind inpainter' : ''})`);
+  }
   const modelArg = typeof values.model === 'string' ? values.model : undefined;
   const gan = engine === 'gan-zopt'
     ? {
@@ -82,10 +86,12 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         durationMs: result.durationMs,
         seed: result.seed,
         ...(result.sourceArea ? { sourceArea: result.sourceArea } : {}),
-        ...(result.model ? { model: result.model, gan: result.gan } : {}),
+        ...(result.model ? { model: result.model } : {}),
+        ...(result.gan ? { gan: result.gan } : {}),
+        ...(result.onnx ? { onnx: result.onnx } : {}),
       });
     } else {
-      const m = result.model ? `, model ${result.model.name} v${result.model.version}` : '';
+      const m = result.model ? `, model ${result.model.name} v${result.model.version}${result.onnx ? ` on ${result.onnx.provider}` : ''}` : '';
       const src = result.sourceArea ? `, source area ${result.sourceArea.mode}` : '';
       printLine(`Wrote ${result.outputPath} (engine ${result.engine}${m}${src}, ${(result.durationMs / 1000).toFixed(1)} s, edit #${result.editId})`);
     }

@@ -1,6 +1,9 @@
-// renovo models [list] | show MODEL | export MODEL --output DIR | delete MODEL
+// renovo models [list] | show MODEL | export MODEL --output DIR | delete MODEL | import FILE.onnx --kind inpainter
 import { resolve } from 'node:path';
 import { deleteModelVersion, exportModelVersion, readShippedToolModels, registerShippedModels } from '../../core/app/models';
+import { importInpainter, modelKind } from '../../core/app/inpainters';
+import { CHANNEL_ORDERS, INPAINTER_PRESETS, MASK_POLARITIES, MASK_RANGES, OUTPUT_RANGES, VALUE_RANGES, type CustomConvention } from '../../core/inpaint/imported';
+import { choiceOption, intOption } from '../args';
 import { Library } from '../../core/library';
 import type { ModelVersionRow } from '../../core/store';
 import { EXIT, UsageError, type ExitCode } from '../exit';
@@ -8,19 +11,59 @@ import { printJson, printLine } from '../output';
 import type { CommandContext } from './context';
 import { findModel } from './train';
 
-export const MODELS_SUBCOMMANDS = ['list', 'show', 'export', 'delete'] as const;
+export const MODELS_SUBCOMMANDS = ['list', 'show', 'export', 'delete', 'import'] as const;
+
+const IMPORT_FLAGS = ['kind', 'preset', 'name', 'channels', 'image-range', 'mask-range', 'mask-polarity', 'output-range', 'max-side', 'multiple'];
+const CUSTOM_FLAGS = IMPORT_FLAGS.slice(3);
 
 const line = (m: ModelVersionRow): string => {
   const parent = m.parentId === null ? '' : `  from #${m.parentId}`;
   const steps = typeof m.metrics.steps === 'number' ? `  ${m.metrics.steps} steps` : '';
-  return `#${m.id}  ${m.name} v${m.version}  ${m.architecture}  ${m.source}${parent}${steps}  ${m.createdAt}`;
+  const inpainter = modelKind(m) === 'inpainter' ? `  inpainter (${String(m.metrics.preset)}, from ${String(m.metrics.originalFileName)})` : '';
+  return `#${m.id}  ${m.name} v${m.version}  ${m.architecture}  ${m.source}${inpainter}${parent}${steps}  ${m.createdAt}`;
 };
+
+/** --channels … --multiple as a custom convention (only with --preset custom). */
+function customOptions(values: CommandContext['values']): CustomConvention {
+  const c: CustomConvention = {
+    channels: choiceOption(values.channels, 'channels', CHANNEL_ORDERS),
+    imageRange: choiceOption(values['image-range'], 'image-range', VALUE_RANGES),
+    maskRange: choiceOption(values['mask-range'], 'mask-range', MASK_RANGES),
+    maskPolarity: choiceOption(values['mask-polarity'], 'mask-polarity', MASK_POLARITIES),
+    outputRange: choiceOption(values['output-range'], 'output-range', OUTPUT_RANGES),
+    maxSide: intOption(values['max-side'], 'max-side', 32, 4096),
+    multiple: intOption(values.multiple, 'multiple', 1, 512),
+  };
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as CustomConvention;
+}
+
+async function importCommand(ctx: CommandContext, library: Library, file: string): Promise<ExitCode> {
+  const { values } = ctx;
+  if (values.kind === undefined) throw new UsageError('models import: --kind inpainter is required (the kind of model the file is)');
+  choiceOption(values.kind, 'kind', ['inpainter'] as const);
+  const preset = choiceOption(values.preset, 'preset', INPAINTER_PRESETS) ?? 'auto';
+  const custom = customOptions(values);
+  const given = CUSTOM_FLAGS.filter((f) => values[f] !== undefined);
+  if (preset !== 'custom' && given.length) throw new UsageError(`models import: --${given[0]} describes a custom signature; use it with --preset custom`);
+  const name = typeof values.name === 'string' ? values.name : undefined;
+  const row = await importInpainter(library, { source: { path: resolve(file) }, preset, custom, name });
+  if (ctx.json) printJson({ model: row, file: library.resolve(row.file) });
+  else {
+    printLine(`imported ${row.name} v${row.version} (#${row.id}) from ${String(row.metrics.originalFileName)}`);
+    printLine(`  ${String(row.metrics.summary)}`);
+    printLine(`  use it with: renovo inpaint PHOTO --mask MASK --engine onnx --model ${row.name}`);
+  }
+  return EXIT.OK;
+}
 
 export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
   const [sub = 'list', ref, ...rest] = ctx.positionals;
   if (rest.length) throw new UsageError(`models ${sub}: unexpected argument '${rest[0]}'`);
   if (!(MODELS_SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`models: unknown subcommand '${sub}' (use ${MODELS_SUBCOMMANDS.join(', ')})`);
+  if (sub === 'import' && !ref) throw new UsageError('models import: missing FILE.onnx');
   if (sub !== 'list' && !ref) throw new UsageError(`models ${sub}: missing MODEL (name, name@version or #id)`);
+  const importFlag = IMPORT_FLAGS.find((f) => ctx.values[f] !== undefined);
+  if (sub !== 'import' && importFlag) throw new UsageError(`models ${sub}: --${importFlag} is only used by models import`);
   if (sub === 'list' && ref) throw new UsageError(`models list: unexpected argument '${ref}'`);
   const library = Library.open(ctx.libraryDir);
   try {
@@ -28,6 +71,7 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
     // the desktop app and `renovo serve` do on start, so every command sees the same versions.
     registerShippedModels(library);
     const { models, trainingRuns } = library.store;
+    if (sub === 'import') return await importCommand(ctx, library, ref as string);
     if (sub === 'list') {
       const all = models.list();
       // shipped tools (the damage detector) are not library versions: listed after them
@@ -51,6 +95,12 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
       printLine(line(row));
       printLine(`  file      ${library.resolve(row.file)}  (sha256 ${row.sha256})`);
       printLine(`  lineage   ${lineage.map((m) => `${m.name} v${m.version} (#${m.id}, ${m.source})`).join(' <- ')}`);
+      if (modelKind(row) === 'inpainter') {
+        printLine(`  imported  from ${String(row.metrics.originalFileName)} (${String(row.metrics.byteSize)} bytes)`);
+        printLine(`  signature ${String(row.metrics.summary)}`);
+        const d = row.metrics.declared as { inputs?: string[]; outputs?: string[] } | undefined;
+        if (d) printLine(`  declares  inputs ${d.inputs?.join(', ')}; outputs ${d.outputs?.join(', ')}`);
+      }
       const ds = row.metrics.dataset as { path?: string; imageCount?: number; contentHash?: string } | undefined;
       if (ds) printLine(`  data      ${ds.path} (${ds.imageCount} images, hash ${String(ds.contentHash).slice(0, 16)}…)`);
       if (typeof row.metrics.description === 'string') printLine(`  samples   ${row.metrics.description}`);

@@ -1,4 +1,5 @@
 // renovo train --data DIR [...]   and   renovo finetune --base MODEL --data DIR --steps N [...]
+import { modelKind } from '../../core/app/inpainters';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
@@ -91,6 +92,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
   try {
     registerShippedModels(library);
     const base = kind === 'finetune' ? findModel(library, typeof v.base === 'string' ? v.base : (() => { throw new UsageError('finetune: --base MODEL is required'); })()) : undefined;
+    if (base && modelKind(base) !== 'generator') throw new UsageError(`finetune: --base ${base.name} is an imported inpainting model; only GAN generators can be fine-tuned`);
     const name = typeof v.name === 'string' ? v.name : base ? `${base.name}-${dataDir.split(/[\\/]/).filter(Boolean).pop() ?? 'tuned'}` : `${spec!.arch}-${dataDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model'}`;
     const runDir = resolve(typeof v['run-dir'] === 'string' ? v['run-dir'] : join(ctx.libraryDir, 'training-runs', `${name}-${stamp()}`));
     let first = -1;

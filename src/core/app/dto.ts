@@ -2,6 +2,7 @@
 import type { EditDto, ModelDto, PhotoDto } from '../../shared/api';
 import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
 import { photoName } from './files';
+import { modelKind } from './inpainters';
 import { recordedSourceArea } from './sourceArea';
 
 export function toPhotoDto(row: PhotoRow, previewFile: string): PhotoDto {
@@ -43,6 +44,8 @@ export function toModelDto(row: ModelVersionRow): ModelDto {
     version: row.version,
     architecture: row.architecture,
     source: row.source,
+    kind: modelKind(row),
+    summary: typeof row.metrics.summary === 'string' ? row.metrics.summary : null,
     parentId: row.parentId,
     createdAt: row.createdAt,
   };

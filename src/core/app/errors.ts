@@ -31,6 +31,15 @@ const BAD_INPUT = new Set([
   'LIBRARY_REFUSED',
   'FOLDER_NOT_FOUND',
   'FOLDER_UNREADABLE',
+  // importing or choosing a model (issue 18)
+  'NOT_A_MODEL_FILE',
+  'NOT_AN_ONNX_MODEL',
+  'MODEL_EXTERNAL_DATA',
+  'MODEL_SIGNATURE',
+  'MODEL_UNLOADABLE',
+  'MODEL_DUPLICATE',
+  'MODEL_NAME_TAKEN',
+  'MODEL_KIND',
 ]);
 
 /** The engine's source-area refusals keep their code (the app checks the same things first). */

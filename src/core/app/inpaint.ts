@@ -9,6 +9,8 @@ import type { JobRunner } from '../jobs';
 import type { Library } from '../library';
 import type { EditRow, ModelVersionRow, NewPhoto } from '../store';
 import type { GanHoleReport } from '../inpaint/gan';
+import type { OnnxCropReport } from '../inpaint/imported';
+import { inpainterSignature, modelKind } from './inpainters';
 import { removeUnreferenced } from './references';
 import type { PreparedSourceArea } from './sourceArea';
 
@@ -17,7 +19,7 @@ export interface InpaintSettings {
   blend: BlendMode;
   dilate: number;
   seed?: number;
-  /** engine 'gan-zopt': the model version, by id or by name (newest version of that name). */
+  /** engines 'gan-zopt' and 'onnx': the model version, by id or by name (newest version of that name). */
   modelId?: number;
   modelName?: string;
   /** engine 'gan-zopt': latent-optimisation parameters (engine defaults for the rest). */
@@ -34,25 +36,33 @@ export interface GanSettings {
 
 /**
  * The model version an inpainting run uses: required (and checked to exist, with its weights file)
- * for 'gan-zopt', refused for the other engines. Throws ApiError MODEL_REQUIRED / MODEL_NOT_FOUND /
- * MODEL_FILE_MISSING / INVALID_INPUT before any job starts.
+ * for 'gan-zopt' (a generator) and 'onnx' (an imported inpainter), refused for the other engines.
+ * Throws ApiError MODEL_REQUIRED / MODEL_NOT_FOUND / MODEL_KIND / MODEL_FILE_MISSING / INVALID_INPUT
+ * before any job starts.
  */
 export function resolveInpaintModel(library: Library, settings: InpaintSettings): ModelVersionRow | null {
   const wantsModel = settings.modelId !== undefined || settings.modelName !== undefined;
-  if (settings.engine !== 'gan-zopt') {
-    if (wantsModel || settings.gan) throw new ApiError('INVALID_INPUT', `a model and GAN parameters are only used by engine 'gan-zopt' (engine is '${settings.engine}')`);
+  if (settings.gan && settings.engine !== 'gan-zopt') throw new ApiError('INVALID_INPUT', `GAN parameters are only used by engine 'gan-zopt' (engine is '${settings.engine}')`);
+  if (settings.engine !== 'gan-zopt' && settings.engine !== 'onnx') {
+    if (wantsModel) throw new ApiError('INVALID_INPUT', `a model is only used by engines 'gan-zopt' and 'onnx' (engine is '${settings.engine}')`);
     return null;
   }
+  const kind = settings.engine === 'onnx' ? 'inpainter' : 'generator';
   const { models } = library.store;
   const available = (): string => {
-    const names = [...new Set(models.list().map((r) => r.name))];
-    return names.length ? `available: ${names.join(', ')}` : 'no model is installed';
+    const names = [...new Set(models.list().filter((r) => modelKind(r) === kind).map((r) => r.name))];
+    if (names.length) return `available: ${names.join(', ')}`;
+    return kind === 'inpainter' ? 'no inpainting model is imported; import one with renovo models import FILE.onnx or the editor\'s Import model…' : 'no model is installed';
   };
-  if (!wantsModel) throw new ApiError('MODEL_REQUIRED', `engine 'gan-zopt' needs a model (${available()})`);
+  if (!wantsModel) throw new ApiError('MODEL_REQUIRED', `engine '${settings.engine}' needs a model (${available()})`);
   const row = settings.modelId !== undefined ? models.get(settings.modelId) : models.findByName(settings.modelName as string);
   if (!row) {
     const what = settings.modelId !== undefined ? `model version ${settings.modelId}` : `model '${settings.modelName}'`;
     throw new ApiError('MODEL_NOT_FOUND', `${what} does not exist (${available()})`);
+  }
+  if (modelKind(row) !== kind) {
+    const use = kind === 'inpainter' ? "engine 'gan-zopt' (it is a GAN generator)" : "engine 'onnx' (it is an imported inpainting model)";
+    throw new ApiError('MODEL_KIND', `model ${row.name} v${row.version} cannot run with engine '${settings.engine}'; use it with ${use} (${available()})`);
   }
   if (!library.exists(row.file)) throw new ApiError('MODEL_FILE_MISSING', `model ${row.name} v${row.version}: its weights file ${row.file} is missing from the library`);
   return row;
@@ -93,9 +103,11 @@ export interface InpaintRun {
   durationMs: number;
   /** engine 'gan-zopt': the model version used, every parameter (defaults filled in), provider, per-hole results. */
   gan?: { model: ModelVersionRow; params: Record<string, unknown>; provider: string; reports: GanHoleReport[] };
+  /** engine 'onnx': the imported model, the provider it ran on and each crop's input size. */
+  onnx?: { model: ModelVersionRow; provider: string; crops: OnnxCropReport[] };
 }
 
-/** What a run may use besides the settings: a GAN model version (gan-zopt) and a source area. */
+/** What a run may use besides the settings: a model version (gan-zopt, onnx) and a source area. */
 export interface InpaintExtras {
   model?: { row: ModelVersionRow; path: string } | null;
   sourceArea?: PreparedSourceArea | null;
@@ -114,14 +126,16 @@ export async function runInpaintJob(
   // A seed is always recorded so any edit can be reproduced exactly.
   const seed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   const started = performance.now();
-  const gan = model ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan } } : undefined;
+  const onnx = model && settings.engine === 'onnx' ? { sha256: model.row.sha256, file: model.path, signature: inpainterSignature(model.row) } : undefined;
+  const gan = model && !onnx ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan } } : undefined;
   const out = await runner.run(
     'inpaint',
-    { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },
+    { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, onnx, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },
     control,
   );
   const run: InpaintRun = { image: out.image, engine: out.engine, holes: out.holes, seed, durationMs: Math.round(performance.now() - started) };
   if (model && out.gan) run.gan = { model: model.row, params: { ...out.gan.params }, provider: out.gan.provider, reports: out.gan.reports };
+  if (model && out.onnx) run.onnx = { model: model.row, provider: out.onnx.provider, crops: out.onnx.crops };
   return run;
 }
 
@@ -162,7 +176,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
       parentId: input.parentId,
       kind: 'inpaint',
       engine: input.run.engine,
-      modelVersionId: input.run.gan?.model.id ?? null,
+      modelVersionId: input.run.gan?.model.id ?? input.run.onnx?.model.id ?? null,
       params: {
         engineRequested: input.settings.engine,
         blend: input.settings.blend,
@@ -179,6 +193,12 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
               gan: input.run.gan.params,
               provider: input.run.gan.provider,
               ganHoles: input.run.gan.reports.map((r) => ({ window: r.window, loss: r.loss, restart: r.chosen, iterations: r.iterations, stoppedBy: r.stoppedBy })),
+            }
+          : {}),
+        ...(input.run.onnx
+          ? {
+              model: { id: input.run.onnx.model.id, name: input.run.onnx.model.name, version: input.run.onnx.model.version, sha256: input.run.onnx.model.sha256 },
+              onnx: { preset: inpainterSignature(input.run.onnx.model).preset, provider: input.run.onnx.provider, crops: input.run.onnx.crops },
             }
           : {}),
       },

@@ -37,9 +37,11 @@ export interface InpaintFileResult {
   engine: string;
   durationMs: number;
   seed: number;
-  /** engine 'gan-zopt': the model version used and the parameters recorded with the edit. */
+  /** engines 'gan-zopt' and 'onnx': the model version used; gan-zopt: the parameters recorded with the edit. */
   model?: { id: number; name: string; version: number };
   gan?: Record<string, unknown>;
+  /** engine 'onnx': the execution provider and how many crops the model ran on. */
+  onnx?: { provider: string; crops: number };
   /** The source area the fill was restricted to, as recorded with the edit. */
   sourceArea?: { mode: SourceAreaMode; pixels: number };
 }
@@ -159,6 +161,10 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
     if (run.gan) {
       out.model = { id: run.gan.model.id, name: run.gan.model.name, version: run.gan.model.version };
       out.gan = run.gan.params;
+    }
+    if (run.onnx) {
+      out.model = { id: run.onnx.model.id, name: run.onnx.model.name, version: run.onnx.model.version };
+      out.onnx = { provider: run.onnx.provider, crops: run.onnx.crops.length };
     }
     return out;
   } finally {

@@ -12,6 +12,7 @@ import type { ModelVersionRow } from '../store';
 import { MANIFEST_FORMAT, type ShippedManifest } from '../train/ship';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
+import { modelKind } from './inpainters';
 
 /**
  * `$RENOVO_MODELS_DIR`, else `<resources>/models` in a packaged app (electron-builder extraResources),
@@ -141,6 +142,15 @@ export interface ExportedModel {
  */
 export async function exportModelVersion(library: Library, row: ModelVersionRow, outDir: string): Promise<ExportedModel> {
   const { mkdir, writeFile } = await import('node:fs/promises');
+  if (modelKind(row) === 'inpainter') {
+    // an imported model leaves as it came: its .onnx file and a manifest with what it was imported as
+    await mkdir(outDir, { recursive: true });
+    const bytes = new Uint8Array(library.readBytes(row.file));
+    await writeFile(join(outDir, 'model.onnx'), bytes);
+    const files = { 'model.onnx': { sha256: sha256Hex(bytes), bytes: bytes.length } };
+    await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify({ format: 'renovo-exported-model/1', model: row, files, exportedAt: new Date().toISOString() }, null, 2)}\n`);
+    return { dir: outDir, files };
+  }
   const { Graph } = await import('../onnx/graph');
   const { exportInferenceModel } = await import('../onnx/export');
   const { dcganGenerator } = await import('../nets/dcgan');

@@ -18,7 +18,8 @@ import { isCancellation, type JobRunnerOptions } from '../jobs';
 import { sha256Hex } from '../library';
 import type { EditRow, PhotoRow } from '../store';
 import { openAppContext, type AppContext } from './context';
-import { registerShippedModels } from './models';
+import { deleteModelVersion, registerShippedModels } from './models';
+import { importInpainter } from './inpainters';
 import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
@@ -118,6 +119,13 @@ class Service {
       deleteEdit: wrap<'deleteEdit'>((i) => this.deleteEdit(i)),
       exportImage: wrap<'exportImage'>((i) => this.exportImage(i)),
       listModels: wrap<'listModels'>(async () => this.store.models.list().map(toModelDto)),
+      importModel: wrap<'importModel'>(async (i) => toModelDto(await importInpainter(this.ctx.library, { source: { bytes: i.bytes, fileName: i.fileName }, preset: i.preset, custom: i.custom, name: i.name }))),
+      deleteModel: wrap<'deleteModel'>(async (i) => {
+        const row = this.store.models.get(i.modelId);
+        if (!row) throw new ApiError('MODEL_NOT_FOUND', `Model version ${i.modelId} does not exist`);
+        deleteModelVersion(this.ctx.library, row);
+        return { deleted: toModelDto(row) };
+      }),
       getPreviewBytes: wrap<'getPreviewBytes'>((i) => this.previewBytes(i)),
       getEditMask: wrap<'getEditMask'>(async (i) => this.editMask(i)),
       // The folder picker lives in the desktop app's main process (src/main/index.ts answers it).

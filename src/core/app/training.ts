@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import { modelKind } from './inpainters';
 import { ApiError, type ApiInput, type ApiOutputs, type TrainingRunDto } from '../../shared/api';
 import { dcganSpec, resolutionOfArch } from '../nets/dcgan';
 import { scanFolder } from '../restore';
@@ -50,6 +51,7 @@ export class TrainingJobs {
     if (input.baseModelId !== null) {
       base = this.store.models.get(input.baseModelId);
       if (!base) throw new ApiError('INVALID_INPUT', `Model ${input.baseModelId} does not exist`);
+      if (modelKind(base) !== 'generator') throw new ApiError('MODEL_KIND', `Model ${base.name} v${base.version} is an imported inpainting model; only GAN generators can be fine-tuned`);
     }
     // The folder is checked before a job id is handed out (the worker would fail later).
     let count: number;

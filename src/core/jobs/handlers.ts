@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { inpaint, InpaintError } from '../inpaint';
 import { ganInpaint, type GanModel } from '../inpaint/gan';
+import { loadOnnxInpainter } from '../inpaint/imported/load';
 import { decodeModelFile } from '../train/modelfile';
 import { runTrainTask } from '../train/task';
 import type { TaskHandlers } from './tasks';
@@ -38,15 +39,17 @@ export const handlers: TaskHandlers = {
       });
       return { image: r.image, engine: r.engine, holes: r.holes, gan: { params: r.params, provider: r.provider, reports: r.reports } };
     }
+    if (input.engine === 'onnx' && !input.onnx) throw new InpaintError('NO_MODEL', "inpaint: engine 'onnx' needs an imported model");
     const result = await inpaint(input.image, input.mask, {
       engine: input.engine,
       blend: input.blend,
       seed: input.seed,
       ...(input.sourceArea ? { sourceArea: input.sourceArea } : {}),
+      ...(input.onnx ? { onnx: { model: await loadOnnxInpainter(input.onnx) } } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,
     });
-    return { image: result.image, engine: result.engine, holes: result.holes };
+    return { image: result.image, engine: result.engine, holes: result.holes, ...(result.onnx ? { onnx: result.onnx } : {}) };
   },
   train: (input, ctx) => runTrainTask(input, ctx),
 };

@@ -6,8 +6,9 @@ import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { BlendMode, SourceAreaMode } from '../../shared/api';
 import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
 import type { GanHoleReport, GanParams } from '../inpaint/gan';
+import type { InpainterSignature, OnnxCropReport } from '../inpaint/imported';
 
-export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt';
+export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt' | 'onnx';
 
 export interface InpaintTaskInput {
   image: ImageBuffer;
@@ -19,6 +20,15 @@ export interface InpaintTaskInput {
   sourceArea?: { mask: MaskBuffer; mode: SourceAreaMode };
   /** engine 'gan-zopt': the model version's file (read and compiled once per `key` in each worker) and the parameters. */
   gan?: GanTaskInput;
+  /** engine 'onnx': the imported model's file (read and compiled once per sha256 in each worker) and its signature. */
+  onnx?: OnnxTaskInput;
+}
+
+export interface OnnxTaskInput {
+  sha256: string;
+  /** Absolute path of the model version's .onnx file in the library. */
+  file: string;
+  signature: InpainterSignature;
 }
 
 export interface GanTaskInput {
@@ -37,6 +47,8 @@ export interface InpaintTaskOutput {
   holes: number;
   /** engine 'gan-zopt': the parameters used (defaults filled in), the execution provider and per-hole results. */
   gan?: { params: Required<GanParams>; provider: string; reports: GanHoleReport[] };
+  /** engine 'onnx': the execution provider and what each crop was fed. */
+  onnx?: { provider: string; crops: OnnxCropReport[] };
 }
 
 export interface TaskTypes {
