@@ -22,8 +22,8 @@ const RED: Rgb = [220, 20, 60];
 const W = 96, H = 80;
 let dir: string;
 let workerPath: string;
-let photoBytes: Uint8Array;
-let maskBytes: Uint8Array;
+let photoBytes: Uint8Array<ArrayBuffer>;
+let maskBytes: Uint8Array<ArrayBuffer>;
 
 const lib = (): string => join(dir, 'lib');
 const open = (): Promise<RenovoService> => createRenovoService({ libraryDir: lib(), host: 'web', runner: { size: 1, workerPath } });
@@ -35,11 +35,11 @@ beforeAll(async () => {
   await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/jobs/worker.ts'], outfile: workerPath });
   const px = Buffer.alloc(W * H * 3);
   for (let i = 0; i < W * H; i++) { px[i * 3] = (i % W) * 2; px[i * 3 + 1] = 140; px[i * 3 + 2] = Math.floor(i / W) * 3; }
-  photoBytes = await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
+  photoBytes = new Uint8Array(await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer());
   await writeFile(join(dir, 'photo.png'), photoBytes);
   const mk = Buffer.alloc(W * H);
   for (let y = 30; y < 50; y++) for (let x = 40; x < 64; x++) mk[y * W + x] = 255;
-  maskBytes = await sharp(mk, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer();
+  maskBytes = new Uint8Array(await sharp(mk, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer());
   await writeFile(join(dir, 'mask.png'), maskBytes);
   await writeFile(join(dir, 'big-lama.onnx'), lamaLikeModel(RED));
   await writeFile(join(dir, 'migan_pipeline_v2.onnx'), miganLikeModel(RED));
