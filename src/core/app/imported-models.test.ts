@@ -47,7 +47,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'lama256.onnx'), lamaLikeModel(RED, { side: 256 }));
   await writeFile(join(dir, 'photo-renamed.onnx'), photoBytes);
   const lama = lamaLikeModel(RED);
-  await writeFile(join(dir, 'cut.onnx'), lama.subarray(0, Math.floor(lama.length * 0.6)));
+  await writeFile(join(dir, 'cut.onnx'), lama.slice(0, Math.floor(lama.length * 0.6)));
 }, 60_000);
 
 afterAll(async () => {
@@ -115,7 +115,7 @@ describe('imported inpainting models through the API', () => {
     const svc = await open();
     const rows = (await svc.listModels({})).length;
     const files = await modelFiles();
-    const refuse = (fileName: string, bytes: Uint8Array, preset: 'lama-512' | 'migan-512' | 'auto' = 'lama-512') => svc.importModel({ fileName, bytes, kind: 'inpainter', preset });
+    const refuse = (fileName: string, bytes: Uint8Array<ArrayBuffer>, preset: 'lama-512' | 'migan-512' | 'auto' = 'lama-512') => svc.importModel({ fileName, bytes, kind: 'inpainter', preset });
     await expect(refuse('lama256.onnx', lamaLikeModel(RED, { side: 256 }))).rejects.toMatchObject({
       code: 'MODEL_SIGNATURE', message: expect.stringMatching(/expected inputs image \[1,3,512,512\] float32.*found inputs image \[1,3,256,256\] float32/),
     });
@@ -123,7 +123,7 @@ describe('imported inpainting models through the API', () => {
     await expect(refuse('photo.onnx', photoBytes)).rejects.toMatchObject({ code: 'NOT_AN_ONNX_MODEL', message: expect.stringMatching(/^photo.onnx: not an ONNX model/) });
     await expect(refuse('empty.onnx', new Uint8Array(0))).rejects.toMatchObject({ code: 'NOT_AN_ONNX_MODEL', message: 'empty.onnx: the file is empty' });
     const lama = lamaLikeModel(RED);
-    await expect(refuse('cut.onnx', lama.subarray(0, Math.floor(lama.length * 0.6)))).rejects.toMatchObject({ code: 'TRUNCATED', message: expect.stringMatching(/cut.onnx: the ONNX file is cut off/) });
+    await expect(refuse('cut.onnx', lama.slice(0, Math.floor(lama.length * 0.6)))).rejects.toMatchObject({ code: 'TRUNCATED', message: expect.stringMatching(/cut.onnx: the ONNX file is cut off/) });
     await expect(refuse('again.onnx', miganLikeModel(RED), 'migan-512')).rejects.toMatchObject({ code: 'MODEL_DUPLICATE', message: 'again.onnx is already in the library as migan v1 (#2)' });
     expect((await svc.listModels({})).length).toBe(rows);
     expect(await modelFiles()).toEqual(files);
