@@ -61,6 +61,7 @@ export const COMMAND_OPTIONS = {
     overwrite: { type: 'boolean' },
     suffix: { type: 'string' },
     quality: { type: 'string', short: 'q' },
+    'wide-model': { type: 'string' },
   },
   serve: {
     port: { type: 'string', short: 'p' },

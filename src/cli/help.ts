@@ -233,6 +233,8 @@ Options:
       --overwrite          replace existing outputs (default: existing outputs are skipped)
       --suffix S           append S to each output name, e.g. _restored → photo_restored.jpg
   -q, --quality N          quality of JPEG/WebP outputs, 1-100
+      --wide-model MODEL   fill the wide damage --tears finds with an imported inpainting
+                           model (renovo models import) instead of PatchMatch
 
 ${GLOBAL_OPTIONS}
 
@@ -240,6 +242,7 @@ Examples:
   renovo restore ~/Scans/album-1962 ~/Pictures/album-1962-restored
   renovo restore scans/ restored/ --sensitivity 0.7 --denoise --tears --workers 2
   renovo restore scans/ scans-out/ --suffix _restored --overwrite --json
+  renovo restore scans/ restored/ --tears --wide-model big-lama
 
 Press Ctrl+C to stop (exit status 130); run the same command again to continue.
 Exit status 1 when some files could not be restored (all the others are, and the summary lists

@@ -136,6 +136,8 @@ export const apiInputs = {
             .optional(),
           workers: z.number().int().min(1).max(16).optional(),
           quality: z.number().int().min(1).max(100).optional(),
+          /** fill wide damage (tears) with this imported inpainting model instead of PatchMatch */
+          wideModelId: Id.optional(),
         })
         .strict(),
     })

@@ -1,6 +1,7 @@
 // renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S]
 // Batch restoration of a folder of scans (core: src/core/restore/batch.ts). Resumable: Ctrl+C stops
 // cleanly and running the same command again continues where it stopped.
+import { wideModelRef } from '../../core/app/inpainters';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
@@ -44,6 +45,8 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
     quality: intOption(v.quality, 'quality', 1, 100),
   };
   if (v['denoise-strength'] !== undefined && v.denoise !== true) throw new UsageError('--denoise-strength needs --denoise');
+  const wideModel = typeof v['wide-model'] === 'string' ? v['wide-model'] : undefined;
+  if (wideModel !== undefined && v.tears !== true) throw new UsageError('--wide-model fills the wide damage that --tears finds; add --tears');
   const workers = intOption(v.workers, 'workers', 1, 64);
 
   // Bad folders are reported before anything is created (no library, no output folder).
@@ -66,6 +69,14 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   const library = Library.open(ctx.libraryDir);
   let summary: BatchSummary;
   try {
+    if (wideModel !== undefined) {
+      try {
+        options.wideModel = wideModelRef(library, /^\d+$/.test(wideModel) ? { modelId: Number(wideModel) } : { modelName: wideModel });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'MODEL_NOT_FOUND') throw new UsageError(`--wide-model: ${e.message}`);
+        throw e;
+      }
+    }
     summary = await runBatch({
       inputDir,
       outputDir,

@@ -4,6 +4,7 @@
 // (src/core/restore/batch.ts) does the work; this file maps it to jobs and JobEvents.
 // Files run on worker threads when the bundled restore worker exists (dist/worker/restore.cjs),
 // else in this process.
+import { wideModelRef } from './inpainters';
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -153,8 +154,8 @@ export class BatchJobs {
         throw new ApiError('CONFLICT', `A batch over ${input.inputDir} → ${input.outputDir} is already running`);
       }
     }
-    const { workers: wanted, ...rest } = input.options;
-    const options: BatchOptions = { ...rest };
+    const { workers: wanted, wideModelId, ...rest } = input.options;
+    const options: BatchOptions = { ...rest, ...(wideModelId !== undefined ? { wideModel: wideModelRef(this.host.ctx.library, { modelId: wideModelId }) } : {}) };
     const workers = wanted ?? Math.min(2, availableParallelism());
     const jobId = randomUUID();
     const controller = new AbortController();
@@ -312,7 +313,7 @@ export class BatchJobs {
           {
             inputPath: item.inputPath,
             outputPath: item.outputPath,
-            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone },
+            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone, ...(options.wideModel ? { wideModel: options.wideModel } : {}) },
             quality: options.quality,
             maxPixels: options.maxPixels,
           },

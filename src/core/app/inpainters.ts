@@ -13,6 +13,8 @@ import { Runtime } from '../onnx/runtime';
 import { sha256Hex, type Library } from '../library';
 import type { ModelVersionRow } from '../store';
 import { stem } from './files';
+import { resolveInpaintModel } from './inpaint';
+import type { WideModelRef } from '../restore/pipeline';
 
 /** The architecture recorded for imported inpainters (generators record their DCGAN's). */
 export const INPAINTER_ARCHITECTURE = 'onnx-inpainter';
@@ -28,6 +30,12 @@ export function inpainterSignature(row: ModelVersionRow): InpainterSignature {
     throw new ApiError('MODEL_KIND', `model ${row.name} v${row.version} is not an imported inpainting model`);
   }
   return s;
+}
+
+/** What a batch stores to fill wide damage with an imported model (checked now: kind, file present). */
+export function wideModelRef(library: Library, ref: { modelId: number } | { modelName: string }): WideModelRef {
+  const row = resolveInpaintModel(library, { engine: 'onnx', blend: 'normal', dilate: 0, ...ref }) as ModelVersionRow;
+  return { id: row.id, name: row.name, version: row.version, sha256: row.sha256, file: library.resolve(row.file), signature: inpainterSignature(row) };
 }
 
 export interface ImportInpainterInput {

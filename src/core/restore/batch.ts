@@ -25,7 +25,7 @@ import type { BatchItemRow } from '../store/types';
 import { RestoreError } from './errors';
 import { findRestoreWorker, inProcessExecutor, threadExecutor, type FileExecutor } from './executor';
 import type { FileResult } from './file';
-import type { RestoreOptions, RestoreStats } from './pipeline';
+import type { RestoreOptions, RestoreStats, WideModelRef } from './pipeline';
 import { writeReport, REPORT_DIR, type ItemRecord } from './report';
 import { checkFolders, outputPathFor, scanFolder } from './scan';
 
@@ -44,6 +44,8 @@ export interface BatchOptions {
   /** output quality for lossy formats */
   quality?: number;
   maxPixels?: number;
+  /** an imported inpainting model for wide damage (tears) instead of PatchMatch; kept for resumes */
+  wideModel?: WideModelRef;
 }
 
 export interface BatchProgress {
@@ -143,7 +145,7 @@ export interface BatchSummary {
 export const JOURNAL_NAME = '.renovo-batch-journal.jsonl';
 
 function restoreOptions(o: BatchOptions): RestoreOptions {
-  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone };
+  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone, ...(o.wideModel ? { wideModel: o.wideModel } : {}) };
 }
 
 function validateOptions(o: BatchOptions): BatchOptions {
@@ -161,7 +163,12 @@ function validateOptions(o: BatchOptions): BatchOptions {
     suffix: o.suffix ?? '',
     quality: num(o.quality, 'quality', 1, 100),
     maxPixels: num(o.maxPixels, 'maxPixels', 1, Number.MAX_SAFE_INTEGER),
+    wideModel: o.wideModel,
   };
+  const m = o.wideModel;
+  if (m !== undefined && (typeof m !== 'object' || typeof m.sha256 !== 'string' || typeof m.file !== 'string' || typeof m.signature !== 'object')) {
+    throw new RestoreError('BAD_OPTIONS', 'wideModel must be an imported inpainting model (sha256, file, signature)');
+  }
   if (/[\\/\0]/.test(out.suffix ?? '')) throw new RestoreError('BAD_OPTIONS', `suffix "${out.suffix}" must not contain path separators`);
   // drop undefined so the stored JSON is tidy
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as BatchOptions;

@@ -5,6 +5,8 @@
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from '../blend/control';
 import { inpaint, type EngineId } from '../inpaint';
+import { loadOnnxInpainter } from '../inpaint/imported/load';
+import type { InpainterSignature } from '../inpaint/imported';
 import { detectDamage, type DamageResult, type DamageStats } from './detect/index';
 import { estimateNoise } from './detect/index';
 import { defaultDetectorDir, detectLearned, loadDetectorModel, thresholds, type DetectorModel } from './detect/learned';
@@ -36,6 +38,19 @@ export interface RestoreOptions {
   detector?: 'learned' | 'classical';
   /** detector model folder (default models/damage-unet) */
   detectorModel?: string;
+  /** Fill wide damage (tears) with this imported inpainting model instead of PatchMatch (issue 18). */
+  wideModel?: WideModelRef;
+}
+
+/** An imported inpainter as a batch stores it: enough to load and check it in any worker. */
+export interface WideModelRef {
+  id: number;
+  name: string;
+  version: number;
+  sha256: string;
+  /** absolute path of its library file */
+  file: string;
+  signature: InpainterSignature;
 }
 
 export interface RestoreStats {
@@ -146,12 +161,21 @@ function downscale(img: ImageBuffer, mask: Uint8Array, k: number): { image: Imag
   return { image: { width: w, height: h, channels: C, data }, mask: m };
 }
 
-/** Fills large holes: at full resolution when the photo is modest, else on a reduced copy. */
-async function repairLarge(work: ImageBuffer, mask: Uint8Array, blend: 'off' | 'normal' | 'mixed', seed: number, control: RunControl): Promise<number> {
+/**
+ * Fills large holes: at full resolution when the photo is modest, else on a reduced copy. With an
+ * imported model it fills them at full resolution: it works on a crop around each hole anyway.
+ */
+async function repairLarge(work: ImageBuffer, mask: Uint8Array, blend: 'off' | 'normal' | 'mixed', seed: number, control: RunControl, wideModel?: WideModelRef): Promise<number> {
   const { width: W, height: H, channels: C } = work;
   let holes = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) holes++;
   if (holes === 0 || holes === mask.length) return 0;
+  if (wideModel) {
+    const model = await loadOnnxInpainter(wideModel);
+    const res = await inpaint(work, { width: W, height: H, data: mask }, { engine: 'onnx', blend, seed, signal: control.signal, onnx: { model } });
+    work.data.set(res.image.data);
+    return holes;
+  }
   if (W * H <= FULL_RES_FILL_LIMIT) {
     const res = await inpaint(work, { width: W, height: H, data: mask }, { engine: 'patchmatch', blend, seed, signal: control.signal });
     work.data.set(res.image.data);
@@ -274,8 +298,8 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
     if (thinPixels > 0) engines.push('telea');
     if (det.tears) {
       progress(0.7, 'filling wide damage and torn areas');
-      tearPixels = await repairLarge(work, det.tears, blend, seed, control);
-      if (tearPixels > 0) engines.push('patchmatch');
+      tearPixels = await repairLarge(work, det.tears, blend, seed, control, options.wideModel);
+      if (tearPixels > 0) engines.push(options.wideModel ? 'onnx' : 'patchmatch');
     }
   }
   ms.repair = performance.now() - t0;
