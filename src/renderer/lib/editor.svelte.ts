@@ -12,6 +12,7 @@ import type {
   PhotoDto,
   RenovoApi,
   SourceAreaMode,
+  InpainterPresetId,
 } from '../../shared/contract';
 import { SOURCE_AREA_ENGINES } from '../../shared/contract';
 import { describeError } from './api/errors';
@@ -80,6 +81,16 @@ export const BRUSH_MIN = 2;
 export const BRUSH_MAX = 1000;
 import { DEFAULT_MASK_DILATE_PX } from '../../shared/contract';
 const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+/** The web bridge takes request bodies up to 256 MiB (LaMa fp32 is 208 MB); larger models: the CLI. */
+const MAX_MODEL_UPLOAD_BYTES = 250 * 2 ** 20;
+
+/** The pixel convention of a custom import, as the editor's form sets it. */
+export interface ImportCustom {
+  channels: 'rgb' | 'bgr';
+  imageRange: '0-1' | '0-255' | '-1-1';
+  maskPolarity: 'hole-high' | 'hole-low';
+  outputRange: '0-1' | '0-255' | '-1-1' | 'auto';
+}
 
 export class EditorStore {
   readonly api: RenovoApi;
@@ -131,6 +142,15 @@ export class EditorStore {
   ganLearningRate = $state(0.03);
   /** Re-synthesise the fill's texture with PatchMatch guided by the GAN fill. */
   ganRefine = $state(false);
+  /** Engine 'onnx': the imported inpainting model (null: none chosen yet; the newest is picked). */
+  onnxModelId = $state<number | null>(null);
+  /** "Import model…": the I/O convention the next file is imported with, and an import running. */
+  importPreset = $state<InpainterPresetId | 'auto'>('auto');
+  importCustom = $state<ImportCustom>({ channels: 'rgb', imageRange: '0-1', maskPolarity: 'hole-high', outputRange: 'auto' });
+  importingModel = $state(false);
+  /** GAN generators (gan-zopt, fine-tuning) and imported inpainters (engine 'onnx'). */
+  readonly generators = $derived(this.models.filter((m) => m.kind === 'generator'));
+  readonly inpainters = $derived(this.models.filter((m) => m.kind === 'inpainter'));
   exportFormat = $state<ExportFormat>('jpeg');
   exportQuality = $state(92);
 
@@ -492,7 +512,41 @@ export class EditorStore {
 
   /** The model version the GAN engine will use: the chosen one, else the newest installed. */
   get ganModel(): ModelDto | null {
-    return this.models.find((m) => m.id === this.ganModelId) ?? defaultGanModel(this.models, this.edits);
+    return this.generators.find((m) => m.id === this.ganModelId) ?? defaultGanModel(this.generators, this.edits);
+  }
+
+  /** The imported model engine 'onnx' will use: the chosen one, else the newest imported. */
+  get onnxModel(): ModelDto | null {
+    return this.inpainters.find((m) => m.id === this.onnxModelId) ?? this.inpainters.at(-1) ?? null;
+  }
+
+  /**
+   * "Import model…": checks and copies a user's ONNX inpainting model into the library; on success
+   * it becomes the 'onnx' engine's model. Refusals (wrong shapes, not ONNX, cut off, already
+   * imported) are shown as the app words them.
+   */
+  async importModel(file: File): Promise<ModelDto | null> {
+    if (this.importingModel) return null;
+    if (file.size > MAX_MODEL_UPLOAD_BYTES) {
+      this.notify('error', `${file.name} is ${Math.round(file.size / 2 ** 20)} MB; the editor imports models up to ${MAX_MODEL_UPLOAD_BYTES / 2 ** 20} MB (use renovo models import for larger files)`);
+      return null;
+    }
+    this.importingModel = true;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const custom = this.importPreset === 'custom' ? { custom: { ...this.importCustom } } : {};
+      const model = await this.api.importModel({ fileName: file.name, bytes, kind: 'inpainter', preset: this.importPreset, ...custom });
+      this.models = await this.api.listModels({});
+      this.onnxModelId = model.id;
+      this.engine = 'onnx';
+      this.notify('success', `Imported ${model.name} v${model.version} (${model.summary ?? model.architecture}).`);
+      return model;
+    } catch (error) {
+      this.notify('error', `The model was not imported: ${describeError(error)}`);
+      return null;
+    } finally {
+      this.importingModel = false;
+    }
   }
 
   async startRemoval(): Promise<void> {
@@ -506,6 +560,11 @@ export class EditorStore {
     const ganModel = this.engine === 'gan-zopt' ? this.ganModel : null;
     if (this.engine === 'gan-zopt' && !ganModel) {
       this.notify('info', 'The semantic (GAN) engine needs a model: install or train one first.');
+      return;
+    }
+    const onnxModel = this.engine === 'onnx' ? this.onnxModel : null;
+    if (this.engine === 'onnx' && !onnxModel) {
+      this.notify('info', 'The "Your model" engine needs an inpainting model: use Import model… first.');
       return;
     }
     if (this.sourceUnusable) {
@@ -530,6 +589,7 @@ export class EditorStore {
         blend: this.blend,
         dilate: this.dilate,
         ...(sourceArea ? { sourceArea } : {}),
+        ...(onnxModel ? { modelId: onnxModel.id } : {}),
         ...(ganModel
           ? {
               modelId: ganModel.id,
