@@ -53,7 +53,7 @@ describe('RenovoService', () => {
   it('describes itself', async () => {
     const info = await service.getAppInfo({});
     expect(info.host).toBe('desktop');
-    expect(info.engines.map((e) => e.id).sort()).toEqual(['gan-zopt', 'harmonic', 'patchmatch', 'telea']);
+    expect(info.engines.map((e) => e.id).sort()).toEqual(['gan-zopt', 'harmonic', 'onnx', 'patchmatch', 'telea']);
     expect(await service.listModels({})).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
 // re-thresholded at full resolution so mask edges follow the full-resolution probabilities.
 // Sensitivity (0..1) moves both thresholds. Wide damage (flaking, wide scratches, torn corners) is
 // reported separately so the pipeline can send it to the exemplar engine.
+import { resampleInterleaved } from '../../image/resample';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -95,32 +96,7 @@ function session(model: DetectorModel): Promise<CompiledGraph> {
 
 /** Area-average (down) or bilinear (up) resampling of a byte plane. */
 function resample(src: Uint8Array, W: number, H: number, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  if (w <= W) {
-    const fx = W / w, fy = H / h;
-    for (let y = 0; y < h; y++) {
-      const y0 = Math.floor(y * fy), y1 = Math.max(y0 + 1, Math.floor((y + 1) * fy));
-      for (let x = 0; x < w; x++) {
-        const x0 = Math.floor(x * fx), x1 = Math.max(x0 + 1, Math.floor((x + 1) * fx));
-        let s = 0;
-        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += src[yy * W + xx];
-        out[y * w + x] = Math.round(s / ((y1 - y0) * (x1 - x0)));
-      }
-    }
-    return out;
-  }
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(H - 1, Math.max(0, ((y + 0.5) * H) / h - 0.5));
-    const y0 = Math.floor(sy), y1 = Math.min(H - 1, y0 + 1), ty = sy - y0;
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(W - 1, Math.max(0, ((x + 0.5) * W) / w - 0.5));
-      const x0 = Math.floor(sx), x1 = Math.min(W - 1, x0 + 1), tx = sx - x0;
-      const a = src[y0 * W + x0] * (1 - tx) + src[y0 * W + x1] * tx;
-      const b = src[y1 * W + x0] * (1 - tx) + src[y1 * W + x1] * tx;
-      out[y * w + x] = Math.round(a * (1 - ty) + b * ty);
-    }
-  }
-  return out;
+  return Uint8Array.from(resampleInterleaved(src, 1, W, H, w, h), (v) => Math.round(v));
 }
 
 /** Damage probability (0..255) of every working-scale pixel, tile by tile. */
