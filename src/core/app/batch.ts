@@ -57,6 +57,8 @@ interface ActiveBatch {
   outputDir: string;
   pause: BatchPause;
   last: BatchProgress | null;
+  /** the imported model filling wide damage, as asked at start (a resumed batch's own is in its row) */
+  wideModelId: number | null;
 }
 
 /** RestoreError (folders, options) → ApiError with a bad-input code. */
@@ -159,7 +161,7 @@ export class BatchJobs {
     const workers = wanted ?? Math.min(2, availableParallelism());
     const jobId = randomUUID();
     const controller = new AbortController();
-    const state: ActiveBatch = { jobId, batchId: null, ...folders, pause: new BatchPause(), last: null };
+    const state: ActiveBatch = { jobId, batchId: null, ...folders, pause: new BatchPause(), last: null, wideModelId: options.wideModel?.id ?? null };
     this.active.set(jobId, state);
     const finished = (async () => {
       const script = findRestoreWorker();
@@ -232,6 +234,26 @@ export class BatchJobs {
     state.pause.resume();
     this.progress(state);
     return { resumed: was };
+  }
+
+  /**
+   * A running batch (or a file being re-run) that fills wide damage with this imported model, as
+   * "input → output"; null when none does. Deleting the model then would pull its file from under it.
+   */
+  usingModel(modelId: number): string | null {
+    const storedModel = (batchId: number | null): number | null => {
+      const wide = batchId === null ? undefined : (this.store.batches.get(batchId)?.options as BatchOptions | undefined)?.wideModel;
+      return wide?.id ?? null;
+    };
+    for (const a of this.active.values()) {
+      if (a.wideModelId === modelId || storedModel(a.batchId) === modelId) return `${a.inputDir} → ${a.outputDir}`;
+    }
+    for (const key of this.rerunning) {
+      const batchId = Number(key.split('\0')[0]);
+      const row = this.store.batches.get(batchId);
+      if (row && storedModel(batchId) === modelId) return `${row.inputDir} → ${row.outputDir}`;
+    }
+    return null;
   }
 
   list(): BatchDto[] {

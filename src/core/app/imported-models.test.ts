@@ -14,6 +14,7 @@ import type { JobEvent, EditDto } from '../../shared/api';
 import { apiInputs } from '../../shared/schemas';
 import { Library } from '../library';
 import { customModel, lamaLikeModel, miganLikeModel, type Rgb } from '../inpaint/imported/testmodels';
+import { makeScanFolder } from '../restore/testutil';
 import { importInpainter } from './inpainters';
 import { inpaintFile } from './inpaintFile';
 import { createRenovoService, type RenovoService } from './service';
@@ -166,5 +167,27 @@ describe('imported inpainting models through the API', () => {
       .rejects.toMatchObject({ code: 'MODEL_REQUIRED', message: expect.stringMatching(/available: custom, migan/) });
     await expect(inpaintFile({ libraryDir: lib(), photoPath: join(dir, 'photo.png'), maskPath: join(dir, 'mask.png'), outputPath: join(dir, 'out2.png'), engine: 'gan-zopt', modelName: 'custom', blend: 'off', dilate: 0, runner: { size: 1, workerPath } }))
       .rejects.toMatchObject({ code: 'MODEL_KIND', message: expect.stringMatching(/use it with engine 'onnx'/) });
+  });
+
+  it('refuses to delete a model a running batch fills wide damage with, and deletes it once the batch stopped', async () => {
+    const svc = await createRenovoService({ libraryDir: join(dir, 'lib-batch'), host: 'web', runner: { size: 1, workerPath } });
+    const lama = await svc.importModel({ fileName: 'tear-lama.onnx', bytes: lamaLikeModel([1, 2, 3]), kind: 'inpainter', preset: 'lama-512' });
+    await makeScanFolder(join(dir, 'scans'), { good: 3 });
+    const { jobId } = await svc.startBatch({ inputDir: join(dir, 'scans'), outputDir: join(dir, 'scans-out'), options: { detectTears: true, wideModelId: lama.id, workers: 1 } });
+    const finished = new Promise<JobEvent>((resolve) => {
+      const off = svc.onJobEvent((e) => {
+        if (e.jobId === jobId && (e.type === 'batch-done' || e.type === 'failed' || e.type === 'cancelled')) { off(); resolve(e); }
+      });
+    });
+    await expect(svc.deleteModel({ modelId: lama.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/^tear-lama v1 is filling wide damage in the running batch .*scans → .*scans-out; delete it when that batch has finished/),
+    });
+    expect((await svc.listModels({})).map((m) => m.name)).toEqual(['tear-lama']);
+    await svc.cancelJob({ jobId });
+    expect(['batch-done', 'cancelled']).toContain((await finished).type);
+    await svc.deleteModel({ modelId: lama.id });
+    expect(await svc.listModels({})).toEqual([]);
+    await svc.close();
   });
 });

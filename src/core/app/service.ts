@@ -123,6 +123,8 @@ class Service {
       deleteModel: wrap<'deleteModel'>(async (i) => {
         const row = this.store.models.get(i.modelId);
         if (!row) throw new ApiError('MODEL_NOT_FOUND', `Model version ${i.modelId} does not exist`);
+        const batch = this.batches.usingModel(row.id);
+        if (batch) throw new ApiError('CONFLICT', `${row.name} v${row.version} is filling wide damage in the running batch ${batch}; delete it when that batch has finished or was cancelled`);
         deleteModelVersion(this.ctx.library, row);
         return { deleted: toModelDto(row) };
       }),
