@@ -11,6 +11,9 @@ Metrics per case (hole = mask > 0, luma Y = 0.299 R + 0.587 G + 0.114 B):
   ssim     skimage SSIM map on the hole's bounding box (+8 px context), averaged over hole pixels
   texture  var(3x3 Laplacian of Y) of the output over hole pixels more than 3 px inside the hole,
            / the truth's over the same pixels (1 natural, ~0 smear, > 1.3 noise or wrong texture)
+  tex_ring the same variance of the output / the truth's over the known ring 3-24 px outside the
+           hole: how much of the surroundings' texture the fill carries (the truth row shows how
+           textured the truth is compared with its surroundings)
   seam     mean |d/dx out - d/dx truth| + |d/dy out - d/dy truth| (central differences of Y) over the
            pixels within 4 px of the hole boundary, inside and outside
   seam_edge the same over the band pixels on strong truth edges (|grad truth| above its 90th
@@ -69,7 +72,8 @@ def geometry(hole):
     din, dout = dist(hole), dist(~hole)
     return {'inner': hole & (din > 3),                      # 3 px inside: seams do not count as texture
             'band': (hole & (din <= 4)) | (~hole & (dout <= 4)),
-            'ring': ~hole & (dout <= 8)}
+            'ring': ~hole & (dout <= 8),
+            'outer': ~hole & (dout > 3) & (dout <= 24)}                # the surroundings' texture
 
 
 def metrics(gt, out, hole, geo):
@@ -85,6 +89,8 @@ def metrics(gt, out, hole, geo):
     lg, lo = cv2.Laplacian(Yg, cv2.CV_64F, ksize=1), cv2.Laplacian(Yo, cv2.CV_64F, ksize=1)
     inner = geo['inner']
     texture = lo[inner].var() / max(lg[inner].var(), 1e-9) if inner.any() else float('nan')
+    outer = geo['outer']
+    tex_ring = lo[inner].var() / max(lg[outer].var(), 1e-9) if inner.any() and outer.any() else float('nan')
     gyg, gxg = np.gradient(Yg)
     gyo, gxo = np.gradient(Yo)
     err = np.abs(gxo - gxg) + np.abs(gyo - gyg)
@@ -94,7 +100,7 @@ def metrics(gt, out, hole, geo):
     ring = gt[geo['ring']].astype(np.float64)
     gap = np.linalg.norm(o[hole].mean(axis=0) - ring.mean(axis=0))
     spread = np.sqrt(ring.var(axis=0).sum())
-    return {'psnr': float(psnr), 'ssim': float(ssim), 'texture': float(texture), 'seam': float(err[band].mean()),
+    return {'psnr': float(psnr), 'ssim': float(ssim), 'texture': float(texture), 'tex_ring': float(tex_ring), 'seam': float(err[band].mean()),
             'seam_edge': float(err[edges].mean()) if edges.any() else float('nan'),
             'blob': bool(gap > spread), 'blob_gap': float(gap / max(spread, 1e-9))}
 
@@ -134,15 +140,15 @@ if MODE == 'report':
         ms = [r['ms'] for r in sel if r['ms'] is not None]
         return {'n': len(sel), 'psnr_med': med('psnr'), 'psnr_mean': mean('psnr'), 'ssim_med': med('ssim'), 'ssim_mean': mean('ssim'),
                 'seam_med': med('seam'), 'seam_mean': mean('seam'), 'edge_med': med('seam_edge'), 'edge_mean': mean('seam_edge'),
-                'tex_med': med('texture'), 'blobs': sum(r['blob'] for r in sel), 'ms_med': float(np.median(ms)) if ms else None}
+                'tex_med': med('texture'), 'ring_med': med('tex_ring'), 'blobs': sum(r['blob'] for r in sel), 'ms_med': float(np.median(ms)) if ms else None}
     def table(sel_fn, ENG=ENG):
-        L = ['| engine | cases | PSNR med / mean (dB) | SSIM med / mean | seam med / mean | seam on edges med / mean | texture med | blobs | time med (ms) |',
-             '|---|---|---|---|---|---|---|---|---|']
+        L = ['| engine | cases | PSNR med / mean (dB) | SSIM med / mean | seam med / mean | seam on edges med / mean | texture med | texture ÷ ring med | blobs | time med (ms) |',
+             '|---|---|---|---|---|---|---|---|---|---|']
         for e in ENG:
             s = stats([r for r in rows if r['engine'] == e and sel_fn(r)])
             t = '—' if s['ms_med'] is None else f"{s['ms_med']:.0f}"
             L.append(f"| {e} | {s['n']} | {s['psnr_med']:.2f} / {s['psnr_mean']:.2f} | {s['ssim_med']:.3f} / {s['ssim_mean']:.3f} | "
-                     f"{s['seam_med']:.2f} / {s['seam_mean']:.2f} | {s['edge_med']:.2f} / {s['edge_mean']:.2f} | {s['tex_med']:.2f} | {s['blobs']} | {t} |")
+                     f"{s['seam_med']:.2f} / {s['seam_mean']:.2f} | {s['edge_med']:.2f} / {s['edge_mean']:.2f} | {s['tex_med']:.2f} | {s['ring_med']:.2f} | {s['blobs']} | {t} |")
         return L
 
     groups = [g for g in ['kodak', 'landscapes', 'faces', 'skimage'] if any(c['group'] == g for c in real)]
@@ -158,7 +164,7 @@ if MODE == 'report':
          "truth scored as if it were an output (sanity row: texture 1, seam 0, PSNR ∞, SSIM 1 by construction). "
          "Time: in-process around the fill call, decode/encode excluded, on a machine shared with other work.\n",
          "Metrics are defined in `eval.py`'s docstring: seam and seam on edges in grey levels of luma gradient (lower is better); "
-         "texture = Laplacian variance 3 px inside the hole, output ÷ truth. Reference rows (all cases only): `probe_blur` = the truth "
+         "texture = Laplacian variance 3 px inside the hole, output ÷ truth; texture ÷ ring = the same variance ÷ the truth's in the known ring 3–24 px outside the hole. Reference rows (all cases only): `probe_blur` = the truth "
          "Gaussian-blurred (σ 4 px) inside the hole, what a smear scores; `probe_noise` = the truth + N(0, 10) noise inside the hole.\n",
          '## All cases\n'] + table(lambda r: True, ['truth', 'probe_blur', 'probe_noise'] + ENGINES)
 

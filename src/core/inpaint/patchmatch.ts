@@ -67,8 +67,15 @@ export interface PatchMatchOptions extends EngineControl {
 }
 
 // Defaults chosen on bench/inpaint/objects (74 real-photo object holes; BENCHMARKS.md, issue 12).
-/** Weight of the texture features (2 and 3 gave the same PSNR and seam, texture ratio ±0.05). */
-export const TEXTURE_WEIGHT = 1;
+/**
+ * Weight of the texture features. The fill's texture is decided on the coarsest level, where the
+ * features are the only trace of fine texture: at weight 1 smooth regions of the right colour won
+ * there (fills carried 0.39 of the surrounding ring's texture, their sources 0.30 of the truth's).
+ * 4 chose textured sources (texture ratio 0.38 → 0.56, river and rust continued instead of grey
+ * smudges) for −0.29 dB masked PSNR and +0.25 seam; 8 and more copied wrong content (grass into a
+ * river) and cost more. A per-patch colour offset did not change this trade-off (measured, dropped).
+ */
+export const TEXTURE_WEIGHT = 4;
 /** The finest level re-estimates by best-patch copies in every EM step (2 levels: no better). */
 const SHARP_LEVELS = 1;
 /**
