@@ -20,7 +20,7 @@ import { hasEventsReady } from './api/web-client';
 import { MaskStore } from './mask-store.svelte';
 import type { WorkingImage } from './region';
 import { editNumbers } from './history-tree';
-import { defaultGanModel } from './model-choice';
+import { choiceAfterDelete, defaultGanModel, modelLabel } from './model-choice';
 import { DEFAULT_OVERLAY, contrastingOverlay, samplesUnderMask } from './overlay-contrast';
 import { ViewState } from './view.svelte';
 
@@ -148,6 +148,8 @@ export class EditorStore {
   importPreset = $state<InpainterPresetId | 'auto'>('auto');
   importCustom = $state<ImportCustom>({ channels: 'rgb', imageRange: '0-1', maskPolarity: 'hole-high', outputRange: 'auto' });
   importingModel = $state(false);
+  /** "Delete model…": the imported model being deleted (the button waits for the app's answer). */
+  deletingModelId = $state<number | null>(null);
   /** GAN generators (gan-zopt, fine-tuning) and imported inpainters (engine 'onnx'). */
   readonly generators = $derived(this.models.filter((m) => m.kind === 'generator'));
   readonly inpainters = $derived(this.models.filter((m) => m.kind === 'inpainter'));
@@ -546,6 +548,36 @@ export class EditorStore {
       return null;
     } finally {
       this.importingModel = false;
+    }
+  }
+
+  /**
+   * "Delete model…": removes an imported inpainting model from the library (its file too). The
+   * list is read again; the "Your model" engine falls back to Auto if it was using it. A refusal
+   * (e.g. a running batch fills wide damage with it) is shown as the app words it.
+   */
+  async deleteModel(model: ModelDto): Promise<boolean> {
+    if (this.deletingModelId !== null || this.job) return false;
+    this.deletingModelId = model.id;
+    try {
+      await this.api.deleteModel({ modelId: model.id });
+      const next = choiceAfterDelete({ engine: this.engine, onnxModelId: this.onnxModelId }, this.onnxModel?.id ?? null, model.id);
+      const fellBack = next.engine !== this.engine;
+      this.engine = next.engine;
+      this.onnxModelId = next.onnxModelId;
+      this.notify('success', `Deleted ${modelLabel(model)}${fellBack ? '; the engine is Auto again' : ''}.`);
+      return true;
+    } catch (error) {
+      this.notify('error', `${modelLabel(model)} was not deleted: ${describeError(error)}`);
+      return false;
+    } finally {
+      // read again either way: a refusal for a model already gone should drop it from the pickers
+      try {
+        this.models = await this.api.listModels({});
+      } catch (error) {
+        this.notify('error', `Could not read the model list: ${describeError(error)}`);
+      }
+      this.deletingModelId = null;
     }
   }
 

@@ -1,6 +1,6 @@
 // Which GAN model the editor offers first, and what each one is for (issue 15.12): the model last
 // used on this photo, else the base photo model — never simply the newest (often a style model).
-import type { EditDto, ModelDto } from '../../shared/contract';
+import type { EditDto, EngineChoice, ModelDto } from '../../shared/contract';
 
 /** The shipped models' domains; anything else inherits its shipped ancestor's, or is the user's own. */
 const SHIPPED_DOMAINS: Record<string, string> = {
@@ -27,4 +27,38 @@ export function defaultGanModel(models: ModelDto[], edits: EditDto[]): ModelDto 
   if (lastUsed) return models.find((m) => m.id === lastUsed.modelVersionId) ?? null;
   const base = models.filter((m) => m.name === BASE_PHOTO_MODEL).sort((a, b) => b.version - a.version)[0];
   return base ?? models[0] ?? null;
+}
+
+/** How an imported inpainter is named in pickers, notices and summaries. */
+export function modelLabel(model: Pick<ModelDto, 'name' | 'version'>): string {
+  return `${model.name} v${model.version}`;
+}
+
+/**
+ * The editor's engine choice once an imported inpainter is deleted: forget it if it was picked, and
+ * fall back to Auto when the "Your model" engine was using it (another model is not silently swapped in).
+ */
+export function choiceAfterDelete(
+  choice: { engine: EngineChoice; onnxModelId: number | null },
+  inUseId: number | null,
+  deletedId: number,
+): { engine: EngineChoice; onnxModelId: number | null } {
+  return {
+    engine: choice.engine === 'onnx' && inUseId === deletedId ? 'auto' : choice.engine,
+    onnxModelId: choice.onnxModelId === deletedId ? null : choice.onnxModelId,
+  };
+}
+
+/** The Batch tab's wide-damage model: the chosen imported inpainter while it exists, else PatchMatch (null). */
+export function wideModelChoice(inpainters: ModelDto[], chosenId: number | null): ModelDto | null {
+  return chosenId === null ? null : (inpainters.find((m) => m.id === chosenId && m.kind === 'inpainter') ?? null);
+}
+
+/** "name vN" of the imported model a batch filled wide damage with (its stored options), or null for PatchMatch. */
+export function batchWideModel(options: Record<string, unknown> | null | undefined): string | null {
+  const wide = options?.wideModel;
+  if (typeof wide !== 'object' || wide === null) return null;
+  const { name, version } = wide as { name?: unknown; version?: unknown };
+  if (typeof name !== 'string') return null;
+  return typeof version === 'number' ? modelLabel({ name, version }) : name;
 }
