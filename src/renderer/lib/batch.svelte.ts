@@ -1,9 +1,10 @@
 // Batch panel state (issue 8): input/output folders and options, the running batch's progress,
 // and the finished batch's report (one self-contained HTML page opened from a blob: URL).
-import type { BatchDto, JobEvent, RenovoApi } from '../../shared/contract';
+import type { BatchDto, JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { FolderCheck } from './folder-check.svelte';
 import { isAbsolutePath } from './format';
+import { batchWideModel, modelLabel, wideModelChoice } from './model-choice';
 
 export interface BatchRunState {
   jobId: string;
@@ -19,6 +20,8 @@ export interface BatchRunState {
   error: string | null;
   result: BatchDto | null;
   errors: Array<{ relPath: string; error: string }>;
+  /** "name vN" of the imported model filling wide damage (null: PatchMatch, or tears not repaired). */
+  wideModel: string | null;
 }
 
 /** One tile of the before/after grid (thumbnails as blob: URLs). */
@@ -51,6 +54,8 @@ export class BatchStore {
   workers = $state(2);
   overwrite = $state(false);
   suffix = $state('');
+  /** Wide damage (tears) filled by this imported inpainter instead of PatchMatch (null: PatchMatch). */
+  wideModelId = $state<number | null>(null);
 
   run = $state<BatchRunState | null>(null);
   starting = $state(false);
@@ -62,7 +67,11 @@ export class BatchStore {
   #unsubscribe: (() => void) | null = null;
   #early: JobEvent[] = [];
 
-  constructor(readonly api: RenovoApi) {
+  /** `inpainters`: the library's imported inpainting models (the editor's list, kept current by it). */
+  constructor(
+    readonly api: RenovoApi,
+    readonly inpainters: () => ModelDto[] = () => [],
+  ) {
     this.source = new FolderCheck(api, 'batch', '/home/me/Scans', 'Choose the folder of scans');
     this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
   }
@@ -89,6 +98,7 @@ export class BatchStore {
         error: null,
         result: null,
         errors: [],
+        wideModel: running.options.detectTears === true ? batchWideModel(running.options) : null,
       };
     } catch {
       /* nothing to attach to */
@@ -99,6 +109,11 @@ export class BatchStore {
     this.#unsubscribe?.();
     this.source.dispose();
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
+  }
+
+  /** The chosen wide-damage model while it is still in the library; null: PatchMatch. */
+  get wideModel(): ModelDto | null {
+    return wideModelChoice(this.inpainters(), this.wideModelId);
   }
 
   get active(): boolean {
@@ -141,6 +156,8 @@ export class BatchStore {
     this.run = null;
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
     this.reportUrl = null;
+    // only tears use it: without "Repair tears" no model is sent (nor checked)
+    const wideModel = this.tears ? this.wideModel : null;
     try {
       const suffix = this.suffix.trim();
       const { jobId } = await this.api.startBatch({
@@ -154,9 +171,10 @@ export class BatchStore {
           workers: this.workers,
           overwrite: this.overwrite,
           ...(suffix ? { suffix } : {}),
+          ...(wideModel ? { wideModelId: wideModel.id } : {}),
         },
       });
-      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [] };
+      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null };
       const early = this.#early.filter((e) => e.jobId === jobId);
       this.#early = [];
       for (const e of early) this.#onEvent(e);
@@ -295,7 +313,7 @@ export class BatchStore {
         };
         break;
       case 'batch-done':
-        this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors };
+        this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors, wideModel: e.batch.options.detectTears === true ? batchWideModel(e.batch.options) : null };
         if (e.batch.hasReport) void this.loadReport();
         void this.loadResults(e.batch.id);
         break;
