@@ -62,6 +62,7 @@ export const COMMAND_OPTIONS = {
     suffix: { type: 'string' },
     quality: { type: 'string', short: 'q' },
     'wide-model': { type: 'string' },
+    detector: { type: 'string' },
   },
   serve: {
     port: { type: 'string', short: 'p' },

@@ -235,6 +235,9 @@ Options:
   -q, --quality N          quality of JPEG/WebP outputs, 1-100
       --wide-model MODEL   fill the wide damage --tears finds with an imported inpainting
                            model (renovo models import) instead of PatchMatch
+      --detector D         damage detector: classical (default) or learned (the U-Net in
+                           models/damage-unet; flags more on clean, sharp photos; when the
+                           model is missing the classical one is used, with a warning)
 
 ${GLOBAL_OPTIONS}
 
@@ -243,6 +246,7 @@ Examples:
   renovo restore scans/ restored/ --sensitivity 0.7 --denoise --tears --workers 2
   renovo restore scans/ scans-out/ --suffix _restored --overwrite --json
   renovo restore scans/ restored/ --tears --wide-model big-lama
+  renovo restore scans/ restored/ --detector learned
 
 Press Ctrl+C to stop (exit status 130); run the same command again to continue.
 Exit status 1 when some files could not be restored (all the others are, and the summary lists

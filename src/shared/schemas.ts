@@ -138,6 +138,8 @@ export const apiInputs = {
           quality: z.number().int().min(1).max(100).optional(),
           /** fill wide damage (tears) with this imported inpainting model instead of PatchMatch */
           wideModelId: Id.optional(),
+          /** damage detector: 'classical' (default) or the learned U-Net (opt-in) */
+          detector: z.enum(['classical', 'learned']).optional(),
         })
         .strict(),
     })

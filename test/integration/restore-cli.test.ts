@@ -20,7 +20,7 @@ const fresh = (name: string): string => join(work, `${name}-${++n}`);
 /** The CLI bundle must know `restore`; a bundle older than this command is rebuilt (atomically). */
 async function ensureRestoreBundle(): Promise<void> {
   await ensureBuilt();
-  if (readFileSync(CLI_BUNDLE, 'utf8').includes('renovo restore IN_DIR')) return;
+  if (readFileSync(CLI_BUNDLE, 'utf8').includes('--detector must be')) return;
   const tmp = `${CLI_BUNDLE}.${process.pid}.tmp`;
   await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: [join(ROOT, 'src/cli/index.ts')], outfile: tmp });
   renameSync(tmp, CLI_BUNDLE);
@@ -136,6 +136,20 @@ describe('renovo restore', () => {
     expect(s.report).not.toBeNull();
   });
 
+  it('--detector learned runs the learned detector and is kept with the batch', async () => {
+    const input = fresh('in');
+    const output = fresh('out');
+    await makeInput(input, 1);
+    const r = await runCli(['restore', input, output, '--library', fresh('lib'), '--detector', 'learned', '--json'], { timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(1); // broken.jpg fails, the scan is restored
+    const s = JSON.parse(r.stdout) as Summary & { options: { detector?: string } };
+    expect(s.done).toBe(1);
+    expect(s.options.detector).toBe('learned');
+    const report = readFileSync(join(output, '_renovo_report', 'report.json'), 'utf8');
+    expect(report).toMatch(/"detector":\s*"learned"/);
+    expect(report).not.toMatch(/"detector":\s*"classical"/);
+  });
+
   it('refuses bad folders with the documented exit statuses', async () => {
     const input = fresh('in');
     await makeInput(input, 1);
@@ -160,6 +174,10 @@ describe('renovo restore', () => {
     const help = await runCli(['restore', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);
+    expect(help.stdout).toMatch(/--detector D\s+damage detector: classical \(default\) or learned/);
+    const badDetector = await runCli(['restore', input, fresh('out'), '--library', fresh('lib'), '--detector', 'neural']);
+    expect(badDetector.code).toBe(2);
+    expect(badDetector.stderr).toMatch(/--detector must be 'classical' or 'learned', got 'neural'/);
     expect(existsSync(join(input, 'out'))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-// renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S]
+// renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S
+//   --detector classical|learned]
 // Batch restoration of a folder of scans (core: src/core/restore/batch.ts). Resumable: Ctrl+C stops
 // cleanly and running the same command again continues where it stopped.
 import { wideModelRef } from '../../core/app/inpainters';
@@ -48,6 +49,10 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   const wideModel = typeof v['wide-model'] === 'string' ? v['wide-model'] : undefined;
   if (wideModel !== undefined && v.tears !== true) throw new UsageError('--wide-model fills the wide damage that --tears finds; add --tears');
   const workers = intOption(v.workers, 'workers', 1, 64);
+  if (v.detector !== undefined) {
+    if (v.detector !== 'classical' && v.detector !== 'learned') throw new UsageError(`--detector must be 'classical' or 'learned', got '${String(v.detector)}'`);
+    options.detector = v.detector;
+  }
 
   // Bad folders are reported before anything is created (no library, no output folder).
   let scanned;

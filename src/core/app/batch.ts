@@ -335,7 +335,7 @@ export class BatchJobs {
           {
             inputPath: item.inputPath,
             outputPath: item.outputPath,
-            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone, ...(options.wideModel ? { wideModel: options.wideModel } : {}) },
+            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone, ...(options.wideModel ? { wideModel: options.wideModel } : {}), ...(options.detector ? { detector: options.detector } : {}) },
             quality: options.quality,
             maxPixels: options.maxPixels,
           },

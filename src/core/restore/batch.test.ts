@@ -108,6 +108,16 @@ describe('runBatch', () => {
     expect(events.filter((e) => e.status === 'done')).toHaveLength(4);
   });
 
+  it('detector option: validated, stored with the batch and passed to each file', async () => {
+    await makeScanFolder(inDir, { good: 1 });
+    await expect(runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'neural' as never } })).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
+    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+    expect(s.done).toBe(1);
+    expect(s.options.detector).toBe('learned');
+    expect(store.batches.get(s.batchId)?.options).toMatchObject({ detector: 'learned' });
+    expect(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8')).toMatch(/"detector":\s*"learned"/);
+  });
+
   it('never overwrites an existing output unless asked', async () => {
     await makeScanFolder(inDir, { good: 2 });
     await mkdir(outDir, { recursive: true });

@@ -46,6 +46,9 @@ export interface BatchOptions {
   maxPixels?: number;
   /** an imported inpainting model for wide damage (tears) instead of PatchMatch; kept for resumes */
   wideModel?: WideModelRef;
+  /** damage detector: 'classical' (default) or 'learned' (models/damage-unet; falls back to the
+   *  classical one with a warning in the report when the model is missing or corrupt) */
+  detector?: 'classical' | 'learned';
 }
 
 export interface BatchProgress {
@@ -145,7 +148,7 @@ export interface BatchSummary {
 export const JOURNAL_NAME = '.renovo-batch-journal.jsonl';
 
 function restoreOptions(o: BatchOptions): RestoreOptions {
-  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone, ...(o.wideModel ? { wideModel: o.wideModel } : {}) };
+  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone, ...(o.wideModel ? { wideModel: o.wideModel } : {}), ...(o.detector ? { detector: o.detector } : {}) };
 }
 
 function validateOptions(o: BatchOptions): BatchOptions {
@@ -164,7 +167,11 @@ function validateOptions(o: BatchOptions): BatchOptions {
     quality: num(o.quality, 'quality', 1, 100),
     maxPixels: num(o.maxPixels, 'maxPixels', 1, Number.MAX_SAFE_INTEGER),
     wideModel: o.wideModel,
+    detector: o.detector,
   };
+  if (o.detector !== undefined && o.detector !== 'classical' && o.detector !== 'learned') {
+    throw new RestoreError('BAD_OPTIONS', `detector must be 'classical' or 'learned', got ${JSON.stringify(o.detector)}`);
+  }
   const m = o.wideModel;
   if (m !== undefined && (typeof m !== 'object' || typeof m.sha256 !== 'string' || typeof m.file !== 'string' || typeof m.signature !== 'object')) {
     throw new RestoreError('BAD_OPTIONS', 'wideModel must be an imported inpainting model (sha256, file, signature)');
