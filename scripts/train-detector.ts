@@ -1,6 +1,10 @@
 // Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
-//     [--threads 1] [--checkpoint-every N] [--minutes M]
+//     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
+//     [--clean-fraction F] [--hard P]
+// --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
+// silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
+// hard negatives for clean, sharp photos. --content-scale near 1 keeps sources unscaled (sharp).
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +12,7 @@ import sharp from 'sharp';
 import { DEFAULT_UNET } from '../src/core/nets/unet';
 import { Runtime } from '../src/core/onnx/runtime';
 import { loadFilmMarks } from '../src/core/restore/damage/film';
-import { listCleanPhotos, makeBatch } from '../src/core/train/damage-data';
+import { listCleanPhotos, loadSilhouettes, makeBatch } from '../src/core/train/damage-data';
 import { SplitRng } from '../src/core/train/rng';
 import { SegTrainer, loadSegCheckpoint, saveSegCheckpoint, type SegState } from '../src/core/train/segment';
 
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
     data: { type: 'string' }, 'run-dir': { type: 'string' }, steps: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
+    'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -28,6 +33,8 @@ async function main(): Promise<void> {
   const rt = new Runtime({ provider: 'cpu', threads: Number(v.threads), spin: false, log: (l) => console.log(l) });
   const set = listCleanPhotos(v.data, FOLDERS, HOLDOUT);
   const film = await loadFilmMarks(join(v.data, 'scratches/film-aa-masks'), 4);
+  const hardP = Number(v.hard);
+  const silhouettes = hardP > 0 ? await loadSilhouettes(join(v.data, 'silhouettes')) : [];
   const resumed = await loadSegCheckpoint(runDir);
   let hyper = resumed?.state.hyper ?? { batch: Number(v.batch), size: Number(v.size), lr: Number(v.lr), posWeight: Number(v['pos-weight'] ?? 4), seed: 1 };
   // a resumed run may change the loss weighting (recorded in the checkpoint's hyper and meta)
@@ -47,12 +54,12 @@ async function main(): Promise<void> {
   let step = resumed?.state.step ?? 0;
   let elapsed = resumed?.state.elapsedMs ?? 0;
   const losses: number[] = resumed?.state.losses ?? [];
-  console.log(`${resumed ? `resumed at step ${step}` : 'new run'}; ${set.train.length} training photos (${JSON.stringify(set.counts)}), held out ${set.heldOut.map((h) => h.files.length).join('+')}; film masks ${film.length}`);
+  console.log(`${resumed ? `resumed at step ${step}` : 'new run'}; ${set.train.length} training photos (${JSON.stringify(set.counts)}), held out ${set.heldOut.map((h) => h.files.length).join('+')}; film masks ${film.length}; silhouettes ${silhouettes.length} (hard ${hardP})`);
   // every (re)start of the run, so the manifest can say how the weights were made
   const history = [...((resumed?.state.meta.history as unknown[]) ?? []), { fromStep: step, command: process.argv.slice(1).join(' '), posWeight: hyper.posWeight, at: new Date().toISOString() }];
   const state = (): SegState => ({
     format: 'renovo-seg-checkpoint/1', step, adamT: trainer.adam.state.t, rng: rng.state, spec: trainer.spec, hyper, elapsedMs: Math.round(elapsed), losses,
-    meta: { command: process.argv.slice(1).join(' '), history, data: { root: v.data, folders: FOLDERS, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
+    meta: { command: process.argv.slice(1).join(' '), history, data: { root: v.data, folders: FOLDERS, silhouettes: silhouettes.length ? 'silhouettes/' : undefined, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
   });
   let stop = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { stop = true; });
@@ -62,7 +69,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number] });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes } : undefined });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

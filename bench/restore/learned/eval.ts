@@ -8,6 +8,8 @@
 //  4. detection time of a 3000×2000 scan.
 // Writes OUT/result.json and picture grids OUT/grid-*.png (outside the repository: bench/out/).
 // Usage: node eval.cjs DATA_DIR OUT_DIR [N_HELDOUT]
+//   EVAL_PARTS=clean,synthetic,film,speed,real (default: all) runs only the named parts;
+//   RENOVO_MODELS_DIR=DIR evaluates DIR/damage-unet instead of models/damage-unet.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -81,8 +83,11 @@ async function main(): Promise<void> {
   const pick = [...held.filter((f) => f.startsWith('landscapes/')).slice(0, N / 2), ...held.filter((f) => f.startsWith('faces/')).slice(0, N / 2)];
   const film = await loadFilmMarks(join(data, 'scratches/film-aa-masks'), 4);
   const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 } };
+  const parts = new Set((process.env.EVAL_PARTS ?? 'synthetic,film,clean,speed,real').split(',').map((x) => x.trim()));
+  result.parts = [...parts];
 
   // 1. synthetic held-out split
+  if (parts.has('synthetic')) {
   const syn: Record<Mode, { removed: number[]; outside: number[]; precision: number[]; recall: number[] }> = { learned: { removed: [], outside: [], precision: [], recall: [] }, classical: { removed: [], outside: [], precision: [], recall: [] } };
   const synRows: ImageBuffer[][] = [];
   for (let i = 0; i < pick.length; i++) {
@@ -110,8 +115,10 @@ async function main(): Promise<void> {
   result.synthetic = { learned: sum('learned'), classical: sum('classical') };
   console.log('\nsynthetic', result.synthetic);
   await grid(join(out, 'grid-synthetic-heldout.png'), synRows.slice(0, 6), 256);
+  }
 
   // 2. film-r-pairs
+  if (parts.has('film')) {
   const fr = join(data, 'scratches/film-r-pairs');
   const pairs = readdirSync(fr).filter((f) => f.endsWith('_damaged.jpg')).map((f) => f.replace('_damaged.jpg', ''));
   const film2: Record<string, unknown>[] = [];
@@ -135,19 +142,45 @@ async function main(): Promise<void> {
   result.filmRPairs = film2;
   console.log('film-r-pairs', JSON.stringify(film2, null, 1));
   await grid(join(out, 'grid-film-r-pairs.png'), frRows, 240);
-
-  // 3. clean photos
-  const kodak = readdirSync(join(data, 'kodak')).filter((f) => f.endsWith('.png')).sort();
-  const clean: Record<Mode, number[]> = { learned: [], classical: [] };
-  for (const f of [...kodak.map((k) => join(data, 'kodak', k)), ...pick.map((p) => join(data, p))]) {
-    const im = await load(f, f.includes('kodak') ? undefined : 768);
-    clean.learned.push((await detectLearned(im, model, {})).pixels / (im.width * im.height));
-    clean.classical.push(detectDamage(im).stats.fraction);
   }
-  result.clean = { photos: clean.learned.length, learnedFlaggedMean: r3(mean(clean.learned) * 100) + ' %', classicalFlaggedMean: r3(mean(clean.classical) * 100) + ' %', learnedWorst: r3(Math.max(...clean.learned) * 100) + ' %' };
-  console.log('clean', result.clean);
+
+  // 3. clean photos, as they are (colour) and turned greyscale (luma in all three channels)
+  if (parts.has('clean')) {
+  const kodak = readdirSync(join(data, 'kodak')).filter((f) => f.endsWith('.png')).sort();
+  const files = [...kodak.map((k) => join(data, 'kodak', k)), ...pick.map((p) => join(data, p))];
+  const cleanRes: Record<string, unknown> = { photos: files.length, kodak: kodak.length, heldOut: pick.length };
+  const perFile: Record<string, Record<string, number>> = {};
+  for (const variant of ['colour', 'grey'] as const) {
+    const fr: Record<Mode, number[]> = { learned: [], classical: [] };
+    const frKodak: Record<Mode, number[]> = { learned: [], classical: [] };
+    for (const f of files) {
+      let im = await load(f, f.includes('kodak') ? undefined : 768);
+      if (variant === 'grey') {
+        const g = new Uint8Array(im.data.length);
+        for (let i = 0; i < im.data.length; i += 3) g[i] = g[i + 1] = g[i + 2] = Math.round(0.299 * im.data[i] + 0.587 * im.data[i + 1] + 0.114 * im.data[i + 2]);
+        im = { ...im, data: g };
+      }
+      const l = (await detectLearned(im, model, {})).pixels / (im.width * im.height);
+      const c = detectDamage(im).stats.fraction;
+      fr.learned.push(l);
+      fr.classical.push(c);
+      if (f.includes('kodak')) { frKodak.learned.push(l); frKodak.classical.push(c); }
+      (perFile[f.split('/').slice(-2).join('/')] ??= {})[`learned ${variant} %`] = r3(l * 100);
+    }
+    const pc = (v: number): number => r3(v * 100);
+    cleanRes[variant] = {
+      learnedFlaggedMeanPct: pc(mean(fr.learned)), learnedWorstPct: pc(Math.max(...fr.learned)), classicalFlaggedMeanPct: pc(mean(fr.classical)),
+      kodakLearnedMeanPct: pc(mean(frKodak.learned)), heldOutLearnedMeanPct: pc(mean(fr.learned.slice(kodak.length))),
+      kodakClassicalMeanPct: pc(mean(frKodak.classical)), heldOutClassicalMeanPct: pc(mean(fr.classical.slice(kodak.length))),
+    };
+    console.log('clean', variant, cleanRes[variant]);
+  }
+  cleanRes.perFile = perFile;
+  result.clean = cleanRes;
+  }
 
   // 4. detection time at 3000×2000 (procedural scan)
+  if (parts.has('speed')) {
   const big = agePhoto(synthPhoto(3000, 2000, { seed: 5 }), { seed: 6 });
   const times: number[] = [];
   for (let k = 0; k < 3; k++) {
@@ -157,20 +190,23 @@ async function main(): Promise<void> {
   }
   result.detect3000x2000Ms = times.map(Math.round);
   console.log('detect 3000×2000 ms', result.detect3000x2000Ms);
+  }
 
   // real damaged prints (no ground truth): before | mask | after, for looking at only
+  if (parts.has('real')) {
   const real = [...readdirSync(join(data, 'old-photos')).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(data, 'old-photos', f)),
     ...readdirSync(join(data, 'scratches/old-photos-no-masks')).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(data, 'scratches/old-photos-no-masks', f))];
   const realRows: ImageBuffer[][] = [];
   const realStats: Record<string, number> = {};
   for (const f of real) {
     const im = await load(f, 1024);
-    const r = await restorePhoto(im, { tone: false });
+    const r = await restorePhoto(im, { tone: false, detector: 'learned' });
     realStats[f.split('/').pop() as string] = r3(r.stats.damage.fraction * 100);
     realRows.push([im, maskImage(r.mask.data, im.width, im.height), r.image]);
   }
   result.realFlaggedPercent = realStats;
   for (let k = 0; k < realRows.length; k += 6) await grid(join(out, `grid-real-${k / 6}.png`), realRows.slice(k, k + 6), 300);
+  }
   writeFileSync(join(out, 'result.json'), JSON.stringify(result, null, 2));
   console.log('wrote', join(out, 'result.json'));
 }

@@ -4,7 +4,7 @@
  * synthetic generator (sometimes not at all), sometimes JPEG-compressed, then turned into the
  * detector's input (normalised luma) and a 0/1 target.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ImageBuffer } from '../image/types';
@@ -46,6 +46,121 @@ export interface SampleOptions {
   /** source long side as a multiple of the crop size, [min, max] (default [2, 6]); low values
    *  keep sources near their native, sharp resolution */
   contentScale?: [number, number];
+  /** hard negatives: with probability `p`, sharp man-made content (lettering, signs, stripes,
+   *  shapes with crisp edges, object silhouettes filled with flat or bright colours, a print border)
+   *  is drawn onto the clean photo before it is aged and damaged; it is never damage (mask 0) */
+  hard?: { p: number; silhouettes: Silhouette[] };
+}
+
+/** A binary object outline (0/255, one channel). */
+export interface Silhouette { width: number; height: number; data: Uint8Array }
+
+/** Loads up to `max` silhouette PNGs (e.g. ../shared/data/silhouettes) into memory. */
+export async function loadSilhouettes(dir: string, max = 400): Promise<Silhouette[]> {
+  const out: Silhouette[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.png')).sort().slice(0, max)) {
+    const { data, info } = await sharp(readFileSync(join(dir, f))).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    out.push({ width: info.width, height: info.height, data: new Uint8Array(data) });
+  }
+  return out;
+}
+
+const FONTS = ['DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono', 'Lato', 'Liberation Sans', 'Liberation Serif', 'Liberation Sans Narrow'];
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.&';
+
+/** A colour biased to the extremes (white lettering, chrome, black paint) that fool a detector. */
+function hardColour(rng: SplitRng): [number, number, number] {
+  const u = rng.uniform();
+  if (u < 0.4) { const v = 225 + rng.int(31); return [v, v - rng.int(12), v - rng.int(20)]; }
+  if (u < 0.65) { const v = rng.int(40); return [v, v, v + rng.int(10)]; }
+  return [rng.int(256), rng.int(256), rng.int(256)];
+}
+const hex = (c: [number, number, number]): string => '#' + c.map((v) => Math.max(0, Math.min(255, v)).toString(16).padStart(2, '0')).join('');
+
+/** Draws sharp man-made content onto `img` (an S×S crop): returns a new image. */
+export async function addHardContent(img: ImageBuffer, rng: SplitRng, silhouettes: Silhouette[]): Promise<ImageBuffer> {
+  const S = img.width;
+  const parts: string[] = [];
+  const n = 1 + rng.int(4);
+  for (let k = 0; k < n; k++) {
+    const kind = rng.uniform();
+    const x = rng.int(S), y = rng.int(S), rot = Math.round((rng.uniform() - 0.5) * (rng.uniform() < 0.6 ? 10 : 90));
+    if (kind < 0.4) {
+      // lettering, sometimes on a plate (signs, number plates, shirts, captions)
+      const size = 7 + rng.int(30);
+      const len = 2 + rng.int(10);
+      let t = '';
+      for (let i = 0; i < len; i++) t += LETTERS[rng.int(LETTERS.length)];
+      const fg = hardColour(rng);
+      const font = FONTS[rng.int(FONTS.length)];
+      const weight = rng.uniform() < 0.5 ? 'bold' : 'normal';
+      let g = `<g transform="rotate(${rot} ${x} ${y})">`;
+      if (rng.uniform() < 0.4) {
+        const bg = fg[0] > 128 ? [rng.int(80), rng.int(80), rng.int(80)] as [number, number, number] : hardColour(rng);
+        g += `<rect x="${x - 4}" y="${y - size}" width="${Math.round(len * size * 0.62) + 8}" height="${Math.round(size * 1.3)}" fill="${hex(bg)}" rx="${rng.int(4)}"/>`;
+      }
+      g += `<text x="${x}" y="${y}" font-family="${font}" font-weight="${weight}" font-size="${size}" fill="${hex(fg)}">${t.replace(/&/g, "&amp;")}</text></g>`;
+      parts.push(g);
+    } else if (kind < 0.52) {
+      // stripes / checks (paint schemes, flags, awnings, window grids)
+      const w = 12 + rng.int(50), h = 8 + rng.int(36), sw = 3 + rng.int(10);
+      const a = hex(hardColour(rng)), b = hex(hardColour(rng));
+      let g = `<g transform="rotate(${rot} ${x} ${y})">`;
+      for (let i = 0; i * sw < w; i++) g += `<rect x="${x + i * sw}" y="${y}" width="${sw}" height="${h}" fill="${i % 2 ? a : b}"/>`;
+      parts.push(g + '</g>');
+    } else if (kind < 0.8) {
+      // crisp shapes: rectangles, discs, rings (lamps, chrome, helmets, wheels) with thick strokes
+      const c = hex(hardColour(rng)), r = 4 + rng.int(40);
+      const sw = 3 + rng.int(6);
+      const fill = rng.uniform() < 0.6 ? c : 'none';
+      const stroke = fill === 'none' ? `stroke="${c}" stroke-width="${sw}"` : '';
+      parts.push(rng.uniform() < 0.5
+        ? `<rect x="${x}" y="${y}" width="${r * 2}" height="${r + rng.int(30)}" fill="${fill}" ${stroke} transform="rotate(${rot} ${x} ${y})"/>`
+        : `<ellipse cx="${x}" cy="${y}" rx="${r}" ry="${Math.max(3, Math.round(r * (0.4 + 0.6 * rng.uniform())))}" fill="${fill}" ${stroke} transform="rotate(${rot} ${x} ${y})"/>`);
+    } else {
+      // a print/frame border along one edge
+      const e = rng.int(4), t = 1 + rng.int(4), c = hex(hardColour(rng));
+      parts.push(e === 0 ? `<rect x="0" y="0" width="${S}" height="${t}" fill="${c}"/>` : e === 1 ? `<rect x="0" y="${S - t}" width="${S}" height="${t}" fill="${c}"/>` : e === 2 ? `<rect x="0" y="0" width="${t}" height="${S}" fill="${c}"/>` : `<rect x="${S - t}" y="0" width="${t}" height="${S}" fill="${c}"/>`);
+    }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S}">${parts.join('')}</svg>`;
+  let layer = sharp(Buffer.from(svg));
+  // optics: real detail is never perfectly crisp
+  const blur = rng.uniform();
+  if (blur < 0.6) layer = sharp(await layer.png().toBuffer()).blur(0.3 + 0.7 * rng.uniform());
+  const { data: ov } = await layer.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(img.data);
+  for (let i = 0; i < S * S; i++) {
+    const a = ov[i * 4 + 3] / 255;
+    if (a === 0) continue;
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(out[i * 3 + c] * (1 - a) + ov[i * 4 + c] * a);
+  }
+  // object silhouettes (people, vehicles, furniture…) filled with a shaded flat colour
+  const ns = silhouettes.length ? rng.int(3) : 0;
+  for (let k = 0; k < ns; k++) {
+    const sil = silhouettes[rng.int(silhouettes.length)];
+    const long = 16 + rng.int(Math.max(1, S - 16));
+    const f = long / Math.max(sil.width, sil.height);
+    const w = Math.max(2, Math.round(sil.width * f)), h = Math.max(2, Math.round(sil.height * f));
+    const m = await sharp(Buffer.from(sil.data), { raw: { width: sil.width, height: sil.height, channels: 1 } }).resize(w, h, { fit: 'fill' }).raw().toBuffer();
+    const col = hardColour(rng);
+    const x0 = rng.int(S) - (w >> 1), y0 = rng.int(S) - (h >> 1);
+    const gx = (rng.uniform() - 0.5) * 0.6 / w, gy = (rng.uniform() - 0.5) * 0.6 / h;
+    for (let y = 0; y < h; y++) {
+      const Y = y0 + y;
+      if (Y < 0 || Y >= S) continue;
+      for (let x = 0; x < w; x++) {
+        const X = x0 + x;
+        if (X < 0 || X >= S) continue;
+        const a = m[y * w + x] / 255;
+        if (a === 0) continue;
+        const shade = 1 + gx * (x - w / 2) + gy * (y - h / 2);
+        const i = (Y * S + X) * 3;
+        for (let c = 0; c < 3; c++) out[i + c] = Math.round(out[i + c] * (1 - a) + Math.min(255, col[c] * shade) * a);
+      }
+    }
+  }
+  return { ...img, data: out };
 }
 
 /** Decodes `file` to RGB with its long side scaled to `long` px. */
@@ -74,7 +189,8 @@ export async function makeSample(file: string, rng: SplitRng, o: SampleOptions):
   const img = await decodeScaled(file, Math.round(S * (c0 + (c1 - c0) * rng.uniform())));
   const w = Math.max(S, img.width), h = Math.max(S, img.height);
   const src = w === img.width && h === img.height ? img : await decodeScaled(file, Math.max(w, h) + 1);
-  const c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
+  let c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
+  if (o.hard && rng.uniform() < o.hard.p) c = await addHardContent(c, rng, o.hard.silhouettes);
   // a quarter stay colour photos as they are (film scans, modern prints, blown highlights)
   const aged = rng.uniform() < 0.25 ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;

@@ -1,0 +1,44 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthPhoto } from '../restore/synth';
+import { addHardContent, makeSample, type Silhouette } from './damage-data';
+import { SplitRng } from './rng';
+
+const disc = (n: number): Silhouette => ({ width: n, height: n, data: Uint8Array.from({ length: n * n }, (_, i) => ((i % n) - n / 2) ** 2 + (((i / n) | 0) - n / 2) ** 2 < (n / 2.2) ** 2 ? 255 : 0) });
+
+let dir: string;
+let photo: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'renovo-damage-data-'));
+  const p = synthPhoto(200, 160, { seed: 3 });
+  photo = join(dir, 'p.png');
+  await writeFile(photo, await sharp(Buffer.from(p.data), { raw: { width: 200, height: 160, channels: 3 } }).png().toBuffer());
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('detector training samples: hard negatives', () => {
+  it('draws sharp content onto a crop, deterministically for a seed', async () => {
+    const base = synthPhoto(96, 96, { seed: 1 });
+    const a = await addHardContent(base, new SplitRng(5), [disc(40)]);
+    const b = await addHardContent(base, new SplitRng(5), [disc(40)]);
+    expect(a.width).toBe(96);
+    expect(a.data.length).toBe(base.data.length);
+    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+    let changed = 0;
+    for (let i = 0; i < base.data.length; i++) if (a.data[i] !== base.data[i]) changed++;
+    expect(changed).toBeGreaterThan(0);
+  });
+
+  it('hard content is never marked as damage: clean samples keep an empty mask', async () => {
+    for (let s = 0; s < 6; s++) {
+      const r = await makeSample(photo, new SplitRng(100 + s), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, hard: { p: 1, silhouettes: [disc(30)] } });
+      expect(r.image.width).toBe(64);
+      expect(r.mask.every((v) => v === 0)).toBe(true);
+    }
+  });
+});
