@@ -1,10 +1,11 @@
 // Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
-//     [--clean-fraction F] [--hard P]
+//     [--clean-fraction F] [--hard P] [--sharpen Q]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
-// hard negatives for clean, sharp photos. --content-scale near 1 keeps sources unscaled (sharp).
+// hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
+// the clean crops and adds fine grain to half of those (the acutance of sharp scans). --content-scale near 1 keeps sources unscaled (sharp).
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     data: { type: 'string' }, 'run-dir': { type: 'string' }, steps: { type: 'string', default: '3000' },
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
-    'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' },
+    'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes } : undefined });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthPhoto } from '../restore/synth';
-import { addHardContent, makeSample, type Silhouette } from './damage-data';
+import { addHardContent, makeSample, sharpenGrain, type Silhouette } from './damage-data';
 import { SplitRng } from './rng';
 
 const disc = (n: number): Silhouette => ({ width: n, height: n, data: Uint8Array.from({ length: n * n }, (_, i) => ((i % n) - n / 2) ** 2 + (((i / n) | 0) - n / 2) ** 2 < (n / 2.2) ** 2 ? 255 : 0) });
@@ -36,9 +36,21 @@ describe('detector training samples: hard negatives', () => {
 
   it('hard content is never marked as damage: clean samples keep an empty mask', async () => {
     for (let s = 0; s < 6; s++) {
-      const r = await makeSample(photo, new SplitRng(100 + s), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, hard: { p: 1, silhouettes: [disc(30)] } });
+      const r = await makeSample(photo, new SplitRng(100 + s), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, hard: { p: 1, silhouettes: [disc(30)], sharpen: 1 } });
       expect(r.image.width).toBe(64);
       expect(r.mask.every((v) => v === 0)).toBe(true);
     }
+  });
+
+  it('sharpenGrain raises local contrast and keeps the size', async () => {
+    const base = synthPhoto(64, 64, { seed: 2 });
+    const out = await sharpenGrain(base, new SplitRng(1));
+    expect(out.data.length).toBe(base.data.length);
+    const lap = (d: Uint8Array): number => {
+      let s = 0;
+      for (let y = 1; y < 63; y++) for (let x = 1; x < 63; x++) { const i = (y * 64 + x) * 3; s += Math.abs(4 * d[i] - d[i - 3] - d[i + 3] - d[i - 192] - d[i + 192]); }
+      return s;
+    };
+    expect(lap(out.data)).toBeGreaterThan(lap(base.data));
   });
 });

@@ -49,7 +49,7 @@ export interface SampleOptions {
   /** hard negatives: with probability `p`, sharp man-made content (lettering, signs, stripes,
    *  shapes with crisp edges, object silhouettes filled with flat or bright colours, a print border)
    *  is drawn onto the clean photo before it is aged and damaged; it is never damage (mask 0) */
-  hard?: { p: number; silhouettes: Silhouette[] };
+  hard?: { p: number; silhouettes: Silhouette[]; sharpen?: number };
 }
 
 /** A binary object outline (0/255, one channel). */
@@ -76,6 +76,23 @@ function hardColour(rng: SplitRng): [number, number, number] {
   return [rng.int(256), rng.int(256), rng.int(256)];
 }
 const hex = (c: [number, number, number]): string => '#' + c.map((v) => Math.max(0, Math.min(255, v)).toString(16).padStart(2, '0')).join('');
+
+/** Unsharp masking (sigma 0.5–1.5, amount 1–3) and sometimes fine luma grain: the acutance of a
+ *  sharp scan or digital photo, which upscaled training sources lack. */
+export async function sharpenGrain(img: ImageBuffer, rng: SplitRng): Promise<ImageBuffer> {
+  const { width: w, height: h } = img;
+  const sigma = 0.5 + rng.uniform(), m2 = 1 + 2 * rng.uniform();
+  const { data } = await sharp(Buffer.from(img.data), { raw: { width: w, height: h, channels: 3 } }).sharpen({ sigma, m1: 0.5 + rng.uniform(), m2 }).raw().toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(data.buffer, data.byteOffset, data.length).slice();
+  if (rng.uniform() < 0.5) {
+    const amp = 2 + 6 * rng.uniform();
+    for (let i = 0; i < w * h; i++) {
+      const n = rng.normal() * amp;
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(out[i * 3 + c] + n)));
+    }
+  }
+  return { ...img, data: out };
+}
 
 /** Draws sharp man-made content onto `img` (an S×S crop): returns a new image. */
 export async function addHardContent(img: ImageBuffer, rng: SplitRng, silhouettes: Silhouette[]): Promise<ImageBuffer> {
@@ -191,6 +208,8 @@ export async function makeSample(file: string, rng: SplitRng, o: SampleOptions):
   const src = w === img.width && h === img.height ? img : await decodeScaled(file, Math.max(w, h) + 1);
   let c = crop(src, rng.int(src.width - S + 1), rng.int(src.height - S + 1), S);
   if (o.hard && rng.uniform() < o.hard.p) c = await addHardContent(c, rng, o.hard.silhouettes);
+  // crisp, grainy scans: unsharp masking (scanner/camera sharpening) and fine grain on clean content
+  if (o.hard?.sharpen && rng.uniform() < o.hard.sharpen) c = await sharpenGrain(c, rng);
   // a quarter stay colour photos as they are (film scans, modern prints, blown highlights)
   const aged = rng.uniform() < 0.25 ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;
