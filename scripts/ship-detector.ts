@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!ck) throw new Error('no checkpoint');
   const { state, trainer } = ck;
   const model: DetectorModel = { dir: '', spec: state.spec, weights: trainer.weights, sha256: `ck-${state.step}` };
-  const meta = state.meta as { command: string; history?: unknown[]; data: { root: string; folders: string[]; counts: Record<string, number>; holdoutPercent: number; heldOut: Array<{ files: string[]; rule: string }> }; filmMasks: number };
+  const meta = state.meta as { command: string; history?: unknown[]; data: { root: string; folders: string[]; silhouettes?: string; counts: Record<string, number>; holdoutPercent: number; heldOut: Array<{ files: string[]; rule: string }> }; filmMasks: number };
 
   // held-out evaluation: each photo as a 640 px print, aged, damaged with a fixed seed
   let evalRes: Record<string, Record<string, number>> | null = null;
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       'weights.safetensors': { sha256: sha(weights), bytes: weights.length, what: 'U-Net weights, F32' },
       'sample.png': { sha256: sha(sample), bytes: sample.length, what: 'procedural photos only: damaged | detected (sensitivity 0.5) | truth' },
     },
-    data: { folder: meta.data.root, folders: meta.data.folders, imageCounts: meta.data.counts, heldOut: { percent: meta.data.holdoutPercent, rule: meta.data.heldOut[0]?.rule, count: meta.data.heldOut.reduce((a, h) => a + h.files.length, 0), files: meta.data.heldOut.flatMap((h) => h.files) }, filmMasks: `${meta.filmMasks} of scratches/film-aa-masks/scanNN_mask.png composited`, damage: 'src/core/restore/damage/generate.ts' },
+    data: { folder: meta.data.root, folders: meta.data.folders, imageCounts: meta.data.counts, heldOut: { percent: meta.data.holdoutPercent, rule: meta.data.heldOut[0]?.rule, count: meta.data.heldOut.reduce((a, h) => a + h.files.length, 0), files: meta.data.heldOut.flatMap((h) => h.files) }, filmMasks: `${meta.filmMasks} of scratches/film-aa-masks/scanNN_mask.png composited`, damage: 'src/core/restore/damage/generate.ts', ...(meta.data.silhouettes ? { hardNegatives: `sharp man-made content drawn on clean crops (src/core/train/damage-data.ts addHardContent: lettering, signs, stripes, crisp shapes, print borders, object outlines from ${meta.data.silhouettes}), never damage` } : {}) },
     training: { command: `nice -n 19 node ${meta.command}`, steps: state.step, batch: state.hyper.batch, size: state.hyper.size, lr: state.hyper.lr, posWeight: state.hyper.posWeight, wallTimeMs: state.elapsedMs, wallTime: `${Math.floor(state.elapsedMs / 60000)}m ${Math.round((state.elapsedMs % 60000) / 1000)}s`, threads: 1, history: meta.history ?? [], notes: process.env.SHIP_NOTES ?? '', lossCurve: state.losses },
     heldOutEval: evalRes ? { what: 'pixel precision/recall (no tolerance) of the full-resolution mask, held-out photos at 640 px, aged and damaged by the generator with fixed seeds; clean = the same aged photos undamaged', ...evalRes } : null,
     createdAt: new Date().toISOString(),
