@@ -9,7 +9,8 @@
 // Writes OUT/result.json and picture grids OUT/grid-*.png (outside the repository: bench/out/).
 // Usage: node eval.cjs DATA_DIR OUT_DIR [N_HELDOUT]
 //   EVAL_PARTS=clean,synthetic,film,speed,real (default: all) runs only the named parts;
-//   RENOVO_MODELS_DIR=DIR evaluates DIR/damage-unet instead of models/damage-unet.
+//   RENOVO_MODELS_DIR=DIR evaluates DIR/damage-unet instead of models/damage-unet;
+//   EVAL_SENSITIVITY=X runs the learned detector at sensitivity X (default 0.5).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -23,7 +24,9 @@ import { maskScores, synthPhoto } from '../../../src/core/restore/synth';
 
 type Mode = 'learned' | 'classical';
 const MODES: Mode[] = ['learned', 'classical'];
-const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m });
+// EVAL_SENSITIVITY=X runs the learned detector at sensitivity X (default 0.5; classical stays at 0.5)
+const SENS = Number(process.env.EVAL_SENSITIVITY ?? 0.5);
+const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m, ...(m === 'learned' ? { sensitivity: SENS } : {}) });
 
 async function load(file: string, long?: number): Promise<ImageBuffer> {
   let p = sharp(file).removeAlpha().toColourspace('srgb');
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
   // spread over both folders
   const pick = [...held.filter((f) => f.startsWith('landscapes/')).slice(0, N / 2), ...held.filter((f) => f.startsWith('faces/')).slice(0, N / 2)];
   const film = await loadFilmMarks(join(data, 'scratches/film-aa-masks'), 4);
-  const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 } };
+  const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 }, learnedSensitivity: SENS };
   const parts = new Set((process.env.EVAL_PARTS ?? 'synthetic,film,clean,speed,real').split(',').map((x) => x.trim()));
   result.parts = [...parts];
 
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < im.data.length; i += 3) g[i] = g[i + 1] = g[i + 2] = Math.round(0.299 * im.data[i] + 0.587 * im.data[i + 1] + 0.114 * im.data[i + 2]);
         im = { ...im, data: g };
       }
-      const l = (await detectLearned(im, model, {})).pixels / (im.width * im.height);
+      const l = (await detectLearned(im, model, { sensitivity: SENS })).pixels / (im.width * im.height);
       const c = detectDamage(im).stats.fraction;
       fr.learned.push(l);
       fr.classical.push(c);
@@ -200,7 +203,7 @@ async function main(): Promise<void> {
   const realStats: Record<string, number> = {};
   for (const f of real) {
     const im = await load(f, 1024);
-    const r = await restorePhoto(im, { tone: false, detector: 'learned' });
+    const r = await restorePhoto(im, { tone: false, detector: 'learned', sensitivity: SENS });
     realStats[f.split('/').pop() as string] = r3(r.stats.damage.fraction * 100);
     realRows.push([im, maskImage(r.mask.data, im.width, im.height), r.image]);
   }
