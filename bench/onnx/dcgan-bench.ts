@@ -12,7 +12,7 @@ import { Graph } from '../../src/core/onnx/graph';
 import { Adam } from '../../src/core/onnx/optim';
 import { Runtime } from '../../src/core/onnx/runtime';
 import { serialize } from '../../src/core/onnx/serialize';
-import { Rng } from '../../src/core/onnx/testing/random';
+import { Rng } from '../../src/core/random';
 import { dcganDiscriminator, dcganGenerator, initDcgan } from '../../src/core/onnx/examples/dcgan';
 import { DcganTrainer } from '../../src/core/onnx/examples/train';
 import { buildZStepGraph } from '../../src/core/onnx/examples/zopt';

@@ -16,7 +16,7 @@ import { dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan } from '../../
 import { BatchSampler, datasetFromPixels } from '../../src/core/train/data';
 import { DEFAULT_HYPER, GanTrainer, initGanWeights, type GanHyper } from '../../src/core/train/gan';
 import { FINETUNE_HYPER } from '../../src/core/train/session';
-import { SplitRng } from '../../src/core/train/rng';
+import { Rng } from '../../src/core/random';
 
 interface Config { ngf: number; hyper: GanHyper; threads: number; reference?: boolean }
 const CONFIGS: Record<string, Config> = {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const px = new Uint8Array(n * S * S * 3);
   for (let i = 0; i < px.length; i++) px[i] = (i * 2654435761) >>> 24;
   const ds = { ...datasetFromPixels(px, n, S, 'random'), resolution: 64 };
-  const rng = new SplitRng(1);
+  const rng = new Rng(1);
   const sampler = new BatchSampler(ds, B, rng);
   const times: number[] = [];
   const t0 = Date.now();

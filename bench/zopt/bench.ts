@@ -23,7 +23,7 @@ import { Runtime } from '../../src/core/onnx/runtime';
 import { loadWeightsFile } from '../../src/core/train/weights';
 import { recalibrateGeneratorBn } from '../../src/core/train/gan';
 import { dcganSpec } from '../../src/core/nets/dcgan';
-import { SplitRng } from '../../src/core/train/rng';
+import { Rng } from '../../src/core/random';
 
 const ITERS = Number(process.env.ITERS ?? 1500);
 const RESTARTS = Number(process.env.RESTARTS ?? 16);
@@ -52,7 +52,7 @@ function centreMask(): MaskBuffer {
 /** Free-form: a few thick random strokes inside the central 96×96 (seeded), ~ the centre mask's area. */
 function freeMask(seed: number): MaskBuffer {
   const d = new Uint8Array(S * S);
-  const rng = new SplitRng(seed);
+  const rng = new Rng(seed);
   for (let s = 0; s < 4; s++) {
     let x = 96 + rng.uniform() * 64, y = 96 + rng.uniform() * 64, a = rng.uniform() * 2 * Math.PI;
     for (let k = 0; k < 40; k++) {

@@ -1,11 +1,2 @@
-/** Small deterministic PRNG (mulberry32). Returns a function giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Kept only for patchmatch.ts, patchmatch-kernels.ts and onion.ts until they import ../random directly.
+export { mulberry32 } from '../random';

@@ -11,7 +11,7 @@
  */
 import type { Graph, Tensor } from '../onnx/graph';
 import { batchNorm, conv, convTranspose, leakyRelu, relu, sigmoid, tanh } from '../onnx/ops';
-import { SplitRng } from '../train/rng';
+import { Rng } from '../random';
 
 export type DcganResolution = 16 | 32 | 64 | 128;
 export const DCGAN_RESOLUTIONS: readonly DcganResolution[] = [16, 32, 64, 128];
@@ -173,7 +173,7 @@ export const dcganProbability = sigmoid;
 
 /** DCGAN initialisation: conv weights N(0, 0.02), BN weight N(1, 0.02), BN bias 0, running stats (0, 1). */
 export function initDcgan(net: NetOut, seed = 1): Map<string, Float32Array> {
-  const rng = new SplitRng(seed);
+  const rng = new Rng(seed);
   const out = new Map<string, Float32Array>();
   for (const [name, t] of [...net.params, ...net.stats]) {
     let v: Float32Array;

@@ -10,7 +10,7 @@
  */
 import type { Graph, Tensor } from '../onnx/graph';
 import { concat, conv, leakyRelu, resize } from '../onnx/ops';
-import { SplitRng } from '../train/rng';
+import { Rng } from '../random';
 
 export interface UnetSpec {
   arch: 'unet-seg';
@@ -60,7 +60,7 @@ export function unet(g: Graph, x: Tensor, spec: UnetSpec = DEFAULT_UNET): UnetOu
 
 /** He-normal conv weights (LeakyReLU gain), zero biases; the head's bias starts at the damage prior. */
 export function initUnet(net: UnetOut, seed = 1, prior = 0.03): Map<string, Float32Array> {
-  const rng = new SplitRng(seed);
+  const rng = new Rng(seed);
   const out = new Map<string, Float32Array>();
   for (const [name, t] of net.params) {
     if (name.endsWith('.bias')) {

@@ -6,7 +6,7 @@ import { Graph } from './graph';
 import { Runtime } from './runtime';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { serialize } from './serialize';
-import { Rng } from './testing/random';
+import { Rng } from '../random';
 
 describe('standalone inference export', () => {
   it('DCGAN G exported with weights as initializers runs in plain onnxruntime with only z, matching the weights-as-inputs model', async () => {

@@ -140,7 +140,7 @@ describe('ConvTranspose lowering', () => {
     const w = g.param('w', [5, 6, 4, 4]);
     const b = g.param('b', [6]);
     g.output('y', o.convTranspose(x, w, b, { stride: 2, padding: 1 }));
-    const { Rng } = await import('./testing/random');
+    const { Rng } = await import('../random');
     const rng = new Rng(2);
     const feeds = { x: rng.normals(120), w: rng.normals(480), b: rng.normals(6) };
     const rt = new Runtime({ provider: 'cpu', threads: 1 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW, SGD } from './optim';
-import { Rng } from './testing/random';
+import { Rng } from '../random';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

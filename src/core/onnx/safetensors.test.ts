@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { f16ToF32, f32ToF16, fromHalf, toHalf } from './fp16';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from './safetensors';
-import { Rng } from './testing/random';
+import { Rng } from '../random';
 
 const dir = mkdtempSync(join(tmpdir(), 'renovo-st-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

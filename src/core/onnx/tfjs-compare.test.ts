@@ -12,7 +12,7 @@ import { Graph, type Tensor } from './graph';
 import * as o from './ops';
 import { Runtime } from './runtime';
 import { serialize } from './serialize';
-import { Rng } from './testing/random';
+import { Rng } from '../random';
 import { dcganDiscriminator, dcganGenerator, initDcgan } from './examples/dcgan';
 
 const rt = new Runtime({ provider: 'cpu', threads: 2 });

@@ -3,27 +3,14 @@
 // onto them with exact ground-truth masks (scratches, creases, dust, tears, fading). Seeded and
 // deterministic. Not part of the restoration pipeline itself.
 import type { ImageBuffer } from '../image/types';
+import { mulberry32, type Uniform } from '../random';
 
-export type Rng = () => number;
-
-/** mulberry32: small, fast, seeded PRNG in [0, 1). */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(r: Rng): number {
+function gauss(r: Uniform): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
 /** Smooth value noise on a lattice of `cell` px, values in [-1, 1]. */
-function valueNoise(width: number, height: number, cell: number, r: Rng): Float32Array {
+function valueNoise(width: number, height: number, cell: number, r: Uniform): Float32Array {
   const gw = Math.ceil(width / cell) + 2;
   const gh = Math.ceil(height / cell) + 2;
   const g = new Float32Array(gw * gh);
@@ -62,7 +49,7 @@ function clamp8(v: number): number {
 
 /** A procedural photo-like RGB image. */
 export function synthPhoto(width: number, height: number, opts: PhotoOptions): ImageBuffer {
-  const r = rng(opts.seed);
+  const r = mulberry32(opts.seed);
   const n = width * height;
   const f = new Float32Array(n * 3);
   const scale = Math.min(width, height);
@@ -188,7 +175,7 @@ export interface DamageTruth {
 /** Draws scratches, creases, dust and optionally a tear onto a copy of `photo`. */
 export function addDamage(photo: ImageBuffer, opts: DamageOptions): DamageTruth {
   const { width: W, height: H, channels: C } = photo;
-  const r = rng(opts.seed);
+  const r = mulberry32(opts.seed);
   const data = new Uint8Array(photo.data);
   const n = W * H;
   const lines = new Uint8Array(n);

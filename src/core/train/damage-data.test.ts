@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthPhoto } from '../restore/synth';
 import { addHardContent, makeSample, sharpenGrain, type Silhouette } from './damage-data';
-import { SplitRng } from './rng';
+import { Rng } from '../random';
 
 const disc = (n: number): Silhouette => ({ width: n, height: n, data: Uint8Array.from({ length: n * n }, (_, i) => ((i % n) - n / 2) ** 2 + (((i / n) | 0) - n / 2) ** 2 < (n / 2.2) ** 2 ? 255 : 0) });
 
@@ -24,8 +24,8 @@ afterAll(async () => {
 describe('detector training samples: hard negatives', () => {
   it('draws sharp content onto a crop, deterministically for a seed', async () => {
     const base = synthPhoto(96, 96, { seed: 1 });
-    const a = await addHardContent(base, new SplitRng(5), [disc(40)]);
-    const b = await addHardContent(base, new SplitRng(5), [disc(40)]);
+    const a = await addHardContent(base, new Rng(5), [disc(40)]);
+    const b = await addHardContent(base, new Rng(5), [disc(40)]);
     expect(a.width).toBe(96);
     expect(a.data.length).toBe(base.data.length);
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
@@ -36,7 +36,7 @@ describe('detector training samples: hard negatives', () => {
 
   it('hard content is never marked as damage: clean samples keep an empty mask', async () => {
     for (let s = 0; s < 6; s++) {
-      const r = await makeSample(photo, new SplitRng(100 + s), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, hard: { p: 1, silhouettes: [disc(30)], sharpen: 1 } });
+      const r = await makeSample(photo, new Rng(100 + s), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, hard: { p: 1, silhouettes: [disc(30)], sharpen: 1 } });
       expect(r.image.width).toBe(64);
       expect(r.mask.every((v) => v === 0)).toBe(true);
     }
@@ -44,7 +44,7 @@ describe('detector training samples: hard negatives', () => {
 
   it('sharpenGrain raises local contrast and keeps the size', async () => {
     const base = synthPhoto(64, 64, { seed: 2 });
-    const out = await sharpenGrain(base, new SplitRng(1));
+    const out = await sharpenGrain(base, new Rng(1));
     expect(out.data.length).toBe(base.data.length);
     const lap = (d: Uint8Array): number => {
       let s = 0;

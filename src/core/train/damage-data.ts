@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { ImageBuffer } from '../image/types';
 import { agePhoto, generateDamage, type FilmMarks } from '../restore/damage/generate';
 import { splitHoldout, type HoldoutSplit } from './holdout';
-import { SplitRng } from './rng';
+import { Rng } from '../random';
 
 /** Detector input from a luma value (fixed affine map: tiles of one scan stay consistent). */
 export const lumaToInput = (v: number): number => v / 127.5 - 1;
@@ -69,7 +69,7 @@ const FONTS = ['DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono', 'Lato', 'Liber
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.&';
 
 /** A colour biased to the extremes (white lettering, chrome, black paint) that fool a detector. */
-function hardColour(rng: SplitRng): [number, number, number] {
+function hardColour(rng: Rng): [number, number, number] {
   const u = rng.uniform();
   if (u < 0.4) { const v = 225 + rng.int(31); return [v, v - rng.int(12), v - rng.int(20)]; }
   if (u < 0.65) { const v = rng.int(40); return [v, v, v + rng.int(10)]; }
@@ -79,7 +79,7 @@ const hex = (c: [number, number, number]): string => '#' + c.map((v) => Math.max
 
 /** Unsharp masking (sigma 0.5–1.5, amount 1–3) and sometimes fine luma grain: the acutance of a
  *  sharp scan or digital photo, which upscaled training sources lack. */
-export async function sharpenGrain(img: ImageBuffer, rng: SplitRng): Promise<ImageBuffer> {
+export async function sharpenGrain(img: ImageBuffer, rng: Rng): Promise<ImageBuffer> {
   const { width: w, height: h } = img;
   const sigma = 0.5 + rng.uniform(), m2 = 1 + 2 * rng.uniform();
   const { data } = await sharp(Buffer.from(img.data), { raw: { width: w, height: h, channels: 3 } }).sharpen({ sigma, m1: 0.5 + rng.uniform(), m2 }).raw().toBuffer({ resolveWithObject: true });
@@ -95,7 +95,7 @@ export async function sharpenGrain(img: ImageBuffer, rng: SplitRng): Promise<Ima
 }
 
 /** Draws sharp man-made content onto `img` (an S×S crop): returns a new image. */
-export async function addHardContent(img: ImageBuffer, rng: SplitRng, silhouettes: Silhouette[]): Promise<ImageBuffer> {
+export async function addHardContent(img: ImageBuffer, rng: Rng, silhouettes: Silhouette[]): Promise<ImageBuffer> {
   const S = img.width;
   const parts: string[] = [];
   const n = 1 + rng.int(4);
@@ -199,7 +199,7 @@ async function jpeg(img: ImageBuffer, quality: number): Promise<ImageBuffer> {
 }
 
 /** One training sample: a damaged aged crop of `file` and its truth mask. */
-export async function makeSample(file: string, rng: SplitRng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
+export async function makeSample(file: string, rng: Rng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
   const S = o.size;
   // content scale: the detector sees prints at a 1024 px long side; sources are 128–512 px
   const [c0, c1] = o.contentScale ?? [2, 6];
@@ -224,7 +224,7 @@ export async function makeSample(file: string, rng: SplitRng, o: SampleOptions):
 }
 
 /** Fills batch tensors x [B,1,S,S] and y [B,1,S,S]. */
-export async function makeBatch(files: string[], rng: SplitRng, batch: number, o: SampleOptions): Promise<{ x: Float32Array; y: Float32Array; damaged: number }> {
+export async function makeBatch(files: string[], rng: Rng, batch: number, o: SampleOptions): Promise<{ x: Float32Array; y: Float32Array; damaged: number }> {
   const S = o.size;
   const x = new Float32Array(batch * S * S), y = new Float32Array(batch * S * S);
   let damaged = 0;

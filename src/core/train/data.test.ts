@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchSampler, DatasetError, loadImageFolder } from './data';
 import { isHeldOut, splitHoldout } from './holdout';
-import { SplitRng } from './rng';
+import { Rng } from '../random';
 
 let dir: string;
 const solid = (r: number, g: number, b: number, w = 40, h = 30): ReturnType<typeof sharp> => sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } });
@@ -84,14 +84,14 @@ describe('image folder datasets', () => {
 
   it('samples shuffled batches in [-1, 1] with crops and flips, reproducibly from the RNG state', async () => {
     const ds = await loadImageFolder(dir, { resolution: 16, crop: 'random', minImages: 2, noCache: true, onWarning: () => {} });
-    const s1 = new BatchSampler(ds, 2, new SplitRng(5));
+    const s1 = new BatchSampler(ds, 2, new Rng(5));
     const b1 = [s1.next(), s1.next(), s1.next()];
     expect(b1[2].newEpoch).toBe(true);
     expect(s1.epoch).toBe(1);
     for (const b of b1) for (const v of b.data) expect(Math.abs(v)).toBeLessThanOrEqual(1);
-    const s2 = new BatchSampler(ds, 2, new SplitRng(5));
+    const s2 = new BatchSampler(ds, 2, new Rng(5));
     expect(Array.from(s2.next().data)).toEqual(Array.from(b1[0].data));
-    expect(() => new BatchSampler(ds, 5, new SplitRng(1))).toThrow(/fewer than one batch/);
+    expect(() => new BatchSampler(ds, 5, new Rng(1))).toThrow(/fewer than one batch/);
   });
 });
 

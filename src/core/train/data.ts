@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import { splitHoldout, type HoldoutSplit } from './holdout';
-import type { SplitRng } from './rng';
+import type { Rng } from '../random';
 
 export class DatasetError extends Error {
   override name = 'DatasetError';
@@ -251,7 +251,7 @@ export class BatchSampler {
   perm: Uint32Array;
   readonly batchesPerEpoch: number;
 
-  constructor(readonly ds: Dataset, readonly batch: number, private readonly rng: SplitRng, readonly flip = true) {
+  constructor(readonly ds: Dataset, readonly batch: number, private readonly rng: Rng, readonly flip = true) {
     if (ds.count < batch) throw new DatasetError(`dataset ${ds.root} has ${ds.count} images, fewer than one batch of ${batch}`);
     this.batchesPerEpoch = Math.floor(ds.count / batch);
     this.perm = rng.permutation(ds.count);

@@ -13,7 +13,7 @@ import { Adam } from '../onnx/optim';
 import type { CompiledGraph, Runtime } from '../onnx/runtime';
 import { serialize } from '../onnx/serialize';
 import { dcganDiscriminator, dcganGenerator, initDcgan, type BnStat, type DcganSpec, type NetOut } from '../nets/dcgan';
-import { SplitRng } from './rng';
+import { Rng } from '../random';
 
 export interface GanHyper {
   batch: number;
@@ -263,7 +263,7 @@ export async function recalibrateGeneratorBn(rt: Runtime, spec: DcganSpec, weigh
   });
   const run = await rt.compile(serialize(g));
   const sums = G.batchStats.map((s) => ({ m: new Float64Array(s.mean.size), v: new Float64Array(s.variance.size), unbias: s.count / Math.max(1, s.count - 1) }));
-  const rng = new SplitRng(opts.seed ?? 12345);
+  const rng = new Rng(opts.seed ?? 12345);
   const feeds: Record<string, Float32Array> = {};
   for (const [k, v] of weights) if (k.startsWith('G.') && !k.includes('running_')) feeds[k] = v as Float32Array;
   for (let b = 0; b < batches; b++) {

@@ -3,7 +3,7 @@
  * (and/or every T ms), a sample grid from fixed latents at each epoch end, progress events with
  * losses and ETA, pause (checkpoint then wait) and cancel (checkpoint then return).
  *
- * Determinism: all randomness (epoch permutations, crops, flips, latents) comes from one SplitRng
+ * Determinism: all randomness (epoch permutations, crops, flips, latents) comes from one Rng
  * whose state is saved in each checkpoint with the sampler position and Adam moments, so stopping
  * at step k and resuming gives the weights an uninterrupted run has (onnxruntime CPU kernels are
  * deterministic for a fixed thread count; see loop.test.ts).
@@ -16,7 +16,7 @@ import { BatchSampler, type Dataset } from './data';
 import { GanTrainer, initGanWeights, type GanHyper } from './gan';
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint';
 import { writeGridPng } from './grid';
-import { SplitRng } from './rng';
+import { Rng } from '../random';
 
 /** Start/pause/resume/cancel handle for a running training loop (what a UI panel drives). */
 export class TrainControl {
@@ -138,7 +138,7 @@ export interface TrainLoopResult {
 
 /** Fixed latents for sample grids: a function of the seed only, never of the training stream. */
 export function fixedLatents(seed: number, count: number, nz: number): Float32Array {
-  return new SplitRng((seed ^ 0x5eed5a11) >>> 0).normals(count * nz);
+  return new Rng((seed ^ 0x5eed5a11) >>> 0).normals(count * nz);
 }
 
 /** At most this many epoch-end grids are drawn over a run (however small the folder). */
@@ -174,7 +174,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   if (dataset.resolution !== spec.resolution) throw new Error(`training: dataset prepared at ${dataset.resolution}px, model is ${spec.resolution}px`);
   await mkdir(join(o.runDir, 'samples'), { recursive: true });
 
-  const rng = new SplitRng(hyper.seed);
+  const rng = new Rng(hyper.seed);
   let weights: Map<string, Float32Array>;
   let step = 0;
   let elapsedBefore = 0;

@@ -7,7 +7,7 @@ import { importanceWeights } from './weights';
 import { optimizeLatent } from './zopt';
 import { buildGanZGraph } from './graph';
 import { smallGanModel } from './testmodel';
-import { SplitRng } from '../../train/rng';
+import { Rng } from '../../random';
 
 const rt = new Runtime({ provider: 'cpu', threads: 1, spin: false });
 const model = smallGanModel(3);
@@ -35,7 +35,7 @@ function holeMae(a: Float32Array, b: Float32Array, unknown: Uint8Array): number 
 
 describe('importance weights', () => {
   it('match a direct count of unknown pixels in each 7×7 neighbourhood', () => {
-    const rng = new SplitRng(5);
+    const rng = new Rng(5);
     for (const [w, h] of [[5, 4], [9, 9], [12, 7]]) {
       const un = Uint8Array.from({ length: w * h }, () => (rng.uniform() < 0.3 ? 1 : 0));
       const W = importanceWeights(un, w, h);
@@ -53,7 +53,7 @@ describe('importance weights', () => {
 
 describe('latent optimisation', () => {
   it('recovers a planted latent: the fill is close to G(z*) in the hole and the loss decreases', async () => {
-    const zStar = new SplitRng(99).normals(nz).map((v) => Math.max(-2.5, Math.min(2.5, v)));
+    const zStar = new Rng(99).normals(nz).map((v) => Math.max(-2.5, Math.min(2.5, v)));
     const y = await generate(zStar);
     const unknown = centreHole();
     const w = importanceWeights(unknown, R, R);
@@ -63,12 +63,12 @@ describe('latent optimisation', () => {
     for (let i = 1; i < res.history.length; i++) expect(res.history[i]).toBeLessThanOrEqual(res.history[i - 1]);
     const errFill = holeMae(res.image, y, unknown);
     let errRandom = 0;
-    for (let k = 0; k < 4; k++) errRandom += holeMae(await generate(new SplitRng(500 + k).normals(nz)), y, unknown) / 4;
+    for (let k = 0; k < 4; k++) errRandom += holeMae(await generate(new Rng(500 + k).normals(nz)), y, unknown) / 4;
     expect(errFill).toBeLessThan(0.35 * errRandom);
   });
 
   it('keeps the restart with the lowest loss, and is deterministic under a seed', async () => {
-    const y = await generate(new SplitRng(7).normals(nz));
+    const y = await generate(new Rng(7).normals(nz));
     const w = importanceWeights(centreHole(), R, R);
     const s = await ganSession(rt, model, 3, 'l1', true);
     const a = await optimizeLatent(s, { y, w, nz }, { restarts: 3, iterations: 20, seed: 11, lambda: 0.003 });
@@ -84,7 +84,7 @@ describe('latent optimisation', () => {
   });
 
   it('stops early when the gradient L1 norm falls below the threshold', async () => {
-    const y = await generate(new SplitRng(8).normals(nz));
+    const y = await generate(new Rng(8).normals(nz));
     const s = await ganSession(rt, model, 2, 'l1', false);
     const r = await optimizeLatent(s, { y, w: new Float32Array(R * R), nz }, { restarts: 2, iterations: 50, gradTol: 1e-4 }); // W = 0: zero gradient
     expect(r.stoppedBy).toBe('gradient');

@@ -3,13 +3,13 @@
 // N(0, 0.02) initialisation gives nearly constant images).
 import { dcganSpec, type DcganSpec } from '../../nets/dcgan';
 import { inferenceNets, initGanWeights } from '../../train/gan';
-import { SplitRng } from '../../train/rng';
+import { Rng } from '../../random';
 import type { GanModel } from './engine';
 
 export function smallGanModel(seed = 1, o: { resolution?: 16 | 32; nz?: number; width?: number; id?: string } = {}): GanModel {
   const spec: DcganSpec = dcganSpec({ resolution: o.resolution ?? 16, nz: o.nz ?? 16, ngf: o.width ?? 8, ndf: o.width ?? 8, nc: 3 });
   const weights = initGanWeights(spec, seed);
-  const rng = new SplitRng(seed * 31 + 7);
+  const rng = new Rng(seed * 31 + 7);
   const { G, D } = inferenceNets(spec, 1);
   for (const [name, t] of [...G.params, ...D.params]) {
     if (t.shape.length !== 4) continue;

@@ -4,7 +4,7 @@
 // restart's gradient L1 norm has fallen below `gradTol` (a converged restart stops moving).
 import { abortError } from '../../blend/control';
 import type { CompiledGraph } from '../../onnx/runtime';
-import { SplitRng } from '../../train/rng';
+import { Rng } from '../../random';
 
 export interface ZOptOptions {
   /** Restarts optimised together; must equal the session's batch. */
@@ -68,7 +68,7 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
   const tol = o.gradTol ?? 1e-4;
   const clipV = o.zClip ?? 3;
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  const rng = new SplitRng(((o.seed ?? 1) ^ 0x2a7e11) >>> 0);
+  const rng = new Rng(((o.seed ?? 1) ^ 0x2a7e11) >>> 0);
   const z = rng.normals(N * nz);
   for (let i = 0; i < z.length; i++) z[i] = Math.max(-clipV, Math.min(clipV, z[i]));
   const m = new Float32Array(N * nz), v = new Float32Array(N * nz);

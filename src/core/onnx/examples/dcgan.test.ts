@@ -4,7 +4,7 @@ import { Graph, type Tensor } from '../graph';
 import { add, mul, neg, reduceMean, softplus, tanh } from '../ops';
 import { Runtime, type CompiledGraph } from '../runtime';
 import { serialize } from '../serialize';
-import { Rng } from '../testing/random';
+import { Rng } from '../../random';
 import { dcganDiscriminator, dcganGenerator, initDcgan } from './dcgan';
 import { buildZStepGraph } from './zopt';
 

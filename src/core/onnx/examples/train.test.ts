@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../graph';
 import { Runtime } from '../runtime';
-import { Rng } from '../testing/random';
+import { Rng } from '../../random';
 import { dcganDiscriminator, dcganGenerator, initDcgan } from './dcgan';
 import { DcganTrainer } from './train';
 

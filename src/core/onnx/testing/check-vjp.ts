@@ -7,7 +7,7 @@ import { grad } from '../autodiff';
 import { Graph, sizeOf, type Shape, type Tensor } from '../graph';
 import { Runtime } from '../runtime';
 import { serialize } from '../serialize';
-import { Rng } from './random';
+import { Rng } from '../../random';
 
 export interface VjpCheckOptions {
   /** Input values (default: standard normal). */

@@ -7,7 +7,7 @@
 // Stains are drawn but are NOT damage in the truth mask: they are tone problems (tone.ts), and a
 // detector that flags them would send large areas to inpainting.
 import type { ImageBuffer } from '../../image/types';
-import { rng as makeRng, type Rng } from '../synth';
+import { mulberry32, type Uniform } from '../../random';
 import { blob, boxBlur, disc, gauss, stroke, wander } from './paint';
 
 export type DamageKind = 'cracks' | 'scratches' | 'flaking' | 'dust' | 'hairs' | 'foxing' | 'stains' | 'creases' | 'corners' | 'film';
@@ -51,14 +51,14 @@ interface Layer {
 const ALL: DamageKind[] = ['cracks', 'scratches', 'flaking', 'dust', 'hairs', 'foxing', 'stains', 'creases', 'corners', 'film'];
 const PROB: Record<DamageKind, number> = { cracks: 0.5, scratches: 0.55, flaking: 0.3, dust: 0.6, hairs: 0.3, foxing: 0.25, stains: 0.25, creases: 0.2, corners: 0.12, film: 0.35 };
 
-function pickKinds(r: Rng, film: boolean): DamageKind[] {
+function pickKinds(r: Uniform, film: boolean): DamageKind[] {
   const k = ALL.filter((x) => (x !== 'film' || film) && r() < PROB[x]);
   if (!k.some((x) => x !== 'stains')) k.push((['cracks', 'scratches', 'dust'] as const)[Math.floor(r() * 3)]);
   return k;
 }
 
 /** Tone of a layer: paper white (emulsion gone), near black (dirt, dark scratches) or brown. */
-function tone(r: Rng, bright: boolean, paper: [number, number, number]): [number, number, number] {
+function tone(r: Uniform, bright: boolean, paper: [number, number, number]): [number, number, number] {
   if (bright) {
     const v = 0.85 + 0.15 * r();
     return [Math.min(255, paper[0] * v + 25), Math.min(255, paper[1] * v + 25), Math.min(255, paper[2] * v + 25)];
@@ -67,9 +67,9 @@ function tone(r: Rng, bright: boolean, paper: [number, number, number]): [number
   return [v, v * 0.95, v * 0.9];
 }
 
-const rand = (r: Rng, a: number, b: number): number => a + (b - a) * r();
+const rand = (r: Uniform, a: number, b: number): number => a + (b - a) * r();
 
-function cracks(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function cracks(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const roots = 1 + Math.floor(r() * 3 * amount);
   const queue: Array<{ x: number; y: number; h: number; len: number; w: number; depth: number }> = [];
   for (let i = 0; i < roots; i++) queue.push({ x: r() * W, y: r() * H, h: r() * 6.283, len: rand(r, 150, 600) * s, w: rand(r, 0.6, 2.6) * s, depth: 0 });
@@ -89,7 +89,7 @@ function cracks(cov: Float32Array, W: number, H: number, r: Rng, s: number, amou
   }
 }
 
-function scratches(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function scratches(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const n = 1 + Math.floor(r() * 4 * amount);
   for (let i = 0; i < n; i++) {
     const wide = r() < 0.25;
@@ -100,7 +100,7 @@ function scratches(cov: Float32Array, W: number, H: number, r: Rng, s: number, a
   }
 }
 
-function flaking(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function flaking(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const clusters = 1 + Math.floor(r() * 2 * amount);
   for (let c = 0; c < clusters; c++) {
     const cx = r() * W, cy = r() * H, spread = rand(r, 20, 90) * s;
@@ -109,12 +109,12 @@ function flaking(cov: Float32Array, W: number, H: number, r: Rng, s: number, amo
   }
 }
 
-function dust(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function dust(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const n = Math.floor(rand(r, 10, 80) * amount * (W * H) / (1e6 * s * s));
   for (let i = 0; i < n; i++) blob(cov, W, H, r, r() * W, r() * H, Math.max(0.6, rand(r, 0.5, 3.5) ** 1.3 * s), 0.6 * s, 0.5);
 }
 
-function hairs(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function hairs(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const n = 1 + Math.floor(r() * 4 * amount);
   for (let i = 0; i < n; i++) {
     const w = rand(r, 0.5, 1.3) * s;
@@ -122,18 +122,18 @@ function hairs(cov: Float32Array, W: number, H: number, r: Rng, s: number, amoun
   }
 }
 
-function foxing(cov: Float32Array, W: number, H: number, r: Rng, s: number, amount: number): void {
+function foxing(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
   const n = Math.floor(rand(r, 5, 40) * amount);
   for (let i = 0; i < n; i++) blob(cov, W, H, r, r() * W, r() * H, rand(r, 1.5, 8) * s, rand(r, 1, 3) * s, 0.5, rand(r, 0.5, 0.9));
 }
 
-function stains(cov: Float32Array, W: number, H: number, r: Rng, s: number): void {
+function stains(cov: Float32Array, W: number, H: number, r: Uniform, s: number): void {
   const n = 1 + Math.floor(r() * 3);
   for (let i = 0; i < n; i++) blob(cov, W, H, r, r() * W, r() * H, rand(r, 40, 220) * s, rand(r, 20, 80) * s, 0.5, rand(r, 0.12, 0.35));
 }
 
 /** A fold: a thin bright ridge with a dark shadow beside it, nearly straight across the print. */
-function crease(bright: Float32Array, dark: Float32Array, W: number, H: number, r: Rng, s: number): void {
+function crease(bright: Float32Array, dark: Float32Array, W: number, H: number, r: Uniform, s: number): void {
   const h = r() * 6.283;
   const pts = wander(r, r() * W, r() * H, h, Math.max(W, H) * 1.5, 10 * s, 0.015, () => rand(r, 0.6, 1.6) * s);
   const back = wander(r, pts[0][0], pts[0][1], h + Math.PI, Math.max(W, H) * 1.5, 10 * s, 0.015, () => rand(r, 0.6, 1.6) * s);
@@ -145,7 +145,7 @@ function crease(bright: Float32Array, dark: Float32Array, W: number, H: number, 
 }
 
 /** A torn or broken corner: a jagged polygon cut from one corner. */
-function corner(cov: Float32Array, W: number, H: number, r: Rng, s: number): void {
+function corner(cov: Float32Array, W: number, H: number, r: Uniform, s: number): void {
   const cx = r() < 0.5 ? 0 : W - 1, cy = r() < 0.5 ? 0 : H - 1;
   const a = rand(r, 30, 160) * s, b = rand(r, 30, 160) * s;
   for (let y = 0; y < H; y++) {
@@ -160,7 +160,7 @@ function corner(cov: Float32Array, W: number, H: number, r: Rng, s: number): voi
 }
 
 /** Real film marks: a random crop of a hand-outlined mask, scaled so marks keep a plausible size. */
-function film(cov: Float32Array, W: number, H: number, r: Rng, s: number, marks: FilmMarks[]): void {
+function film(cov: Float32Array, W: number, H: number, r: Uniform, s: number, marks: FilmMarks[]): void {
   const m = marks[Math.floor(r() * marks.length)];
   const k = rand(r, 1.5, 4) / s; // source px per target px (the scans are ~3600 dpi)
   const cw = Math.min(m.width - 1, W * k), ch = Math.min(m.height - 1, H * k);
@@ -179,7 +179,7 @@ function film(cov: Float32Array, W: number, H: number, r: Rng, s: number, marks:
 /** Draws a random mix of damage onto `photo` (RGB or grey); returns the damaged copy and its truth mask. */
 export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): DamagedImage {
   const { width: W, height: H, channels: C } = photo;
-  const r = makeRng(opts.seed);
+  const r = mulberry32(opts.seed);
   const s = opts.scale ?? Math.max(W, H) / 1000;
   const amount = opts.amount ?? 1;
   const kinds = opts.kinds ?? pickKinds(r, !!opts.film?.length);
@@ -242,7 +242,7 @@ export interface AgeOptions {
  */
 export function agePhoto(photo: ImageBuffer, opts: AgeOptions): ImageBuffer {
   const { width: W, height: H, channels: C, data } = photo;
-  const r = makeRng(opts.seed);
+  const r = mulberry32(opts.seed);
   const style = r();
   const mode = style < 0.4 ? 'mono' : style < 0.75 ? 'sepia' : 'faded';
   const lo = rand(r, 0, 45), hi = rand(r, 200, 255);

@@ -1,9 +1,9 @@
 // Soft-edged painting primitives for the synthetic damage generator: everything is drawn into a
 // float coverage plane (0..1) first, so one damage layer can be composited with its own tone and
 // its ground-truth mask derived from the same coverage.
-import type { Rng } from '../synth';
+import type { Uniform } from '../../random';
 
-export function gauss(r: Rng): number {
+export function gauss(r: Uniform): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
@@ -35,7 +35,7 @@ export function stroke(cov: Float32Array, W: number, H: number, pts: ReadonlyArr
 }
 
 /** A wandering path: heading drifts by `wiggle` rad per step of `step` px. Radius from `radius(t)`. */
-export function wander(r: Rng, x: number, y: number, heading: number, length: number, step: number, wiggle: number, radius: (t: number) => number): Array<[number, number, number]> {
+export function wander(r: Uniform, x: number, y: number, heading: number, length: number, step: number, wiggle: number, radius: (t: number) => number): Array<[number, number, number]> {
   const pts: Array<[number, number, number]> = [];
   const n = Math.max(2, Math.round(length / step));
   for (let i = 0; i <= n; i++) {
@@ -48,7 +48,7 @@ export function wander(r: Rng, x: number, y: number, heading: number, length: nu
 }
 
 /** An irregular blob (flake, stain, spot): a disc whose radius varies smoothly with angle. */
-export function blob(cov: Float32Array, W: number, H: number, r: Rng, cx: number, cy: number, rad: number, soft: number, rough = 0.35, peak = 1): void {
+export function blob(cov: Float32Array, W: number, H: number, r: Uniform, cx: number, cy: number, rad: number, soft: number, rough = 0.35, peak = 1): void {
   const harm = [0, 0, 0, 0].map(() => ({ a: (r() - 0.5) * rough, p: r() * 6.283 }));
   const R = rad * (1 + rough) + soft;
   const x0 = Math.max(0, Math.floor(cx - R)), x1 = Math.min(W - 1, Math.ceil(cx + R));

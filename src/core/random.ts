@@ -1,8 +1,11 @@
+// The one seeded random generator (mulberry32). Training, the inpainting engines, damage synthesis,
+// tests and benchmarks all draw from it, so a seed names the same sequence everywhere.
+
 /**
  * Seeded random numbers whose whole state is one 32-bit integer (mulberry32 + Box-Muller without a
  * cached spare), so a checkpoint can store it and a resumed run continues the exact sequence.
  */
-export class SplitRng {
+export class Rng {
   private s: number;
   constructor(seed = 1) {
     this.s = seed >>> 0;
@@ -13,6 +16,7 @@ export class SplitRng {
   set state(v: number) {
     this.s = v >>> 0;
   }
+  /** Uniform in [0, 1). */
   uniform(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -32,6 +36,12 @@ export class SplitRng {
     for (let i = 0; i < n; i++) a[i] = this.normal() * scale;
     return a;
   }
+  /** Uniform in [lo, hi). */
+  uniforms(n: number, lo: number, hi: number): Float32Array {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * this.uniform();
+    return a;
+  }
   /** Fisher-Yates permutation of 0..n-1. */
   permutation(n: number): Uint32Array {
     const p = new Uint32Array(n);
@@ -44,4 +54,13 @@ export class SplitRng {
     }
     return p;
   }
+}
+
+/** A source of uniform floats in [0, 1). */
+export type Uniform = () => number;
+
+/** The same generator as a plain function giving floats in [0, 1), for hot loops and callers that need only uniforms. */
+export function mulberry32(seed: number): Uniform {
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
