@@ -2,6 +2,7 @@
 // method names, result types, events, errors and transport constants. No runtime dependencies
 // (no zod, no Node, no DOM), so the sandboxed preload and the page can import it as is; the payload
 // schemas that main and the bridge validate with live in ./schemas.
+import { CodedError } from './errors';
 import type { ApiInputs } from './schemas';
 
 export const ENGINE_IDS = ['auto', 'patchmatch', 'telea', 'harmonic', 'gan-zopt', 'onnx'] as const;
@@ -321,14 +322,8 @@ export interface ApiErrorPayload {
   message: string;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+export class ApiError extends CodedError {
+  override readonly name = 'ApiError';
 }
 
 // ---- Transport constants ----

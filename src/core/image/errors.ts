@@ -1,5 +1,6 @@
 // One error type for every image problem the user can cause (bad file, wrong mask, refused write),
 // so the CLI, the bridge and the UI can branch on `code` and show `message` as is.
+import { CodedError } from '../../shared/errors';
 
 export type ImageErrorCode =
   | 'NOT_FOUND'
@@ -34,15 +35,13 @@ export function storageFaultText(code: string): string {
   }
 }
 
-export class ImageError extends Error {
-  readonly code: ImageErrorCode;
+export class ImageError extends CodedError<ImageErrorCode> {
+  override readonly name = 'ImageError';
   readonly file?: string;
 
   /** `problem` is the human part; the message becomes "<file>: <problem>" when a file is known. */
   constructor(code: ImageErrorCode, problem: string, file?: string, options?: { cause?: unknown }) {
-    super(file ? `${file}: ${problem}` : problem, options);
-    this.name = 'ImageError';
-    this.code = code;
+    super(code, file ? `${file}: ${problem}` : problem, options);
     if (file !== undefined) this.file = file;
   }
 }

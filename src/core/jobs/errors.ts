@@ -1,4 +1,5 @@
 // Errors a job can end with, as seen by the caller of JobRunner.run.
+import { CodedError } from '../../shared/errors';
 import type { SerializedError } from './protocol';
 
 /** The job was cancelled (its signal fired). name 'AbortError', like fetch. */
@@ -28,11 +29,10 @@ export class JobFailedError extends Error {
 }
 
 /** The worker itself died (crash, out of memory) or could not be started. */
-export class WorkerCrashError extends Error {
-  readonly code = 'WORKER_CRASHED';
+export class WorkerCrashError extends CodedError<'WORKER_CRASHED'> {
+  override readonly name = 'WorkerCrashError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WorkerCrashError';
+    super('WORKER_CRASHED', message, options);
   }
 }
 

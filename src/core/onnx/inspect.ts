@@ -4,6 +4,7 @@
  * creating a session. Used to check a user's model against the I/O convention it is imported with,
  * and to tell a file that is not ONNX from one that was cut off.
  */
+import { CodedError } from '../../shared/errors';
 import { ProtoReadError, ProtoReader, protoString, type ProtoField } from './proto';
 
 /** A declared dimension: a size, a symbolic name (dynamic axis, e.g. 'batch'), or null (unknown). */
@@ -30,11 +31,8 @@ export interface DeclaredModel {
 
 export type OnnxFileErrorCode = 'NOT_ONNX' | 'TRUNCATED';
 
-export class OnnxFileError extends Error {
-  constructor(readonly code: OnnxFileErrorCode, message: string) {
-    super(message);
-    this.name = 'OnnxFileError';
-  }
+export class OnnxFileError extends CodedError<OnnxFileErrorCode> {
+  override readonly name = 'OnnxFileError';
 }
 
 // TensorProto.DataType → the names Renovo (and onnxruntime-node's Tensor types) use.

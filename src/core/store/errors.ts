@@ -1,4 +1,5 @@
 // One error type for the store. Callers branch on `code`, never on SQLite's message text.
+import { CodedError } from '../../shared/errors';
 
 export type StoreErrorCode =
   | 'CONSTRAINT' // a CHECK / NOT NULL / UNIQUE / FOREIGN KEY / type rule was violated
@@ -9,15 +10,8 @@ export type StoreErrorCode =
   | 'CORRUPT' // PRAGMA quick_check found damage: nothing may be written to it
   | 'SQLITE'; // any other SQLite failure (I/O, busy, corrupt…)
 
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 interface SqliteLikeError {
