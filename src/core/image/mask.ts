@@ -1,10 +1,10 @@
 // Masks: 1 byte per pixel, non-zero = hole. Decoding is deliberately permissive about how a hole
 // is painted (any non-zero colour; transparent pixels are never holes) because users draw masks
 // in whatever editor they have. Dilation and feathering share one exact Euclidean distance
-// transform (Felzenszwalb & Huttenlocher 2012): O(pixels) whatever the radius, so a 24 MP mask
-// with a 50 px radius costs the same as with 2 px.
+// transform (shared/raster/distance.ts): O(pixels) whatever the radius.
 
 import sharp from 'sharp';
+import { squaredDistanceTransform } from '../../shared/raster/distance';
 import { ImageError } from './errors';
 import { probeImage } from './io';
 import type { ImageBuffer, MaskBuffer } from './types';
@@ -100,56 +100,13 @@ export async function encodeMask(mask: MaskBuffer): Promise<Buffer> {
 
 const FAR = 1e20;
 
-/** 1-D squared distance transform of f (length n) into d, using scratch v (int) and z (float). */
-function dt1d(f: Float32Array, n: number, d: Float32Array, v: Int32Array, z: Float64Array): void {
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    let p = v[k];
-    let s = (f[q] + q * q - (f[p] + p * p)) / (2 * q - 2 * p);
-    // z[0] is -Infinity, so this stops at k = 0 at the latest.
-    while (s <= z[k]) {
-      k--;
-      p = v[k];
-      s = (f[q] + q * q - (f[p] + p * p)) / (2 * q - 2 * p);
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1] < q) k++;
-    const dq = q - v[k];
-    d[q] = dq * dq + f[v[k]];
-  }
-}
-
 /** Exact squared Euclidean distance from every pixel to the nearest hole pixel (0 inside holes). */
 export function distanceToHoleSquared(mask: MaskBuffer): Float32Array {
   const { width: w, height: h, data } = mask;
   if (data.length !== w * h) throw new RangeError('mask data length does not match size');
   const out = new Float32Array(w * h);
-  const m = Math.max(w, h);
-  const f = new Float32Array(m);
-  const d = new Float32Array(m);
-  const v = new Int32Array(m);
-  const z = new Float64Array(m + 1);
-  // Columns first, then rows (separable).
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) f[y] = data[y * w + x] ? 0 : FAR;
-    dt1d(f, h, d, v, z);
-    for (let y = 0; y < h; y++) out[y * w + x] = d[y];
-  }
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) f[x] = out[row + x];
-    dt1d(f, w, d, v, z);
-    for (let x = 0; x < w; x++) out[row + x] = d[x];
-  }
+  for (let i = 0; i < out.length; i++) out[i] = data[i] ? 0 : FAR;
+  squaredDistanceTransform(out, w, h);
   return out;
 }
 
