@@ -2,6 +2,7 @@
 // (merging crops that overlap), work on the crop only, then paste the hole pixels back. Work and
 // memory scale with the holes, not with the photo.
 
+import { floodFill8 } from '../../shared/raster/flood';
 import type { ImageBuffer } from '../image/types';
 
 export interface Rect { x0: number; y0: number; x1: number; y1: number } // inclusive
@@ -16,40 +17,17 @@ export interface Component {
 /** 8-connected components of the non-zero mask pixels. */
 export function labelComponents(mask: Uint8Array, width: number, height: number): Component[] {
   const seen = new Uint8Array(width * height);
-  // the stack grows on demand, so memory follows the largest hole, not the photo
-  let stack = new Int32Array(1024);
   const out: Component[] = [];
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
-    let sp = 0;
-    stack[sp++] = start;
-    seen[start] = 1;
-    let x0 = width, y0 = height, x1 = -1, y1 = -1, area = 0, boundary = 0;
-    while (sp > 0) {
-      const p = stack[--sp];
-      const x = p % width;
-      const y = (p - x) / width;
-      area++;
+    let x0 = width, y0 = height, x1 = -1, y1 = -1, boundary = 0;
+    const area = floodFill8(mask, width, height, start, seen, (p, x, y) => {
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
       if ((x > 0 && !mask[p - 1]) || (x < width - 1 && !mask[p + 1]) || (y > 0 && !mask[p - width]) || (y < height - 1 && !mask[p + width])) boundary++;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const q = yy * width + xx;
-          if (mask[q] && !seen[q]) {
-            seen[q] = 1;
-            if (sp === stack.length) { const grown = new Int32Array(stack.length * 2); grown.set(stack); stack = grown; }
-            stack[sp++] = q;
-          }
-        }
-      }
-    }
+    });
     out.push({ rect: { x0, y0, x1, y1 }, area, boundary });
   }
   return out;

@@ -1,5 +1,6 @@
 // Small 8-bit morphology and labelling kernels used by damage detection. All work on one plane
 // (Uint8Array, row-major, width×height) and allocate only what they return.
+import { floodFill8 } from '../../../shared/raster/flood';
 
 /** Rec. 601 luma of an interleaved image (alpha ignored). */
 export function lumaPlane(data: Uint8Array, width: number, height: number, channels: number): Uint8Array {
@@ -246,50 +247,22 @@ export interface Blob {
 export function hysteresisComponents(seed: Uint8Array, grow: Uint8Array, width: number, height: number, maxArea: number): Array<Blob & { truncated: boolean }> {
   const n = width * height;
   const seen = new Uint8Array(n);
-  const stack = new Int32Array(Math.min(n, 1 << 20));
-  let stackBuf = stack;
   const out: Array<Blob & { truncated: boolean }> = [];
   const px: number[] = [];
   for (let s = 0; s < n; s++) {
     if (!seed[s] || seen[s] || !grow[s]) continue;
-    let sp = 0;
-    stackBuf[sp++] = s;
-    seen[s] = 1;
     px.length = 0;
-    let truncated = false;
     let x0 = width, y0 = height, x1 = -1, y1 = -1;
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    while (sp > 0) {
-      const p = stackBuf[--sp];
-      const x = p % width;
-      const y = (p - x) / width;
-      if (px.length < maxArea) {
-        px.push(p);
-        sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      } else truncated = true;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const q = yy * width + xx;
-          if (grow[q] && !seen[q]) {
-            seen[q] = 1;
-            if (sp >= stackBuf.length) {
-              const bigger = new Int32Array(Math.min(n, stackBuf.length * 2));
-              bigger.set(stackBuf);
-              stackBuf = bigger;
-            }
-            stackBuf[sp++] = q;
-          }
-        }
-      }
-    }
+    const area = floodFill8(grow, width, height, s, seen, (p, x, y) => {
+      if (px.length >= maxArea) return;
+      px.push(p);
+      sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    });
     const a = px.length;
     const cx = sx / a, cy = sy / a;
     out.push({
@@ -298,7 +271,7 @@ export function hysteresisComponents(seed: Uint8Array, grow: Uint8Array, width: 
       cxx: sxx / a - cx * cx,
       cyy: syy / a - cy * cy,
       cxy: sxy / a - cx * cy,
-      truncated,
+      truncated: area > a,
     });
   }
   return out;
