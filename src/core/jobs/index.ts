@@ -2,4 +2,6 @@
 export { JobRunner, type JobRunnerOptions, type RunOptions } from './runner';
 export { JobCancelledError, JobFailedError, WorkerCrashError, isCancellation } from './errors';
 export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput, InpaintEngineId } from './tasks';
-export { findAppRoot, workerEntryPath } from './locate';
+export { workerEntryPath } from './locate';
+// Re-exported until cli/commands/serve.ts and app/models.ts import it from platform/paths.
+export { findAppRoot } from '../platform/paths';

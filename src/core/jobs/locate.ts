@@ -1,43 +1,6 @@
-// Finds files of the built app (dist/…) from wherever this code runs: bundled into dist/cli or
-// dist/main (where __dirname is inside dist/) or from source under Vitest (ESM, no __dirname; the
-// working directory is the repository root). Avoids import.meta so it bundles to CJS cleanly.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-
-declare const __dirname: string | undefined;
-
-function isRepoRoot(dir: string): boolean {
-  const pkg = join(dir, 'package.json');
-  if (!existsSync(pkg)) return false;
-  try {
-    return (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'renovo';
-  } catch {
-    return false;
-  }
-}
-
-function walkUp(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    if (isRepoRoot(dir)) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/** The Renovo package root (the folder holding package.json and dist/). */
-export function findAppRoot(): string {
-  const starts: string[] = [];
-  if (typeof __dirname === 'string') starts.push(__dirname);
-  if (process.argv[1]) starts.push(dirname(process.argv[1]));
-  starts.push(process.cwd());
-  for (const s of starts) {
-    const root = walkUp(s);
-    if (root) return root;
-  }
-  throw new Error('Cannot locate the Renovo installation (no package.json named "renovo" above this code)');
-}
+// The job worker's bundle, found under the app root (see platform/paths.ts).
+import { join, resolve } from 'node:path';
+import { findAppRoot } from '../platform/paths';
 
 /** Absolute path of the worker bundle, `dist/worker/index.cjs`; RENOVO_WORKER overrides it. */
 export function workerEntryPath(): string {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { findAppRoot } from '../jobs/locate';
+import { findAppRoot } from '../platform/paths';
 import { runKernelJob, type KernelJob } from './jobs';
 import { alloc } from './shared';
 

@@ -1,10 +1,11 @@
 // Where batch files are processed: in this thread, or on a pool of worker threads running
 // worker.ts (bundled). The batch runner only sees the FileExecutor interface, so another host
 // (e.g. the app's job runner, once it has a restore task kind) can be plugged in the same way.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { abortError } from '../blend/control';
+import { locateAppRoot } from '../platform/paths';
 import { restoreFile, type FileResult, type FileTask } from './file';
 
 export interface FileExecutor {
@@ -117,35 +118,15 @@ export function threadExecutor(script: string, size: number): FileExecutor {
   };
 }
 
-declare const __dirname: string | undefined;
-
 /**
  * The bundled restore worker, if this installation has one: RENOVO_RESTORE_WORKER, else
- * dist/worker/restore.cjs under the package root (the folder whose package.json is "renovo").
+ * dist/worker/restore.cjs under the package root (see platform/paths.ts).
  */
 export function findRestoreWorker(): string | undefined {
   const env = process.env.RENOVO_RESTORE_WORKER;
   if (env) return existsSync(env) ? resolve(env) : undefined;
-  const starts = [typeof __dirname === 'string' ? __dirname : undefined, process.argv[1] ? dirname(process.argv[1]) : undefined, process.cwd()];
-  for (const s of starts) {
-    if (!s) continue;
-    let dir = resolve(s);
-    for (;;) {
-      const pkg = join(dir, 'package.json');
-      if (existsSync(pkg)) {
-        try {
-          if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'renovo') {
-            const p = join(dir, 'dist', 'worker', 'restore.cjs');
-            return existsSync(p) ? p : undefined;
-          }
-        } catch {
-          /* keep looking */
-        }
-      }
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return undefined;
+  const root = locateAppRoot();
+  if (!root) return undefined;
+  const p = join(root, 'dist', 'worker', 'restore.cjs');
+  return existsSync(p) ? p : undefined;
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ImageBuffer } from '../../image/types';
 import { throwIfAborted } from '../../blend/control';
-import { findAppRoot } from '../../jobs';
+import { findAppRoot } from '../../platform/paths';
 import { Graph } from '../../onnx/graph';
 import { sigmoid } from '../../onnx/ops';
 import { Runtime, type CompiledGraph } from '../../onnx/runtime';
