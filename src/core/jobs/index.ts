@@ -1,7 +1,7 @@
 // Job runner: heavy work on worker threads with progress and cancellation.
 export { JobRunner, type JobRunnerOptions, type RunOptions } from './runner';
 export { JobCancelledError, JobFailedError, WorkerCrashError, isCancellation } from './errors';
-export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput, InpaintEngineId } from './tasks';
+export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput } from './tasks';
 export { workerEntryPath } from './locate';
 // Re-exported until cli/commands/serve.ts and app/models.ts import it from platform/paths.
 export { findAppRoot } from '../platform/paths';

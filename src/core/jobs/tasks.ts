@@ -3,17 +3,15 @@
 // handler to `handlers` in handlers.ts. Inputs/outputs must be structured-cloneable; typed arrays
 // inside them are transferred, not copied (see transfer.ts).
 import type { ImageBuffer, MaskBuffer } from '../image/types';
-import type { BlendMode, SourceAreaMode } from '../../shared/api';
+import type { BlendMode, EngineChoice, SourceAreaMode } from '../../shared/api';
 import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
 import type { GanHoleReport, GanParams } from '../inpaint/gan';
 import type { InpainterSignature, OnnxCropReport } from '../inpaint/imported';
 
-export type InpaintEngineId = 'auto' | 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt' | 'onnx';
-
 export interface InpaintTaskInput {
   image: ImageBuffer;
   mask: MaskBuffer;
-  engine: InpaintEngineId;
+  engine: EngineChoice;
   blend: BlendMode;
   seed?: number;
   /** Where the fill may (include) or may not (exclude) copy from; engines auto/patchmatch only. */
