@@ -1,14 +1,11 @@
 // Batch restoration (issue 8) and folder inspection for the RenovoApi service: startBatch /
 // pauseBatch / resumeBatch / listBatches / getBatchReport / listBatchResults / rerunBatchFile /
-// inspectFolder. The batch core
-// (src/core/restore/batch.ts) does the work; this file maps it to jobs and JobEvents.
-// Files run on worker threads when the bundled restore worker exists (dist/worker/restore.cjs),
-// else in this process.
-import { wideModelRef } from './inpainters';
+// inspectFolder. restoreFolder.ts runs a batch (the same path as `renovo restore`); this file maps
+// it to jobs and JobEvents. Files run on worker threads when the bundled restore worker exists
+// (dist/worker/restore.cjs), else in this process.
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { ApiError, type ApiInput, type ApiOutputs, type BatchDto, type BatchResultDto, type FolderInfo, type JobEvent } from '../../shared/api';
@@ -18,10 +15,8 @@ import {
   JOURNAL_NAME,
   appendJournal,
   REPORT_DIR,
-  checkFolders,
   findRestoreWorker,
   inProcessExecutor,
-  runBatch,
   scanFolder,
   threadExecutor,
   type BatchOptions,
@@ -30,6 +25,7 @@ import {
 import type { BatchItemRow, BatchJobRow } from '../store/types';
 import type { AppContext } from './context';
 import { toApiError } from './errors';
+import { batchOptions, checkBatchRequest, restoreFolder } from './restoreFolder';
 
 /** What a job family needs from the service: the context, the event stream, job registration (cancelJob, close). */
 export interface JobHost {
@@ -61,21 +57,12 @@ interface ActiveBatch {
   wideModelId: number | null;
 }
 
-/** RestoreError (folders, options) → ApiError with a bad-input code. */
-function folderError(e: unknown): unknown {
-  if (e instanceof Error && e.name === 'RestoreError') {
-    const code = (e as { code?: string }).code;
-    return new ApiError(code === 'NOT_A_FOLDER' ? 'FOLDER_NOT_FOUND' : 'INVALID_INPUT', e.message);
-  }
-  return e;
-}
-
 export async function inspectFolder(input: ApiInput<'inspectFolder'>): Promise<FolderInfo> {
   let scan;
   try {
     scan = await scanFolder(input.path);
   } catch (e) {
-    throw folderError(e);
+    throw toApiError(e);
   }
   const rootUnreadable = scan.ignored.find((i) => i.relPath === '' && /cannot be read/.test(i.reason));
   if (rootUnreadable) throw new ApiError('FOLDER_UNREADABLE', `${input.path}: ${rootUnreadable.reason}`);
@@ -138,41 +125,25 @@ export class BatchJobs {
   }
 
   async start(input: ApiInput<'startBatch'>): Promise<{ jobId: string }> {
-    // Bad folders are refused before a job id is handed out.
-    let folders: { inputDir: string; outputDir: string };
-    let imageCount: number;
-    try {
-      folders = await checkFolders(input.inputDir, input.outputDir);
-      imageCount = (await scanFolder(folders.inputDir)).files.length;
-    } catch (e) {
-      throw folderError(e);
-    }
-    if (imageCount === 0) throw new ApiError('INVALID_INPUT', `${input.inputDir}: no images found`);
-    if (statSync(folders.outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
-      throw new ApiError('INVALID_INPUT', `${input.outputDir} exists and is not a folder`);
-    }
+    // Bad folders and options are refused before a job id is handed out.
+    const { workers, wideModelId, ...rest } = input.options;
+    const request = { inputDir: input.inputDir, outputDir: input.outputDir, options: { ...rest, ...(wideModelId !== undefined ? { wideModel: { modelId: wideModelId } } : {}) } };
+    const folders = await checkBatchRequest(request);
     for (const a of this.active.values()) {
       if (a.inputDir === folders.inputDir && a.outputDir === folders.outputDir) {
         throw new ApiError('CONFLICT', `A batch over ${input.inputDir} → ${input.outputDir} is already running`);
       }
     }
-    const { workers: wanted, wideModelId, ...rest } = input.options;
-    const options: BatchOptions = { ...rest, ...(wideModelId !== undefined ? { wideModel: wideModelRef(this.host.ctx.library, { modelId: wideModelId }) } : {}) };
-    const workers = wanted ?? Math.min(2, availableParallelism());
+    const options = batchOptions(this.host.ctx.library, request.options);
     const jobId = randomUUID();
     const controller = new AbortController();
-    const state: ActiveBatch = { jobId, batchId: null, ...folders, pause: new BatchPause(), last: null, wideModelId: options.wideModel?.id ?? null };
+    const state: ActiveBatch = { jobId, batchId: null, inputDir: folders.inputDir, outputDir: folders.outputDir, pause: new BatchPause(), last: null, wideModelId: options.wideModel?.id ?? null };
     this.active.set(jobId, state);
     const finished = (async () => {
-      const script = findRestoreWorker();
-      const executor = script ? threadExecutor(script, workers) : inProcessExecutor(workers);
       try {
-        const summary = await runBatch({
-          inputDir: folders.inputDir,
-          outputDir: folders.outputDir,
-          options,
-          store: this.store,
-          executor,
+        const summary = await restoreFolder(this.store, folders, options, {
+          workers,
+          background: true,
           signal: controller.signal,
           pause: state.pause,
           onProgress: (p) => {
@@ -191,10 +162,9 @@ export class BatchJobs {
         this.host.emit({ jobId, type: 'batch-done', batch: this.dto(row), errors: summary.errors });
       } catch (e) {
         if (controller.signal.aborted) this.host.emit({ jobId, type: 'cancelled' });
-        else this.host.emit({ jobId, type: 'failed', error: toApiError(folderError(e)).message });
+        else this.host.emit({ jobId, type: 'failed', error: toApiError(e).message });
       } finally {
         this.active.delete(jobId);
-        await executor.close().catch(() => undefined);
       }
     })();
     this.host.track(jobId, controller, finished);

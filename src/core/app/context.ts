@@ -1,6 +1,7 @@
 // What every app-level operation needs: the library (files + history DB), the worker pool and the
 // preview cache. Opened once per process (desktop main, `renovo serve`, one CLI command).
-import { JobRunner, type JobRunnerOptions } from '../jobs';
+import { join } from 'node:path';
+import { JobRunner, findAppRoot, type JobRunnerOptions } from '../jobs';
 import { Library } from '../library';
 import { PreviewCache } from './previews';
 
@@ -14,6 +15,16 @@ export interface AppContext {
 
 export interface AppContextOptions {
   runner?: JobRunnerOptions;
+}
+
+/** The library alone (files + history DB), for one CLI command that needs no workers or previews. */
+export function openLibrary(libraryDir: string): Library {
+  return Library.open(libraryDir);
+}
+
+/** The built web UI (dist/renderer in the app's folder) that `renovo serve` hands to browsers. */
+export function rendererDir(): string {
+  return join(findAppRoot(), 'dist', 'renderer');
 }
 
 export async function openAppContext(libraryDir: string, options: AppContextOptions = {}): Promise<AppContext> {

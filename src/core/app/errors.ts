@@ -7,6 +7,22 @@ import { isStorageFault, storageFaultText } from '../image/errors';
 /** How a failure should be reported: the user's input was bad, something is missing, … */
 export type ErrorKind = 'bad-input' | 'not-found' | 'cancelled' | 'internal';
 
+/**
+ * A refusal of a request's arguments themselves (folders that overlap, an output path that is a
+ * file, a model of the wrong kind, a bad option) rather than of the files they name. API clients
+ * see its code like any ApiError's; the CLI reports it as a usage error (exit status 2).
+ */
+export class ArgumentError extends ApiError {
+  constructor(
+    /** the argument refused, e.g. 'outputDir', 'suffix', 'base' */
+    readonly argument: string,
+    message: string,
+    code = 'INVALID_INPUT',
+  ) {
+    super(code, message);
+  }
+}
+
 /** Codes whose cause is the user's input (bad file, bad mask, refused write, unknown id …). */
 const BAD_INPUT = new Set([
   'FILE_NOT_FOUND',

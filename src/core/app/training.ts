@@ -1,13 +1,11 @@
 // Training / fine-tuning jobs for the RenovoApi service (issue 6): startTraining / pauseTraining /
 // resumeTraining / listTrainingRuns / getTrainingSample. The training core (src/core/train/job.ts)
 // runs the loop in a job worker and records runs and model versions; this file picks the preset,
-// checks the folder first and maps its events to JobEvents.
+// checks the folder first (base, architecture and name as `renovo train` does: trainModel.ts) and
+// maps its events to JobEvents.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
-import { modelKind } from './inpainters';
 import { ApiError, type ApiInput, type ApiOutputs, type TrainingRunDto } from '../../shared/api';
-import { dcganSpec, resolutionOfArch } from '../nets/dcgan';
 import { scanFolder } from '../restore';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
 import type { GanHyper } from '../train/gan';
@@ -17,6 +15,7 @@ import type { JobHost } from './batch';
 import { TRAINING_MIN_IMAGES } from './batch';
 import { toModelDto } from './dto';
 import { toApiError } from './errors';
+import { checkTrainingBase, defaultModelName, defaultRunDir, trainingSpec } from './trainModel';
 
 /** The two presets the fine-tune panel offers; `advanced` overrides any of their values. */
 export const TRAINING_PRESETS = {
@@ -31,8 +30,6 @@ interface ActiveTraining {
   job: TrainingJob;
   totalSteps: number;
 }
-
-const slug = (s: string): string => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30) || 'folder';
 
 export class TrainingJobs {
   private readonly active = new Map<string, ActiveTraining>();
@@ -51,7 +48,7 @@ export class TrainingJobs {
     if (input.baseModelId !== null) {
       base = this.store.models.get(input.baseModelId);
       if (!base) throw new ApiError('INVALID_INPUT', `Model ${input.baseModelId} does not exist`);
-      if (modelKind(base) !== 'generator') throw new ApiError('MODEL_KIND', `Model ${base.name} v${base.version} is an imported inpainting model; only GAN generators can be fine-tuned`);
+      checkTrainingBase(base);
     }
     // The folder is checked before a job id is handed out (the worker would fail later).
     let count: number;
@@ -73,17 +70,8 @@ export class TrainingJobs {
     if (a.seed !== undefined) hyper.seed = a.seed;
     hyper.batch = batchForFolder(a.batch ?? preset.hyper.batch, count);
     const steps = a.steps ?? preset.steps;
-    let spec;
-    if (!base) {
-      try {
-        const width = a.width ?? 64;
-        spec = dcganSpec({ resolution: resolutionOfArch(a.arch ?? 'dcgan64'), ngf: width, ndf: width, nz: a.nz ?? 100 });
-      } catch (e) {
-        throw new ApiError('INVALID_INPUT', (e as Error).message);
-      }
-    }
-    const folder = slug(basename(input.dataDir));
-    const name = input.name ?? (base ? `${base.name}-${folder}` : `${spec!.arch}-${folder}`).slice(0, 64);
+    const spec = base ? undefined : trainingSpec({ arch: a.arch, ngf: a.width, ndf: a.width, nz: a.nz });
+    const name = input.name ?? defaultModelName(input.dataDir, base ? { base } : { spec: spec! });
     const jobId = randomUUID();
     const controller = new AbortController();
     let job: TrainingJob;
@@ -97,6 +85,7 @@ export class TrainingJobs {
         spec,
         hyper,
         steps,
+        runDir: defaultRunDir(this.host.ctx.library, name),
         minImages: Math.min(TRAINING_MIN_IMAGES, count),
         threads: Math.min(2, availableParallelism()),
         onEvent: (e) => this.onEvent(jobId, e),
