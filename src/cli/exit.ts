@@ -1,5 +1,5 @@
 // Exit statuses of the `renovo` command (documented in --help) and the error that carries one.
-import { errorKind, toApiError } from '../core/app';
+import { ArgumentError, errorKind, toApiError } from '../core/app';
 
 export const EXIT = {
   OK: 0,
@@ -27,7 +27,8 @@ export interface ReportedError {
 
 /** Classifies any failure into an exit status plus the stable code and message to print. */
 export function classify(e: unknown): ReportedError {
-  if (e instanceof UsageError) return { exit: EXIT.USAGE, code: 'USAGE', message: e.message };
+  // core/app's refusals of the arguments themselves (overlapping folders, …) are usage errors too
+  if (e instanceof UsageError || e instanceof ArgumentError) return { exit: EXIT.USAGE, code: 'USAGE', message: e.message };
   const api = toApiError(e);
   const kind = errorKind(api.code);
   const exit = kind === 'cancelled' ? EXIT.CANCELLED : kind === 'bad-input' ? EXIT.BAD_INPUT : EXIT.FAILURE;

@@ -1,6 +1,5 @@
 // The `renovo` command: parse, dispatch, map failures to exit statuses. index.ts runs it.
-import { APP_VERSION } from '../core/app';
-import { defaultLibraryDir } from '../core/library';
+import { APP_VERSION, defaultLibraryDir } from '../core/app';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandLine, type Command } from './args';

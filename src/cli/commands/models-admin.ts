@@ -1,11 +1,24 @@
 // renovo models [list] | show MODEL | export MODEL --output DIR | delete MODEL | import FILE.onnx --kind inpainter
 import { resolve } from 'node:path';
-import { deleteModelVersion, exportModelVersion, readShippedToolModels, registerShippedModels } from '../../core/app/models';
-import { importInpainter, modelKind } from '../../core/app/inpainters';
-import { CHANNEL_ORDERS, INPAINTER_PRESETS, MASK_POLARITIES, MASK_RANGES, OUTPUT_RANGES, VALUE_RANGES, type CustomConvention } from '../../core/inpaint/imported';
+import {
+  CHANNEL_ORDERS,
+  INPAINTER_PRESETS,
+  MASK_POLARITIES,
+  MASK_RANGES,
+  OUTPUT_RANGES,
+  VALUE_RANGES,
+  deleteModelVersion,
+  exportModelVersion,
+  importInpainter,
+  modelKind,
+  openLibrary,
+  readShippedToolModels,
+  registerShippedModels,
+  type CustomConvention,
+  type Library,
+  type ModelVersionRow,
+} from '../../core/app';
 import { choiceOption, intOption } from '../args';
-import { Library } from '../../core/library';
-import type { ModelVersionRow } from '../../core/store';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
 import type { CommandContext } from './context';
@@ -65,7 +78,7 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
   const importFlag = IMPORT_FLAGS.find((f) => ctx.values[f] !== undefined);
   if (sub !== 'import' && importFlag) throw new UsageError(`models ${sub}: --${importFlag} is only used by models import`);
   if (sub === 'list' && ref) throw new UsageError(`models list: unexpected argument '${ref}'`);
-  const library = Library.open(ctx.libraryDir);
+  const library = openLibrary(ctx.libraryDir);
   try {
     // The shipped models (models/ next to the app, or $RENOVO_MODELS_DIR) are registered first, as
     // the desktop app and `renovo serve` do on start, so every command sees the same versions.

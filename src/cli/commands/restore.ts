@@ -1,13 +1,11 @@
 // renovo restore IN_DIR OUT_DIR [--sensitivity X --denoise --tears --workers N --overwrite --suffix S
 //   --detector classical|learned]
-// Batch restoration of a folder of scans (core: src/core/restore/batch.ts). Resumable: Ctrl+C stops
-// cleanly and running the same command again continues where it stopped.
-import { wideModelRef } from '../../core/app/inpainters';
-import { statSync } from 'node:fs';
+// Batch restoration of a folder of scans through core/app's restoreFolder, the path the app's Batch
+// tab takes. Resumable: Ctrl+C stops cleanly and running the same command again continues where it
+// stopped.
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api';
-import { Library } from '../../core/library';
-import { runBatch, scanFolder, type BatchOptions, type BatchSummary } from '../../core/restore';
+import { batchOptions, checkBatchRequest, openLibrary, restoreFolder, type BatchRequestOptions, type BatchSummary } from '../../core/app';
 import { intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
@@ -18,36 +16,25 @@ import type { CommandContext } from './context';
 /** Denoise strength used by the `--denoise` switch (0..1; see core/restore/tone.ts). */
 export const DENOISE_STRENGTH = 0.5;
 
-/** Maps the batch core's RestoreError to the CLI's exit statuses: folders/options → 2, missing input → 3. */
-function mapRestoreError(e: unknown): unknown {
-  if (e instanceof Error && e.name === 'RestoreError') {
-    const code = (e as { code?: string }).code;
-    if (code === 'NOT_A_FOLDER') return new ApiError('FILE_NOT_FOUND', e.message);
-    return new UsageError(e.message);
-  }
-  return e;
-}
-
 export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   const { values: v, positionals } = ctx;
   if (positionals.length < 2) throw new UsageError('restore: expected IN_DIR and OUT_DIR (see renovo restore --help)');
   if (positionals.length > 2) throw new UsageError(`restore: unexpected argument '${positionals[2]}'`);
   const inputDir = resolve(positionals[0]);
   const outputDir = resolve(positionals[1]);
-  const suffix = typeof v.suffix === 'string' ? v.suffix : '';
-  if (/[\\/\0]/.test(suffix) || suffix.length > 64) throw new UsageError(`--suffix must be a short name part without path separators, got '${suffix}'`);
-  const options: BatchOptions = {
+  const options: BatchRequestOptions = {
     sensitivity: numberOption(v.sensitivity, 'sensitivity', 0, 1) ?? 0.5,
     denoise: v.denoise === true ? (numberOption(v['denoise-strength'], 'denoise-strength', 0, 1) ?? DENOISE_STRENGTH) : 0,
     detectTears: v.tears === true,
     tone: v['no-tone'] !== true,
     overwrite: v.overwrite === true,
-    suffix,
+    suffix: typeof v.suffix === 'string' ? v.suffix : '',
     quality: intOption(v.quality, 'quality', 1, 100),
   };
   if (v['denoise-strength'] !== undefined && v.denoise !== true) throw new UsageError('--denoise-strength needs --denoise');
   const wideModel = typeof v['wide-model'] === 'string' ? v['wide-model'] : undefined;
   if (wideModel !== undefined && v.tears !== true) throw new UsageError('--wide-model fills the wide damage that --tears finds; add --tears');
+  if (wideModel !== undefined) options.wideModel = /^\d+$/.test(wideModel) ? { modelId: Number(wideModel) } : { modelName: wideModel };
   const workers = intOption(v.workers, 'workers', 1, 64);
   if (v.detector !== undefined) {
     if (v.detector !== 'classical' && v.detector !== 'learned') throw new UsageError(`--detector must be 'classical' or 'learned', got '${String(v.detector)}'`);
@@ -55,38 +42,22 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
   }
 
   // Bad folders are reported before anything is created (no library, no output folder).
-  let scanned;
-  try {
-    scanned = await scanFolder(inputDir);
-  } catch (e) {
-    throw mapRestoreError(e);
-  }
-  if (statSync(outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw new UsageError(`OUT_DIR ${outputDir} exists and is not a folder`);
-  }
-  if (scanned.files.length === 0) {
-    throw new ApiError('INVALID_INPUT', `${inputDir}: no images found (JPEG, PNG, TIFF, WebP, AVIF; searched recursively)`);
-  }
+  const folders = await checkBatchRequest({ inputDir, outputDir, options });
 
   const controller = new AbortController();
   const offInterrupt = onInterrupt('Stopping… files in progress are dropped; run the same command again to continue.', () => controller.abort());
   const progress = new ProgressReporter(process.stderr, 'Restoring');
-  const library = Library.open(ctx.libraryDir);
+  const library = openLibrary(ctx.libraryDir);
   let summary: BatchSummary;
   try {
-    if (wideModel !== undefined) {
-      try {
-        options.wideModel = wideModelRef(library, /^\d+$/.test(wideModel) ? { modelId: Number(wideModel) } : { modelName: wideModel });
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 'MODEL_NOT_FOUND') throw new UsageError(`--wide-model: ${e.message}`);
-        throw e;
-      }
+    let resolved;
+    try {
+      resolved = batchOptions(library, options);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'MODEL_NOT_FOUND') throw new UsageError(`--wide-model: ${e.message}`);
+      throw e;
     }
-    summary = await runBatch({
-      inputDir,
-      outputDir,
-      options,
-      store: library.store,
+    summary = await restoreFolder(library.store, folders, resolved, {
       workers,
       signal: controller.signal,
       onProgress: (p) => {
@@ -102,8 +73,6 @@ export async function restoreCommand(ctx: CommandContext): Promise<ExitCode> {
         }
       },
     });
-  } catch (e) {
-    throw mapRestoreError(e);
   } finally {
     progress.done();
     offInterrupt();

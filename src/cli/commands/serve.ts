@@ -1,6 +1,5 @@
 // renovo serve [--port N] [--host H]
-import { join } from 'node:path';
-import { findAppRoot } from '../../core/jobs';
+import { rendererDir } from '../../core/app';
 import { startServer } from '../../server';
 import { intOption } from '../args';
 import { EXIT, UsageError, type ExitCode } from '../exit';
@@ -16,7 +15,7 @@ export async function serveCommand(ctx: CommandContext): Promise<ExitCode> {
     libraryDir: ctx.libraryDir,
     host,
     port,
-    rendererDir: join(findAppRoot(), 'dist', 'renderer'),
+    rendererDir: rendererDir(),
   });
   if (ctx.json) printJson({ url: server.url, port: server.port, token: server.token });
   else printLine(`Renovo is serving at ${server.url}`);

@@ -1,14 +1,20 @@
 // renovo train --data DIR [...]   and   renovo finetune --base MODEL --data DIR --steps N [...]
-import { modelKind } from '../../core/app/inpainters';
+// Both run core/app's runTraining, with the base, architecture and name checks of the app's
+// Fine-tune tab.
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ApiError } from '../../shared/api';
-import { registerShippedModels } from '../../core/app/models';
-import { Library } from '../../core/library';
-import { dcganSpec, resolutionOfArch } from '../../core/nets/dcgan';
-import { FINETUNE_STEPS, TrainControl, runTrainingSession } from '../../core/train/session';
-import type { GanHyper } from '../../core/train/gan';
-import type { ModelVersionRow } from '../../core/store';
+import { resolve } from 'node:path';
+import {
+  DEFAULT_TRAINING_STEPS,
+  defaultModelName,
+  defaultRunDir,
+  openLibrary,
+  registerShippedModels,
+  runTraining,
+  trainingSpec,
+  type GanHyper,
+  type Library,
+  type ModelVersionRow,
+} from '../../core/app';
 import { choiceOption, intOption, numberOption } from '../args';
 import { onInterrupt } from '../interrupt';
 import { EXIT, UsageError, type ExitCode } from '../exit';
@@ -48,8 +54,6 @@ export function findModel(library: Library, ref: string): ModelVersionRow {
   return row;
 }
 
-const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-
 async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Promise<ExitCode> {
   const v = ctx.values;
   if (ctx.positionals.length) throw new UsageError(`${kind}: unexpected argument '${ctx.positionals[0]}'`);
@@ -59,24 +63,14 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
   const crop = choiceOption(v.crop, 'crop', ['random', 'center'] as const);
   const threads = intOption(v.threads, 'threads', 1, 256) ?? Math.min(4, cpus().length);
   const checkpointEvery = intOption(v['checkpoint-every'], 'checkpoint-every', 1, 1e9);
-  let spec = undefined;
-  if (kind === 'train') {
-    const arch = typeof v.arch === 'string' ? v.arch : 'dcgan64';
-    let resolution;
-    try {
-      resolution = resolutionOfArch(arch);
-    } catch (e) {
-      throw new UsageError(`--arch: ${(e as Error).message}`);
-    }
-    spec = dcganSpec({ resolution, ngf: intOption(v.ngf, 'ngf', 1, 1024) ?? 64, ndf: intOption(v.ndf, 'ndf', 1, 1024) ?? 64, nz: intOption(v.nz, 'nz', 1, 4096) ?? 100 });
-  }
-  const steps = intOption(v.steps, 'steps', 1, 1e9) ?? (kind === 'train' ? 5000 : FINETUNE_STEPS);
+  const spec =
+    kind === 'train'
+      ? trainingSpec({ arch: typeof v.arch === 'string' ? v.arch : undefined, ngf: intOption(v.ngf, 'ngf', 1, 1024), ndf: intOption(v.ndf, 'ndf', 1, 1024), nz: intOption(v.nz, 'nz', 1, 4096) })
+      : undefined;
+  const steps = intOption(v.steps, 'steps', 1, 1e9) ?? DEFAULT_TRAINING_STEPS[kind];
+  if (kind === 'finetune' && typeof v.base !== 'string') throw new UsageError('finetune: --base MODEL is required');
 
-  const library = Library.open(ctx.libraryDir);
-  // One line on stderr saying which execution provider onnxruntime uses and why.
-  // Loaded lazily: onnxruntime-node, once loaded, keeps Node's SIGINT handlers from running, which
-  // would break Ctrl+C in every other command (renovo inpaint's cancel test).
-  const { Runtime } = await import('../../core/onnx/runtime');
+  const library = openLibrary(ctx.libraryDir);
   // Every session (G, D, the training step) reports its provider; the user needs the line once.
   const providerLines = new Set<string>();
   const logProvider = (line: string): void => {
@@ -84,21 +78,21 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
     providerLines.add(line);
     process.stderr.write(`${line}\n`);
   };
-  const runtime = new Runtime({ threads, spin: false, log: ctx.json ? undefined : logProvider });
-  const control = new TrainControl();
-  const offInterrupt = onInterrupt('Stopping after this step and saving a checkpoint…', () => control.cancel(), ['SIGINT', 'SIGTERM']);
+  const controller = new AbortController();
+  const offInterrupt = onInterrupt('Stopping after this step and saving a checkpoint…', () => controller.abort(), ['SIGINT', 'SIGTERM']);
   const progress = new ProgressReporter(process.stderr, kind === 'train' ? 'Training' : 'Fine-tuning', undefined, { everyPercent: 2 });
   const loading = new ProgressReporter(process.stderr, 'Reading images');
   try {
     registerShippedModels(library);
-    const base = kind === 'finetune' ? findModel(library, typeof v.base === 'string' ? v.base : (() => { throw new UsageError('finetune: --base MODEL is required'); })()) : undefined;
-    if (base && modelKind(base) !== 'generator') throw new UsageError(`finetune: --base ${base.name} is an imported inpainting model; only GAN generators can be fine-tuned`);
-    const name = typeof v.name === 'string' ? v.name : base ? `${base.name}-${dataDir.split(/[\\/]/).filter(Boolean).pop() ?? 'tuned'}` : `${spec!.arch}-${dataDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model'}`;
-    const runDir = resolve(typeof v['run-dir'] === 'string' ? v['run-dir'] : join(ctx.libraryDir, 'training-runs', `${name}-${stamp()}`));
+    const base = typeof v.base === 'string' && kind === 'finetune' ? findModel(library, v.base) : undefined;
+    const name = typeof v.name === 'string' ? v.name : defaultModelName(dataDir, base ? { base } : { spec: spec! });
+    const runDir = typeof v['run-dir'] === 'string' ? resolve(v['run-dir']) : defaultRunDir(library, name);
     let first = -1;
-    const res = await runTrainingSession({
-      library, runtime, name, dataDir, base, spec, hyper, steps, runDir, crop, checkpointEvery, control,
+    const res = await runTraining({
+      library, name, dataDir, base, spec, hyper, steps, runDir, crop, checkpointEvery, threads,
+      signal: controller.signal,
       command: `renovo ${process.argv.slice(2).join(' ')}`,
+      onProviderLine: ctx.json ? undefined : logProvider,
       onWarning: (m) => printError(`warning: ${m}`),
       onDatasetProgress: (d, t) => loading.update(d / t, `${d}/${t}`),
       onProgress: (p) => {
@@ -128,14 +122,10 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
       printLine(`  run      #${run.id}, checkpoints in ${runDir}`);
     }
     return EXIT.OK;
-  } catch (e) {
+  } finally {
     progress.done();
     loading.done();
-    if (e instanceof Error && e.name === 'DatasetError') throw new ApiError('INVALID_INPUT', e.message);
-    throw e;
-  } finally {
     offInterrupt();
-    await runtime.release();
     library.close();
   }
 }
