@@ -4,25 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lamaLikeModel } from '../../core/inpaint/imported/testmodels';
-import { main } from '../main';
+import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
 import { HELP } from '../help';
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(['--library', join(dir, 'lib'), ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]): Promise<MainResult> => runMain(join(dir, 'lib'), ...args);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'renovo-cli-import-'));

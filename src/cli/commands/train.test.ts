@@ -2,28 +2,16 @@ import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Library } from '../../core/library';
-import { main } from '../main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibrary } from '../../core/app';
+import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
 
 let dir: string;
 let lib: string;
 let data: string;
 const tiny = ['--arch', 'dcgan16', '--ngf', '4', '--ndf', '4', '--batch', '4', '--threads', '1'];
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(['--library', lib, ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (...args: string[]): Promise<MainResult> => runMain(lib, ...args);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'renovo-cli-train-'));
@@ -59,7 +47,7 @@ describe('renovo train / finetune / models', () => {
     expect(exp.code).toBe(0);
     expect((await readdir(join(dir, 'export'))).sort()).toEqual(['D.safetensors', 'G.safetensors', 'generator.onnx', 'manifest.json', 'sample.png']);
     expect((await run('models', 'delete', '#2')).code).toBe(0);
-    const l = Library.open(lib);
+    const l = openLibrary(lib);
     try {
       expect(l.store.models.list().map((m) => m.name)).toEqual(['cli-base']);
       expect(l.store.trainingRuns.list()).toHaveLength(2);
