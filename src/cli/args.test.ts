@@ -3,6 +3,7 @@ import { choiceOption, intOption, parseCommandLine } from './args';
 import { EXIT, UsageError, classify } from './exit';
 import { ProgressReporter } from './progress';
 import { ApiError } from '../shared/api';
+import { ArgumentError } from '../core/app';
 
 describe('parseCommandLine', () => {
   it('accepts global options before or after the command', () => {
@@ -33,6 +34,9 @@ describe('parseCommandLine', () => {
 describe('exit statuses', () => {
   it('maps failures to 1, 2, 3 and 130', () => {
     expect(classify(new UsageError('x')).exit).toBe(EXIT.USAGE);
+    // core/app refusing the arguments themselves (overlapping folders): a usage error whatever its API code
+    expect(classify(new ArgumentError('outputDir', 'the output folder is inside the input folder'))).toMatchObject({ exit: 2, code: 'USAGE' });
+    expect(classify(Object.assign(new Error('in: input folder not found'), { name: 'RestoreError', code: 'NOT_A_FOLDER' }))).toMatchObject({ exit: 3, code: 'FOLDER_NOT_FOUND' });
     expect(classify(new ApiError('EMPTY_MASK', 'm.png: no hole')).exit).toBe(EXIT.BAD_INPUT);
     expect(classify(Object.assign(new Error('a.jpg: file is truncated'), { name: 'ImageError', code: 'TRUNCATED' }))).toMatchObject({ exit: 3, code: 'TRUNCATED', message: 'a.jpg: file is truncated' });
     expect(classify(Object.assign(new Error('gone'), { name: 'ImageError', code: 'NOT_FOUND' }))).toMatchObject({ exit: 3, code: 'FILE_NOT_FOUND' });
