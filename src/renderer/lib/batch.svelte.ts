@@ -3,6 +3,7 @@
 import type { BatchDto, JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { FolderCheck } from './folder-check.svelte';
+import { JobFollower } from './job-follower';
 import { isAbsolutePath } from './format';
 import { batchWideModel, modelLabel, wideModelChoice } from './model-choice';
 
@@ -64,8 +65,7 @@ export class BatchStore {
   reportUrl = $state<string | null>(null);
   reportLoading = $state(false);
 
-  #unsubscribe: (() => void) | null = null;
-  #early: JobEvent[] = [];
+  readonly #events: JobFollower;
 
   /** `inpainters`: the library's imported inpainting models (the editor's list, kept current by it). */
   constructor(
@@ -73,7 +73,7 @@ export class BatchStore {
     readonly inpainters: () => ModelDto[] = () => [],
   ) {
     this.source = new FolderCheck(api, 'batch', '/home/me/Scans', 'Choose the folder of scans');
-    this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
+    this.#events = new JobFollower(api, (e) => this.#onEvent(e));
   }
 
   /** After a reload: show the batch still running in the engine (its events keep coming). */
@@ -100,13 +100,14 @@ export class BatchStore {
         errors: [],
         wideModel: running.options.detectTears === true ? batchWideModel(running.options) : null,
       };
+      this.#events.follow(running.jobId!);
     } catch {
       /* nothing to attach to */
     }
   }
 
   dispose(): void {
-    this.#unsubscribe?.();
+    this.#events.dispose();
     this.source.dispose();
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
   }
@@ -152,7 +153,7 @@ export class BatchStore {
     if (!this.canStart || !input) return;
     this.error = null;
     this.starting = true;
-    this.#early = [];
+    this.#events.expect();
     this.run = null;
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
     this.reportUrl = null;
@@ -175,10 +176,9 @@ export class BatchStore {
         },
       });
       this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null };
-      const early = this.#early.filter((e) => e.jobId === jobId);
-      this.#early = [];
-      for (const e of early) this.#onEvent(e);
+      this.#events.follow(jobId);
     } catch (e) {
+      this.#events.stop();
       this.error = describeError(e);
     } finally {
       this.starting = false;
@@ -291,12 +291,8 @@ export class BatchStore {
   }
 
   #onEvent(e: JobEvent): void {
-    if (this.starting && !this.run) {
-      this.#early.push(e);
-      return;
-    }
     const run = this.run;
-    if (!run || e.jobId !== run.jobId) return;
+    if (!run) return;
     switch (e.type) {
       case 'batch-progress':
         this.run = {

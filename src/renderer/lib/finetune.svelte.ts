@@ -4,6 +4,7 @@
 import type { JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { FolderCheck } from './folder-check.svelte';
+import { JobFollower } from './job-follower';
 
 export type Preset = 'quick' | 'thorough';
 
@@ -51,8 +52,7 @@ export class FineTuneStore {
   starting = $state(false);
   error = $state<string | null>(null);
 
-  #unsubscribe: (() => void) | null = null;
-  #early: JobEvent[] = [];
+  readonly #events: JobFollower;
 
   constructor(
     readonly api: RenovoApi,
@@ -60,7 +60,7 @@ export class FineTuneStore {
     private readonly onModelAdded: (model: ModelDto) => void | Promise<void>,
   ) {
     this.source = new FolderCheck(api, 'training', '/home/me/Pictures/monet', 'Choose a folder of images to adapt to');
-    this.#unsubscribe = api.onJobEvent((e) => this.#onEvent(e));
+    this.#events = new JobFollower(api, (e) => this.#onEvent(e));
   }
 
   /** After a reload: show the training run still going in the engine (its events keep coming). */
@@ -86,13 +86,14 @@ export class FineTuneStore {
         error: null,
         model: null,
       };
+      this.#events.follow(live.jobId!);
     } catch {
       /* nothing to attach to */
     }
   }
 
   dispose(): void {
-    this.#unsubscribe?.();
+    this.#events.dispose();
     this.source.dispose();
   }
 
@@ -119,7 +120,7 @@ export class FineTuneStore {
     this.error = null;
     this.starting = true;
     this.losses = [];
-    this.#early = [];
+    this.#events.expect();
     this.run = null;
     try {
       const advanced = this.advancedTouched
@@ -147,10 +148,9 @@ export class FineTuneStore {
         error: null,
         model: null,
       };
-      const early = this.#early.filter((e) => e.jobId === jobId);
-      this.#early = [];
-      for (const e of early) this.#onEvent(e);
+      this.#events.follow(jobId);
     } catch (e) {
+      this.#events.stop();
       this.error = describeError(e);
     } finally {
       this.starting = false;
@@ -186,13 +186,8 @@ export class FineTuneStore {
   }
 
   #onEvent(e: JobEvent): void {
-    if (this.starting && !this.run) {
-      // startTraining has not answered yet: keep the events until we know our job id.
-      this.#early.push(e);
-      return;
-    }
     const run = this.run;
-    if (!run || e.jobId !== run.jobId) return;
+    if (!run) return;
     switch (e.type) {
       case 'training-started':
         this.run = { ...run, status: 'running', imageCount: e.imageCount };
