@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createApiClient } from './lib/api';
-import { EditorStore, editorContext } from './lib/editor.svelte';
+import { EditorStore, editorContext } from './lib/editor/store.svelte';
 import './app.css';
 
 const target = document.getElementById('app');

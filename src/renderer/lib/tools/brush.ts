@@ -11,13 +11,13 @@ export function createBrushTool(ctx: ToolContext, eraser: boolean): MaskTool {
   let erase = eraser;
   const { editor } = ctx;
   /** The mask this stroke paints (fixed for the stroke). */
-  let store: MaskStore = editor.paintMask;
+  let store: MaskStore = editor.masks.paintMask;
   const segment = (to: Point) => {
     const from = last ?? to;
     const m = store.mask;
     const t0 = performance.now();
     // Stamp into the full-resolution mask; the stage redraws the segment's dirty rectangle.
-    store.strokeChanged(stampSegment(m, from, to, editor.brushSize / 2, editor.hardness / 100, erase));
+    store.strokeChanged(stampSegment(m, from, to, editor.tools.brushSize / 2, editor.tools.hardness / 100, erase));
     // User Timing entry read by bench/editor (cheap; cleared per stroke when it grows large).
     performance.measure(SEGMENT_MEASURE, { start: t0 });
     last = to;
@@ -26,7 +26,7 @@ export function createBrushTool(ctx: ToolContext, eraser: boolean): MaskTool {
     down(p: PointerInfo) {
       if (performance.getEntriesByName(SEGMENT_MEASURE).length > 4000) performance.clearMeasures(SEGMENT_MEASURE);
       erase = eraser !== p.subtract; // Alt flips brush ↔ eraser
-      store = editor.paintMask;
+      store = editor.masks.paintMask;
       store.beginStroke(erase ? 'Erase' : 'Brush');
       last = null;
       segment(p.point);

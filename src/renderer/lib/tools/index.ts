@@ -1,4 +1,4 @@
-import type { ToolId } from '../editor.svelte';
+import type { ToolId } from '../editor/tools.svelte';
 import { createBrushTool } from './brush';
 import { createObjectTool } from './object';
 import { createLassoTool, createRectTool } from './shapes';

@@ -18,33 +18,33 @@ export function createObjectTool(ctx: ToolContext): MaskTool {
   async function select(point: Point, box: Rect | null, subtract: boolean): Promise<void> {
     const { editor } = ctx;
     const t0 = performance.now();
-    const photoId = editor.photo?.id;
+    const photoId = editor.library.photo?.id;
     let work: WorkingImage | null;
     try {
       work = await ctx.workingImage();
     } catch (error) {
-      editor.notify('error', `The object tool could not read the photo: ${describeError(error)}`);
+      editor.notices.notify('error', `The object tool could not read the photo: ${describeError(error)}`);
       return;
     }
-    if (!work || editor.photo?.id !== photoId || editor.job) return;
-    const store = editor.paintMask;
+    if (!work || editor.library.photo?.id !== photoId || editor.removal.job) return;
+    const store = editor.masks.paintMask;
     const m = store.mask;
     const scaleX = work.width / m.width;
     const scaleY = work.height / m.height;
     const workBox = box && { x: box.x * scaleX, y: box.y * scaleY, width: box.width * scaleX, height: box.height * scaleY };
     busy = true;
-    editor.selecting = true;
+    editor.tools.selecting = true;
     let region;
     try {
-      region = await segmentInWorker(work, { seed: { x: point.x * scaleX, y: point.y * scaleY }, box: workBox, grow: Math.round(editor.grow) });
+      region = await segmentInWorker(work, { seed: { x: point.x * scaleX, y: point.y * scaleY }, box: workBox, grow: Math.round(editor.tools.grow) });
     } catch (error) {
-      editor.notify('error', `The object tool failed: ${describeError(error)}`);
+      editor.notices.notify('error', `The object tool failed: ${describeError(error)}`);
       return;
     } finally {
       busy = false;
-      editor.selecting = false;
+      editor.tools.selecting = false;
     }
-    if (!region || region.count === 0 || editor.photo?.id !== photoId || editor.paintMask !== store) return;
+    if (!region || region.count === 0 || editor.library.photo?.id !== photoId || editor.masks.paintMask !== store) return;
     const b = region.bounds;
     // The full-resolution rectangle the selection can touch, with a pixel of slack for rounding.
     const x0 = Math.max(0, Math.floor(b.x / scaleX) - 1);
@@ -62,7 +62,7 @@ export function createObjectTool(ctx: ToolContext): MaskTool {
   }
 
   function dragBox(a: Point, b: Point): Rect | null {
-    const m = ctx.editor.paintMask.mask;
+    const m = ctx.editor.masks.paintMask.mask;
     const min = DRAG_FRACTION * Math.max(m.width, m.height);
     if (Math.abs(a.x - b.x) < min && Math.abs(a.y - b.y) < min) return null;
     return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) };

@@ -19,10 +19,10 @@ export function createRectTool(ctx: ToolContext): MaskTool {
       ctx.setPreview(null);
       if (!a || (Math.abs(a.x - p.point.x) < 1 && Math.abs(a.y - p.point.y) < 1)) return;
       const area = { x: Math.min(a.x, p.point.x), y: Math.min(a.y, p.point.y), width: Math.abs(a.x - p.point.x), height: Math.abs(a.y - p.point.y) };
-      const m = ctx.editor.paintMask.mask;
+      const m = ctx.editor.masks.paintMask.mask;
       const rect = clampArea(area, m.width, m.height);
       if (!rect) return;
-      ctx.editor.paintMask.apply(p.subtract ? 'Subtract rectangle' : 'Rectangle', rect, (mask) => fillRect(mask, a, p.point, p.subtract ? 0 : 255));
+      ctx.editor.masks.paintMask.apply(p.subtract ? 'Subtract rectangle' : 'Rectangle', rect, (mask) => fillRect(mask, a, p.point, p.subtract ? 0 : 255));
     },
     cancel() {
       start = null;
@@ -54,10 +54,10 @@ export function createLassoTool(ctx: ToolContext): MaskTool {
       for (const q of poly) {
         x0 = Math.min(x0, q.x); y0 = Math.min(y0, q.y); x1 = Math.max(x1, q.x); y1 = Math.max(y1, q.y);
       }
-      const m = ctx.editor.paintMask.mask;
+      const m = ctx.editor.masks.paintMask.mask;
       const rect = clampArea({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, m.width, m.height);
       if (!rect) return;
-      ctx.editor.paintMask.apply(p.subtract ? 'Subtract lasso' : 'Lasso', rect, (mask) => fillPolygon(mask, poly, p.subtract ? 0 : 255));
+      ctx.editor.masks.paintMask.apply(p.subtract ? 'Subtract lasso' : 'Lasso', rect, (mask) => fillPolygon(mask, poly, p.subtract ? 0 : 255));
     },
     cancel() {
       points = null;

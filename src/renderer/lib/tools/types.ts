@@ -1,5 +1,5 @@
 // What a mask tool gets from the stage, and what it gives back. One tool = one module, one job.
-import type { EditorStore } from '../editor.svelte';
+import type { EditorStore } from '../editor/store.svelte';
 import type { Point } from '../mask-ops';
 import type { WorkingImage } from '../region';
 
