@@ -13,9 +13,9 @@ import { Adam } from '../../src/core/onnx/optim';
 import { Runtime } from '../../src/core/onnx/runtime';
 import { serialize } from '../../src/core/onnx/serialize';
 import { Rng } from '../../src/core/random';
-import { dcganDiscriminator, dcganGenerator, initDcgan } from '../../src/core/onnx/examples/dcgan';
-import { DcganTrainer } from '../../src/core/onnx/examples/train';
-import { buildZStepGraph } from '../../src/core/onnx/examples/zopt';
+import { dcganDiscriminator, dcganGenerator, initDcgan } from '../../src/core/nets/dcgan';
+import { DcganTrainer } from '../../test/fixtures/dcgan/train';
+import { buildZStepGraph } from '../../test/fixtures/dcgan/zopt';
 
 const THREADS = Number(process.env.THREADS ?? 2);
 const Z_RUNS = Number(process.env.Z_RUNS ?? 20);

@@ -14,7 +14,7 @@ import { decodeImage, encodeImage } from '../../src/core/image';
 import { openStore } from '../../src/core/store';
 import { runBatch, inProcessExecutor, threadExecutor } from '../../src/core/restore';
 import { detectDamage } from '../../src/core/restore/detect/index';
-import { addDamage, maskScores, synthPhoto } from '../../src/core/restore/synth';
+import { addDamage, maskScores, synthPhoto } from '../../test/fixtures/synth';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

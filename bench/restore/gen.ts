@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { addDamage, fade, synthPhoto } from '../../src/core/restore/synth';
+import { addDamage, fade, synthPhoto } from '../../test/fixtures/synth';
 
 async function main(): Promise<void> {
   const [out, countArg, big] = process.argv.slice(2);

@@ -4,14 +4,14 @@
  *
  *   node throughput.cjs CONFIG   CONFIG = dcgan64-ngf64 | dcgan64-ngf32 | finetune-ngf32 | reference-ngf32
  *
- * 'reference-ngf32' times the issue-4 example trainer (src/core/onnx/examples/train.ts:
+ * 'reference-ngf32' times the issue-4 example trainer (test/fixtures/dcgan/train.ts:
  * DcganTrainer.step, no data pipeline, no checkpoints) at the same size as 'dcgan64-ngf32', as the
  * in-run reference for the trainer's own overhead (sampling/augmentation, metrics, BN bookkeeping).
  */
 import { loadavg } from 'node:os';
 import { Graph } from '../../src/core/onnx/graph';
 import { Runtime } from '../../src/core/onnx/runtime';
-import { DcganTrainer } from '../../src/core/onnx/examples/train';
+import { DcganTrainer } from '../../test/fixtures/dcgan/train';
 import { dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan } from '../../src/core/nets/dcgan';
 import { BatchSampler, datasetFromPixels } from '../../src/core/train/data';
 import { DEFAULT_HYPER, GanTrainer, initGanWeights, type GanHyper } from '../../src/core/train/gan';

@@ -20,7 +20,7 @@ import { loadFilmMarks } from '../../../src/core/restore/damage/film';
 import { restorePhoto, type RestoreOptions } from '../../../src/core/restore/pipeline';
 import { defaultDetectorDir, detectLearned, loadDetectorModel } from '../../../src/core/restore/detect/learned';
 import { detectDamage } from '../../../src/core/restore/detect/index';
-import { maskScores, synthPhoto } from '../../../src/core/restore/synth';
+import { maskScores, synthPhoto } from '../../../test/fixtures/synth';
 
 type Mode = 'learned' | 'classical';
 const MODES: Mode[] = ['learned', 'classical'];

@@ -2,7 +2,7 @@
 // print (8660×5773, sepia, damaged by the generator). Usage: node --expose-gc mem50.cjs; prints JSON.
 import { generateDamage } from '../../../src/core/restore/damage/generate';
 import { restorePhoto } from '../../../src/core/restore/pipeline';
-import { synthPhoto } from '../../../src/core/restore/synth';
+import { synthPhoto } from '../../../test/fixtures/synth';
 
 async function main(): Promise<void> {
   const W = 8660, H = 5773;

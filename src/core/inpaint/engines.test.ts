@@ -4,7 +4,7 @@ import { patchMatch, patchMatchFill } from './patchmatch';
 import { teleaFill } from './telea';
 import { harmonicFill } from './harmonic';
 import { labelComponents, planCrops } from './regions';
-import { makeImage, makeMask, maskedRms } from './testutil';
+import { makeImage, makeMask, maskedRms } from '../../../test/fixtures/inpaint';
 
 describe('PatchMatch', () => {
   it('continues a periodic texture across a hole', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inpaint, InpaintError, listEngines, type EngineId } from './index';
-import { makeImage, makeMask, maskedRms } from './testutil';
+import { makeImage, makeMask, maskedRms } from '../../../test/fixtures/inpaint';
 
 const engines: EngineId[] = ['patchmatch', 'telea', 'harmonic'];
 

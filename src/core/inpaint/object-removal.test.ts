@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { inpaint, InpaintError } from './index';
 import { patchMatch } from './patchmatch';
-import { makeImage, makeMask, textureRatio, valueNoise } from './testutil';
+import { makeImage, makeMask, textureRatio, valueNoise } from '../../../test/fixtures/inpaint';
 
 const W = 160, H = 120;
 const fine = valueNoise(7, 3), coarse = valueNoise(11, 12);

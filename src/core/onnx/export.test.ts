@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { dcganGenerator, initDcgan } from './examples/dcgan';
+import { dcganGenerator, initDcgan } from '../nets/dcgan';
 import { exportInferenceModel } from './export';
 import { Graph } from './graph';
 import { Runtime } from './runtime';

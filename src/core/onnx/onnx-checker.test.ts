@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initDcgan } from './examples/dcgan';
-import { buildDcganTrainGraphs } from './examples/train';
-import { buildZStepGraph } from './examples/zopt';
+import { initDcgan } from '../nets/dcgan';
+import { buildDcganTrainGraphs } from '../../../test/fixtures/dcgan/train';
+import { buildZStepGraph } from '../../../test/fixtures/dcgan/zopt';
 import { exportInferenceModel } from './export';
 import { serialize } from './serialize';
 

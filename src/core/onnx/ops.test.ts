@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as o from './ops';
-import { checkVjp } from './testing/check-vjp';
+import { checkVjp } from '../../../test/fixtures/check-vjp';
 import { Rng } from '../random';
 import type { Shape, Tensor } from './graph';
 import { convWeightGrad } from './vjp/linalg';

@@ -13,7 +13,7 @@ import * as o from './ops';
 import { Runtime } from './runtime';
 import { serialize } from './serialize';
 import { Rng } from '../random';
-import { dcganDiscriminator, dcganGenerator, initDcgan } from './examples/dcgan';
+import { dcganDiscriminator, dcganGenerator, initDcgan } from '../nets/dcgan';
 
 const rt = new Runtime({ provider: 'cpu', threads: 2 });
 const TOL = 2e-4;

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { blendFillPlanes, seamlessClone } from '../blend/poisson';
 import { inpaint } from '../inpaint';
 import { patchMatch } from '../inpaint/patchmatch';
-import { makeImage, makeMask } from '../inpaint/testutil';
+import { makeImage, makeMask } from '../../../test/fixtures/inpaint';
 import { helperCount, setHelpersEnabled } from './helpers';
 
 const W = 240, H = 200;

@@ -7,7 +7,7 @@ import { openStore, type Store } from '../store';
 import { runBatch } from './batch';
 import { inProcessExecutor, type FileExecutor } from './executor';
 import { REPORT_DIR } from './report';
-import { makeScanFolder } from './testutil';
+import { makeScanFolder } from '../../../test/fixtures/restore';
 
 let root: string;
 let inDir: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store';
 import type { BatchSummary } from './batch';
 import { REPORT_DIR } from './report';
-import { hashTree, makeScanFolder } from './testutil';
+import { hashTree, makeScanFolder } from '../../../test/fixtures/restore';
 
 const repo = resolve(__dirname, '../../..');
 let bundleDir: string;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   child = join(bundleDir, 'child.cjs');
   worker = join(bundleDir, 'restore-worker.cjs');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, packages: 'external' as const, logLevel: 'warning' as const, target: 'node20' };
-  await build({ ...common, entryPoints: [join(__dirname, '__fixtures__', 'batch-child.ts')], outfile: child });
+  await build({ ...common, entryPoints: [join(repo, 'test', 'fixtures', 'batch-child.ts')], outfile: child });
   await build({ ...common, entryPoints: [join(__dirname, 'worker.ts')], outfile: worker });
 });
 

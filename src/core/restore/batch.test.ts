@@ -8,7 +8,7 @@ import { runBatch, BatchPause, type BatchItemEvent } from './batch';
 import { REPORT_DIR } from './report';
 import { checkFolders, outputPathFor, scanFolder } from './scan';
 import { RestoreError } from './errors';
-import { hashTree, makeScanFolder } from './testutil';
+import { hashTree, makeScanFolder } from '../../../test/fixtures/restore';
 import { FIXTURE_COPYRIGHT, jpegWithMetadata, rotatedJpeg } from '../../../test/fixtures/images';
 
 let root: string;

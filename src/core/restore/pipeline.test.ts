@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDamage, synthPhoto } from './synth';
+import { addDamage, synthPhoto } from '../../../test/fixtures/synth';
 import { restorePhoto } from './pipeline';
 
 function rmsOver(a: Uint8Array, b: Uint8Array, mask: Uint8Array): number {

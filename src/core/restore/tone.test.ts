@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fade, synthPhoto } from './synth';
+import { fade, synthPhoto } from '../../../test/fixtures/synth';
 import { analyseTone, correctTone, denoise } from './tone';
 
 const W = 320;

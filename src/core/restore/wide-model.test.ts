@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectOnnx } from '../onnx/inspect';
 import { resolveSignature } from '../inpaint/imported';
-import { lamaLikeModel } from '../inpaint/imported/testmodels';
+import { lamaLikeModel } from '../../../test/fixtures/onnx-inpainters';
 import { sha256Hex } from '../library';
-import { addDamage, synthPhoto } from './synth';
+import { addDamage, synthPhoto } from '../../../test/fixtures/synth';
 import { restorePhoto, type WideModelRef } from './pipeline';
 
 let dir: string;

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './index';
-import { photo, tempDir } from './testUtil';
+import { photo, tempDir } from '../../../test/fixtures/store';
 
-const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'crash-writer.mjs');
+const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/crash-writer.mjs');
 
 let cleanup = (): void => {};
 afterEach(() => cleanup());

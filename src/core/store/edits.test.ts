@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, openStore, type NewEdit, type Store } from './index';
-import { photo } from './testUtil';
+import { photo } from '../../../test/fixtures/store';
 
 let store: Store;
 beforeEach(() => {

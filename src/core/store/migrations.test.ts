@@ -3,7 +3,7 @@ import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, StoreError, migrations, openStore } from './index';
-import { photo, tempDir } from './testUtil';
+import { photo, tempDir } from '../../../test/fixtures/store';
 
 const TABLES = [
   'batch_items',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, openStore, type NewModelVersion, type Store } from './index';
-import { fakeSha, photo } from './testUtil';
+import { fakeSha, photo } from '../../../test/fixtures/store';
 
 let store: Store;
 beforeEach(() => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../library';
 import type { NewTrainingRun } from './types';
-import { tempDir } from './testUtil';
+import { tempDir } from '../../../test/fixtures/store';
 
 let cleanup = (): void => {};
 afterEach(() => cleanup());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthPhoto } from '../restore/synth';
+import { synthPhoto } from '../../../test/fixtures/synth';
 import { addHardContent, makeSample, sharpenGrain, type Silhouette } from './damage-data';
 import { Rng } from '../random';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../onnx/runtime';
-import { makeImage, makeMask } from '../testutil';
+import { makeImage, makeMask } from '../../../../test/fixtures/inpaint';
 import { inpaint, InpaintError } from '..';
 import { ganInpaint, ganSession } from './engine';
 import { importanceWeights } from './weights';
 import { optimizeLatent } from './zopt';
 import { buildGanZGraph } from './graph';
-import { smallGanModel } from './testmodel';
+import { smallGanModel } from '../../../../test/fixtures/gan-model';
 import { Rng } from '../../random';
 
 const rt = new Runtime({ provider: 'cpu', threads: 1, spin: false });

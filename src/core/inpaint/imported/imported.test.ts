@@ -5,7 +5,7 @@ import { inspectOnnx, OnnxFileError } from '../../onnx/inspect';
 import { inpaint } from '../index';
 import type { ImageBuffer, MaskBuffer } from '../../image/types';
 import { resolveSignature, type InpainterSignature } from './signature';
-import { customModel, lamaLikeModel, miganLikeModel, type Rgb } from './testmodels';
+import { customModel, lamaLikeModel, miganLikeModel, type Rgb } from '../../../../test/fixtures/onnx-inpainters';
 import { sha256Hex } from '../../library';
 import { planFeed } from './feed';
 

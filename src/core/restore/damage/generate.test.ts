@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { synthPhoto } from '../synth';
+import { synthPhoto } from '../../../../test/fixtures/synth';
 import { DAMAGE_KINDS, agePhoto, generateDamage } from './generate';
 import { filmMaskFiles, loadFilmMarks } from './film';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDamage, maskScores, synthPhoto } from '../synth';
+import { addDamage, maskScores, synthPhoto } from '../../../../test/fixtures/synth';
 import { detectDamage } from './index';
 import { squareFilter, topHats } from './morph';
 

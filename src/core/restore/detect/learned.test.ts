@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ImageBuffer } from '../../image/types';
 import { agePhoto, generateDamage } from '../damage/generate';
 import { restorePhoto } from '../pipeline';
-import { synthPhoto } from '../synth';
+import { synthPhoto } from '../../../../test/fixtures/synth';
 import { DetectorModelError, detectLearned, loadDetectorModel } from './learned';
 
 const MODEL = join(__dirname, '../../../../models/damage-unet');

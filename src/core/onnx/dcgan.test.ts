@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { grad } from '../autodiff';
-import { Graph, type Tensor } from '../graph';
-import { add, mul, neg, reduceMean, softplus, tanh } from '../ops';
-import { Runtime, type CompiledGraph } from '../runtime';
-import { serialize } from '../serialize';
-import { Rng } from '../../random';
-import { dcganDiscriminator, dcganGenerator, initDcgan } from './dcgan';
-import { buildZStepGraph } from './zopt';
+import { grad } from './autodiff';
+import { Graph, type Tensor } from './graph';
+import { add, mul, neg, reduceMean, softplus, tanh } from './ops';
+import { Runtime, type CompiledGraph } from './runtime';
+import { serialize } from './serialize';
+import { Rng } from '../random';
+import { dcganDiscriminator, dcganGenerator, initDcgan } from '../nets/dcgan';
+import { buildZStepGraph } from '../../../test/fixtures/dcgan/zopt';
 
 // Small widths keep the test fast; the architecture (64x64, 5 ConvTranspose / 5 Conv, BN) is the real one.
 const cfg = { ngf: 8, ndf: 8 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../graph';
-import { Runtime } from '../runtime';
-import { Rng } from '../../random';
-import { dcganDiscriminator, dcganGenerator, initDcgan } from './dcgan';
-import { DcganTrainer } from './train';
+import { Graph } from './graph';
+import { Runtime } from './runtime';
+import { Rng } from '../random';
+import { dcganDiscriminator, dcganGenerator, initDcgan } from '../nets/dcgan';
+import { DcganTrainer } from '../../../test/fixtures/dcgan/train';
 
 describe('DCGAN training step', () => {
   it('runs D and G updates through onnxruntime, changing weights and running statistics', async () => {
