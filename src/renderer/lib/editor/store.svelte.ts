@@ -17,7 +17,7 @@ import { Library, decodeLocalPreview } from './library.svelte';
 import { MaskLayers } from './masks.svelte';
 import { ModelFiles } from './model-files.svelte';
 import { Notices } from './notices.svelte';
-import { OverlayStyle } from './overlay-style.svelte';
+import { OverlaySettings } from './overlay-settings.svelte';
 import { readEditMask, WorkingImages } from './pixels';
 import { Removal } from './removal.svelte';
 import { ToolSettings } from './tools.svelte';
@@ -30,7 +30,7 @@ export class EditorStore {
   readonly display = new DisplayOptions();
   readonly view = new ViewState();
   readonly tools = new ToolSettings();
-  readonly overlay = new OverlayStyle();
+  readonly overlay = new OverlaySettings();
   readonly library: Library;
   readonly history: EditHistory;
   readonly masks: MaskLayers;

@@ -2,7 +2,7 @@
 // chosen to stand out from what the mask covers (../overlay-contrast.ts), and its opacity.
 import { DEFAULT_OVERLAY } from '../overlay-contrast';
 
-export class OverlayStyle {
+export class OverlaySettings {
   /** The user's colour; shown only once they picked one (auto false). Kept across sessions (App). */
   colour = $state(DEFAULT_OVERLAY);
   auto = $state(true);
