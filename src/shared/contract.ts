@@ -18,7 +18,7 @@ export type SourceAreaMode = (typeof SOURCE_AREA_MODES)[number];
 export const MODEL_ENGINES: readonly EngineChoice[] = ['gan-zopt', 'onnx'];
 
 /** What a model version is: a DCGAN generator (shipped, trained, fine-tuned) or an imported ONNX inpainter. */
-export const MODEL_KINDS = ['generator', 'inpainter'] as const;
+const MODEL_KINDS = ['generator', 'inpainter'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** I/O conventions an imported inpainter can be declared with (see src/core/inpaint/imported/presets.ts). */

@@ -33,7 +33,7 @@ export function mimeForPath(file: string): string {
  * The image type of a file's first bytes (PNG, JPEG, GIF, WebP, TIFF, AVIF/HEIF), or null. Library
  * files are served by this, never by their name: an import keeps the name the user gave it.
  */
-export function sniffImageMime(head: Uint8Array): string | null {
+function sniffImageMime(head: Uint8Array): string | null {
   const b = head;
   const ascii = (from: number, to: number): string => String.fromCharCode(...b.subarray(from, to));
   if (b.length >= 8 && b[0] === 0x89 && ascii(1, 4) === 'PNG') return 'image/png';

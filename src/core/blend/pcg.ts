@@ -1,15 +1,7 @@
 // Preconditioned conjugate gradients with one multigrid V-cycle as the preconditioner (MGPCG),
 // for C right-hand sides at once, run by a Team (team.ts) over the bands of multigrid.ts.
-import { throwIfAborted } from './control';
-import { allRange, bandsAt, ensureChannels, vcycle, type Hierarchy } from './multigrid';
-import { barrier, RING, teamState, type Team } from './team';
-
-export interface PcgOptions {
-  /** stop when max |residual| <= tol (same units as b); default 1e-3 */
-  tol?: number;
-  maxIterations?: number;
-  signal?: AbortSignal;
-}
+import { allRange, bandsAt, vcycle, type Hierarchy } from './multigrid';
+import { barrier, RING, type Team } from './team';
 
 export interface PcgResult {
   iterations: number;
@@ -24,21 +16,6 @@ export interface PcgVectors {
   x: Float32Array;
   p: Float32Array;
   Ap: Float32Array;
-}
-
-/**
- * Solves A x = b for C interleaved right-hand sides at once (one CG recurrence per channel) on the
- * finest level's unknown cells (padded indexing, C values per cell). `x` holds the initial guess
- * on entry and the solution on exit; entries of x outside the unknown set must be 0. Stops when
- * every channel's max |residual| <= tol.
- */
-export function pcgSolve(h: Hierarchy, b: Float32Array, x: Float32Array, opts: PcgOptions = {}, C = 1): PcgResult {
-  ensureChannels(h, C);
-  const v: PcgVectors = { b, x, p: new Float32Array(x.length), Ap: new Float32Array(x.length) };
-  const team: Team = { rank: 0, size: 1, ...teamState(C, false) };
-  const res = pcgTeam(h, v, C, { tol: opts.tol, maxIterations: opts.maxIterations, stopped: () => opts.signal?.aborted === true }, team);
-  if (res.stopped) throwIfAborted(opts.signal);
-  return res;
 }
 
 /**

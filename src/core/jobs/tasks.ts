@@ -66,5 +66,3 @@ export interface TaskContext {
 }
 
 export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext) => Promise<TaskOutput<K>> };
-
-export const TASK_KINDS: readonly TaskKind[] = ['inpaint', 'train'];

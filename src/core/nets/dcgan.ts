@@ -10,11 +10,11 @@
  * Moved from src/core/onnx/examples/dcgan.ts and generalised to other resolutions (same names at 64).
  */
 import type { Graph, Tensor } from '../onnx/graph';
-import { batchNorm, conv, convTranspose, leakyRelu, relu, sigmoid, tanh } from '../onnx/ops';
+import { batchNorm, conv, convTranspose, leakyRelu, relu, tanh } from '../onnx/ops';
 import { Rng } from '../random';
 
 export type DcganResolution = 16 | 32 | 64 | 128;
-export const DCGAN_RESOLUTIONS: readonly DcganResolution[] = [16, 32, 64, 128];
+const DCGAN_RESOLUTIONS: readonly DcganResolution[] = [16, 32, 64, 128];
 
 export interface DcganConfig {
   /** Latent size (default 100). */
@@ -58,7 +58,7 @@ export function resolutionOfArch(arch: string): DcganResolution {
 }
 
 /** Number of stride-2 stages after the 4×4 projection. */
-export const dcganStages = (resolution: number): number => Math.log2(resolution) - 2;
+const dcganStages = (resolution: number): number => Math.log2(resolution) - 2;
 
 /** Options for one network: widths, BN mode, parameter prefix, and an optional activation override. */
 export interface DcganNetOptions extends DcganConfig {
@@ -168,8 +168,6 @@ export function dcganDiscriminator(g: Graph, img: Tensor, opts: DcganNetOptions 
   c.res.out = conv(x, w);
   return c.res;
 }
-
-export const dcganProbability = sigmoid;
 
 /** DCGAN initialisation: conv weights N(0, 0.02), BN weight N(1, 0.02), BN bias 0, running stats (0, 1). */
 export function initDcgan(net: NetOut, seed = 1): Map<string, Float32Array> {

@@ -12,7 +12,7 @@ export const OPSET = 17;
 export const IR_VERSION = 8;
 
 /** ONNX TensorProto.DataType numbers. */
-export const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int64: 7, bool: 9 };
+const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int64: 7, bool: 9 };
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
 
 type Attr = { name: string } & ({ f: number } | { i: number } | { s: string } | { ints: readonly number[] });

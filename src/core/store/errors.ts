@@ -25,7 +25,7 @@ function isSqliteError(e: unknown): e is SqliteLikeError {
 }
 
 /** Converts a better-sqlite3 error into a StoreError; other errors pass through unchanged. */
-export function toStoreError(e: unknown, what: string): unknown {
+function toStoreError(e: unknown, what: string): unknown {
   if (e instanceof StoreError || !isSqliteError(e)) return e;
   const code: StoreErrorCode = e.code.startsWith('SQLITE_CONSTRAINT') ? 'CONSTRAINT' : 'SQLITE';
   return new StoreError(code, `${what}: ${e.message} (${e.code})`, { cause: e });

@@ -95,7 +95,7 @@ async function scan(root: string, dir: string, out: Found): Promise<void> {
   }
 }
 
-export const storedSize = (resolution: number, crop: CropMode): number => (crop === 'random' ? Math.round(resolution * 1.125) : resolution);
+const storedSize = (resolution: number, crop: CropMode): number => (crop === 'random' ? Math.round(resolution * 1.125) : resolution);
 
 async function decodeSquare(bytes: Uint8Array, size: number): Promise<Uint8Array> {
   const { data, info } = await sharp(bytes, { failOn: 'error' })

@@ -75,7 +75,7 @@ function emitGrads(g: Graph, loss: Tensor, params: Map<string, Tensor>): void {
   grad(loss, ps).forEach((t, i) => g.output(`grad:${ps[i].name}`, t));
 }
 
-export function buildGanGraphs(spec: DcganSpec, batch: number, labelSmoothing: number, sampleCount: number): GanGraphs {
+function buildGanGraphs(spec: DcganSpec, batch: number, labelSmoothing: number, sampleCount: number): GanGraphs {
   const { nz, nc, resolution: R } = spec;
   const dStep = new Graph('dcgan_d_step');
   const real = dStep.input('real', [batch, nc, R, R]);
@@ -124,7 +124,7 @@ export function inferenceNets(spec: DcganSpec, batch: number): { graph: Graph; G
 }
 
 /** Names of every tensor a DCGAN weight set holds. */
-export function ganWeightNames(spec: DcganSpec): string[] {
+function ganWeightNames(spec: DcganSpec): string[] {
   const { G, D } = inferenceNets(spec, 1);
   return [...G.params.keys(), ...G.stats.keys(), ...D.params.keys(), ...D.stats.keys()];
 }

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 
-export function tileGrid(images: Float32Array, n: number, channels: number, size: number, cols = Math.ceil(Math.sqrt(n)), pad = 2): { rgb: Uint8Array; width: number; height: number } {
+function tileGrid(images: Float32Array, n: number, channels: number, size: number, cols = Math.ceil(Math.sqrt(n)), pad = 2): { rgb: Uint8Array; width: number; height: number } {
   const rows = Math.ceil(n / cols);
   const width = cols * size + (cols + 1) * pad;
   const height = rows * size + (rows + 1) * pad;

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export const HOLDOUT_RULE = 'sha256(relative path, forward slashes) first 4 bytes as uint32 < percent/100 × 2^32';
+const HOLDOUT_RULE = 'sha256(relative path, forward slashes) first 4 bytes as uint32 < percent/100 × 2^32';
 
 export function isHeldOut(relativePath: string, percent: number): boolean {
   if (!(percent > 0)) return false;

@@ -142,7 +142,7 @@ export function fixedLatents(seed: number, count: number, nz: number): Float32Ar
 }
 
 /** At most this many epoch-end grids are drawn over a run (however small the folder). */
-export const MAX_EPOCH_GRIDS = 50;
+const MAX_EPOCH_GRIDS = 50;
 
 /** The sample grids of a run: the first, the best (lowest lossG when drawn) and the newest N stay. */
 class SampleGrids {

@@ -7,12 +7,12 @@ import { decodeSafetensors, encodeSafetensors, type NamedTensor, type StorageDTy
 import { dcganSpec, type DcganSpec } from '../nets/dcgan';
 import { inferenceNets } from './gan';
 
-export const MODEL_FORMAT = 'renovo-dcgan/1';
+const MODEL_FORMAT = 'renovo-dcgan/1';
 /** Extension of model files in the library (its areas allow at most 8 characters; the content is safetensors). */
 export const MODEL_FILE_EXT = 'sft';
 
 /** Tensors with their real shapes (from the architecture), optionally filtered by prefix ('G.' / 'D.'). */
-export function shapedTensors(spec: DcganSpec, weights: ReadonlyMap<string, Float32Array>, prefix = ''): Map<string, NamedTensor> {
+function shapedTensors(spec: DcganSpec, weights: ReadonlyMap<string, Float32Array>, prefix = ''): Map<string, NamedTensor> {
   const { G, D } = inferenceNets(spec, 1);
   const out = new Map<string, NamedTensor>();
   for (const [name, t] of [...G.params, ...G.stats, ...D.params, ...D.stats]) {

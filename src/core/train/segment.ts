@@ -76,7 +76,7 @@ const shaped = (m: ReadonlyMap<string, Float32Array>, shapes: ReadonlyMap<string
   new Map([...m].map(([k, v]) => [prefix + k, { data: v, shape: [...(shapes.get(k) ?? [v.length])] }]));
 
 /** Weight shapes of a spec (for safetensors headers). */
-export function unetShapes(spec: UnetSpec): Map<string, readonly number[]> {
+function unetShapes(spec: UnetSpec): Map<string, readonly number[]> {
   const f = 2 ** (spec.widths.length - 1);
   const g = new Graph('shapes');
   const net = unet(g, g.input('x', [1, spec.inC, f, f]), spec);

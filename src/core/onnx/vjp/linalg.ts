@@ -48,7 +48,7 @@ function groupSlices(x: Tensor, g: number, axis = 1): Tensor[] {
  * Same result as `correlateWeightsByConv`, as one GEMM over an explicit im2col of `src`:
  * patches [I*kh*kw, N*OH*OW] (strided Slices of the padded source) times dy^T [N*OH*OW, O].
  */
-export function correlateWeightsByGemm(src: Tensor, dy: Tensor, k: number[], s: number[], d: number[], p: number[]): Tensor {
+function correlateWeightsByGemm(src: Tensor, dy: Tensor, k: number[], s: number[], d: number[], p: number[]): Tensor {
   const [N, I, H, W] = src.shape;
   const [, O, OH, OW] = dy.shape;
   const need = [OH, OW].map((o, a) => s[a] * (o - 1) + d[a] * (k[a] - 1) + 1);
@@ -84,7 +84,7 @@ function correlateWeights(src: Tensor, dy: Tensor, k: number[], s: number[], d: 
  * Computed as a Conv of src^T (i as batch, n as channels) with dy^T as the kernel,
  * stride and dilation swapped. Returns [O, I, kh, kw].
  */
-export function correlateWeightsByConv(src: Tensor, dy: Tensor, k: number[], s: number[], d: number[], p: number[]): Tensor {
+function correlateWeightsByConv(src: Tensor, dy: Tensor, k: number[], s: number[], d: number[], p: number[]): Tensor {
   const srcT = transpose(src, [1, 0, 2, 3]);
   const dyT = transpose(dy, [1, 0, 2, 3]);
   const r = conv(srcT, dyT, null, { stride: [d[0], d[1]], dilation: [s[0], s[1]], padding: [p[0], p[1], p[2], p[3]] });

@@ -10,7 +10,7 @@ function normAxes(axes: number[], rank: number): number[] {
 }
 
 /** Linear (half_pixel, edge-clamped) interpolation matrix [outSize, inSize] for upsampling by `scale`. */
-export function linearResizeMatrix(inSize: number, scale: number): Float32Array {
+function linearResizeMatrix(inSize: number, scale: number): Float32Array {
   const outSize = inSize * scale;
   const m = new Float32Array(outSize * inSize);
   for (let o = 0; o < outSize; o++) {

@@ -8,7 +8,7 @@
 // detector that flags them would send large areas to inpainting.
 import type { ImageBuffer } from '../../image/types';
 import { mulberry32, type Uniform } from '../../random';
-import { blob, boxBlur, disc, gauss, stroke, wander } from './paint';
+import { blob, boxBlur, gauss, stroke, wander } from './paint';
 
 export type DamageKind = 'cracks' | 'scratches' | 'flaking' | 'dust' | 'hairs' | 'foxing' | 'stains' | 'creases' | 'corners' | 'film';
 

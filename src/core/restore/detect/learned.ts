@@ -23,7 +23,7 @@ import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './m
 
 export const DETECTOR_NAME = 'damage-unet';
 /** Working scale: the long side the network sees (damage sizes in training are relative to it). */
-export const WORK_LONG = 1024;
+const WORK_LONG = 1024;
 const TILE = 344; // + 2 × MARGIN = 408 (divisible by 8): 3×2 tiles cover a 1024×683 working image
 const MARGIN = 32;
 const MAX_REGION = 0.04;

@@ -26,7 +26,7 @@ const DIRS: Array<[number, number]> = Array.from({ length: ANGLES }, (_, i) => {
  * normalised response min(1, R/ref) along a segment of 2r+1 samples centred on (x, y).
  * ≈1 on a line (any orientation), ≈ diameter/(2r+1) on a speck, lower on scattered texture.
  */
-export function orientedSupport(resp: Uint8Array, width: number, height: number, x: number, y: number, r: number, ref: number): number {
+function orientedSupport(resp: Uint8Array, width: number, height: number, x: number, y: number, r: number, ref: number): number {
   let best = 0;
   const inv = 1 / ref;
   for (let a = 0; a < ANGLES; a++) {

@@ -13,7 +13,7 @@ export interface TearParams {
   maxRange: number;
 }
 
-export const DEFAULT_TEAR_PARAMS: TearParams = { minFraction: 0.002, maxChroma: 24, maxRange: 10 };
+const DEFAULT_TEAR_PARAMS: TearParams = { minFraction: 0.002, maxChroma: 24, maxRange: 10 };
 
 /**
  * Returns a full-size mask (255 = tear) or null when nothing qualifies. `damage` is the mask of
