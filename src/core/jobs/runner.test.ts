@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
 import type { ImageBuffer, MaskBuffer } from '../image/types';
-import { JobCancelledError, JobFailedError, JobRunner, WorkerCrashError, findAppRoot, workerEntryPath } from './index';
+import { JobCancelledError, JobFailedError, JobRunner, WorkerCrashError, workerEntryPath } from './index';
+import { findAppRoot } from '../platform/paths';
 
 function image(w: number, h: number): ImageBuffer {
   const data = new Uint8Array(w * h * 3);
