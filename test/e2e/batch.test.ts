@@ -3,53 +3,35 @@
 // from a blob: URL, thumbnails inlined: the strict CSP allows it, no script).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashTree, scanJpeg } from '../../src/core/restore/testutil';
-import { OUT_DIR, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
+import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
 
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the batch e2e suite: ${missing}`);
-
-describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)', () => {
+describeE2e('batch panel (Chromium against renovo serve)', () => {
+  let session: E2eSession;
   let workDir: string;
-  let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-batch-'));
-    await mkdir(join(workDir, 'scans', 'album'), { recursive: true });
-    await writeFile(join(workDir, 'scans', 'grandma.jpg'), await scanJpeg(3, 240, 180));
-    await writeFile(join(workDir, 'scans', 'album', 'wedding.jpg'), await scanJpeg(4, 240, 180));
-    bridge = await startBridge(join(workDir, 'library'));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    session = await startSession('batch', {
+      context: { colorScheme: 'light' },
+      prepare: async (dir) => {
+        await mkdir(join(dir, 'scans', 'album'), { recursive: true });
+        await writeFile(join(dir, 'scans', 'grandma.jpg'), await scanJpeg(3, 240, 180));
+        await writeFile(join(dir, 'scans', 'album', 'wedding.jpg'), await scanJpeg(4, 240, 180));
+      },
     });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    ({ workDir, page } = session);
   });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('restores a folder of 2 scans with progress and opens the report', async () => {
     const input = join(workDir, 'scans');
     const before = await hashTree(input);
-    await page.goto(bridge.url);
+    await page.goto(session.bridge.url);
     await page.getByRole('tab', { name: 'Batch' }).click();
     await page.locator('[data-testid="batch-panel"]').waitFor();
 
@@ -98,7 +80,7 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     const link = page.locator('[data-testid="batch-report-open"]');
     await expect.poll(() => link.getAttribute('href'), { timeout: 20_000 }).toMatch(/^blob:/);
     await page.screenshot({ path: join(OUT_DIR, 'batch-done.png') });
-    const [report] = await Promise.all([context.waitForEvent('page', { timeout: 20_000 }), link.click()]);
+    const [report] = await Promise.all([session.context.waitForEvent('page', { timeout: 20_000 }), link.click()]);
     await report.waitForLoadState();
     await expect.poll(() => report.locator('h1').textContent()).toMatch(/Renovo batch restoration #\d+/);
     const html = await report.content();
@@ -109,14 +91,14 @@ describe.skipIf(missing !== null)('batch panel (Chromium against renovo serve)',
     await report.screenshot({ path: join(OUT_DIR, 'batch-report.png') });
     await report.close();
     // 4xx answers are expected (refused folders, the favicon); CSP violations and page errors are not
-    expect(problems.filter((t) => !/status of 4\d\d/.test(t))).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 
   it('pauses a running batch, finds it again after a reload, and cancels it (resumable)', async () => {
     const input = join(workDir, 'many');
     await mkdir(input, { recursive: true });
     for (let i = 0; i < 12; i++) await writeFile(join(input, `scan-${String(i).padStart(2, '0')}.jpg`), await scanJpeg(20 + i, 640, 480));
-    await page.goto(bridge.url);
+    await page.goto(session.bridge.url);
     await page.getByRole('tab', { name: 'Batch' }).click();
     await page.getByLabel('Scans (input folder)').fill(input);
     await page.getByLabel('Scans (input folder)').press('Enter');

@@ -1,9 +1,13 @@
 // Helpers for the e2e suite: start the built web bridge (`renovo serve`) as a child process and
-// launch Debian's Chromium through playwright-core.
+// launch Debian's Chromium through playwright-core; `describeE2e` and `startSession` give each test
+// file all of it in a few lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 
 export const ROOT = process.cwd();
 export const CHROMIUM = process.env.RENOVO_CHROMIUM ?? '/usr/bin/chromium';
@@ -93,4 +97,65 @@ export async function startBridge(libraryDir: string, timeoutMs = 60_000): Promi
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A describe block that is skipped, with a warning saying why, where Chromium is missing. */
+export function describeE2e(title: string, body: () => void): void {
+  const missing = missingPrerequisite();
+  if (missing) console.warn(`[e2e] skipping "${title}": ${missing}`);
+  describe.skipIf(missing !== null)(title, body);
+}
+
+export interface E2eSession {
+  /** A fresh temporary folder for fixtures; the library is its "library" folder. */
+  workDir: string;
+  libraryDir: string;
+  bridge: Bridge;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** What went wrong in the page: page errors, console errors, CSP and worker complaints. */
+  problems: string[];
+  /** The problems, less failed loads with a 4xx status (the browser's favicon probe, refused API calls). */
+  unexpectedProblems(): string[];
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Writes fixtures into the work folder (and may fill the library with the CLI) before the bridge starts. */
+  prepare?: (workDir: string, libraryDir: string) => Promise<void>;
+  /** Over the defaults: a 1360 × 860 viewport at device pixel ratio 1. */
+  context?: BrowserContextOptions;
+}
+
+/** A work folder, `renovo serve` on a library in it and a Chromium page, for one test file. */
+export async function startSession(name: string, options: SessionOptions = {}): Promise<E2eSession> {
+  assertBuilt();
+  await mkdir(OUT_DIR, { recursive: true });
+  const workDir = await mkdtemp(join(tmpdir(), `renovo-e2e-${name}-`));
+  const libraryDir = join(workDir, 'library');
+  let bridge: Bridge | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await bridge?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    await options.prepare?.(workDir, libraryDir);
+    bridge = await startBridge(libraryDir);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, ...options.context });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy|Worker/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    const unexpectedProblems = () => problems.filter((text) => !/status of 4\d\d/.test(text));
+    return { workDir, libraryDir, bridge, browser, context, page, problems, unexpectedProblems, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

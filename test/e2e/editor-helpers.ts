@@ -139,3 +139,9 @@ export async function photoCanvasPixel(page: Page, px: number, py: number): Prom
     [px, py],
   );
 }
+
+/** Open a photo file with the Open button and wait until the editor shows it. */
+export async function openPhotoFile(page: Page, file: string): Promise<void> {
+  await page.locator('[data-testid="open-input"]').first().setInputFiles(file);
+  await page.locator('[data-testid="photo-title"]').waitFor({ timeout: 60_000 });
+}

@@ -2,15 +2,14 @@
 // the same RenovoApi the desktop preload exposes). Needs `npm run build` first (`npm test` does it).
 // Masks are checked by reading back what the library stored with each edit (the bridge's /library
 // route), so every tool is verified through the API, at the photo's full resolution.
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EditDto } from '../../src/shared/contract';
 import { FIXTURE_COPYRIGHT, jpegWithMetadata, photoPixels } from '../fixtures/images';
-import { OUT_DIR, ROOT, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
+import { OUT_DIR, ROOT, describeE2e, startSession, type E2eSession } from './bridge';
 import {
   apiCall,
   clickImage,
@@ -18,14 +17,12 @@ import {
   dismissNotices,
   dragImage,
   libraryFile,
+  openPhotoFile,
   photoCanvasPixel,
   removeAndReadMask,
   stageView,
   toPage,
 } from './editor-helpers';
-
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the editor e2e suite: ${missing}`);
 
 // The fixture photo: photoPixels draws a dark disc centred at (0.6 W, 0.55 H), radius 0.2 min(W, H),
 // and a light rectangle at x 15–40 %, y 60–85 %.
@@ -45,46 +42,30 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUT_DIR, name) });
 }
 
-describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () => {
+describeE2e('editor (Chromium against renovo serve)', () => {
+  let session: E2eSession;
   let workDir: string;
-  let libraryDir: string;
   let photoFile: string;
-  let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const consoleProblems: string[] = [];
   /** Edits made by the tool tests, oldest first. */
   const made: EditDto[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-'));
-    libraryDir = join(workDir, 'library');
-    photoFile = join(workDir, 'garden.jpg');
-    // EXIF Copyright + XMP + a Display P3 profile, so the export test can check they survive.
-    await writeFile(photoFile, await jpegWithMetadata(W, H));
-    await writeFile(join(workDir, 'broken.jpg'), Buffer.from('this is not a JPEG'));
-    bridge = await startBridge(libraryDir);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, acceptDownloads: true, colorScheme: 'dark' });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) consoleProblems.push(message.text());
+    session = await startSession('editor', {
+      context: { acceptDownloads: true, colorScheme: 'dark' },
+      prepare: async (dir) => {
+        // EXIF Copyright + XMP + a Display P3 profile, so the export test can check they survive.
+        await writeFile(join(dir, 'garden.jpg'), await jpegWithMetadata(W, H));
+        await writeFile(join(dir, 'broken.jpg'), Buffer.from('this is not a JPEG'));
+      },
     });
-    page.on('pageerror', (error) => consoleProblems.push(`pageerror: ${error.message}`));
+    ({ workDir, page } = session);
+    photoFile = join(workDir, 'garden.jpg');
   });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('serves the renderer with a strict CSP and trades the token for a cookie', async () => {
-    const response = await page.goto(bridge.url);
+    const response = await page.goto(session.bridge.url);
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).search).toBe('');
     const csp = response?.headers()['content-security-policy'] ?? '';
@@ -95,7 +76,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(meta).toContain("script-src 'self'");
     await expect.poll(() => page.getByRole('heading', { name: /remove anything/i }).isVisible()).toBe(true);
-    const anonymous = await fetch(`${bridge.origin}/api/listPhotos`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const anonymous = await fetch(`${session.bridge.origin}/api/listPhotos`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
   });
 
@@ -112,8 +93,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
   });
 
   it('opens a photo with a full-resolution mask behind a downscaled view', async () => {
-    await page.locator('[data-testid="open-input"]').first().setInputFiles(photoFile);
-    await page.locator('[data-testid="photo-title"]').waitFor({ timeout: 60_000 });
+    await openPhotoFile(page, photoFile);
     expect(await page.locator('[data-testid="photo-title"]').textContent()).toContain(`${W} × ${H}`);
     const mask = page.locator('[data-testid="mask-canvas"]');
     expect(await mask.getAttribute('data-mask-width')).toBe(String(W));
@@ -323,7 +303,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
   it('a two-finger pinch zooms around the fingers', async () => {
     await page.keyboard.press('0');
     const before = await stageView(page);
-    const cdp = await context.newCDPSession(page);
+    const cdp = await session.context.newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
     const mid = toPage(before, 360, 240);
     const at = (d: number) => [
@@ -583,11 +563,11 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
   });
 
   it('keeps strokes aligned on a high-DPI screen (device pixel ratio 2)', async () => {
-    const hidpi = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+    const hidpi = await session.browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
     try {
       const p2 = await hidpi.newPage();
-      p2.on('pageerror', (error) => consoleProblems.push(`pageerror (DPR 2): ${error.message}`));
-      await p2.goto(bridge.url);
+      p2.on('pageerror', (error) => session.problems.push(`pageerror (DPR 2): ${error.message}`));
+      await p2.goto(session.bridge.url);
       await p2.locator('[data-testid="photo-item"]', { hasText: 'garden.jpg' }).click();
       await p2.locator('[data-testid="photo-title"]').waitFor();
       const overlay = await p2.locator('[data-testid="mask-canvas"]').evaluate((c: HTMLCanvasElement) => [c.width, c.getBoundingClientRect().width]);
@@ -617,7 +597,7 @@ describe.skipIf(missing !== null)('editor (Chromium against renovo serve)', () =
     if (process.env.RENOVO_UPDATE_SCREENSHOTS === '1') {
       await copyFile(join(OUT_DIR, '00-editor.png'), join(ROOT, 'docs', 'screenshot-editor.png'));
     }
-    const unexpected = consoleProblems.filter((text) => !/status of 4\d\d/.test(text));
+    const unexpected = session.unexpectedProblems();
     expect(unexpected, unexpected.join('\n')).toEqual([]);
   });
 });

@@ -3,18 +3,14 @@
 // tiny-folder warning), fine-tunes it for a few steps with live progress, and the new version shows
 // up in the editor's model picker.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ModelDto } from '../../src/shared/contract';
-import { OUT_DIR, ROOT, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
+import { OUT_DIR, ROOT, describeE2e, startSession, type E2eSession } from './bridge';
 import { apiCall } from './editor-helpers';
-
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the fine-tune e2e suite: ${missing}`);
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -33,44 +29,27 @@ async function imageFolder(dir: string, n: number): Promise<void> {
   }
 }
 
-describe.skipIf(missing !== null)('fine-tune panel (Chromium against renovo serve)', () => {
+describeE2e('fine-tune panel (Chromium against renovo serve)', () => {
+  let session: E2eSession;
   let workDir: string;
-  let libraryDir: string;
-  let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-ft-'));
-    libraryDir = join(workDir, 'library');
-    await imageFolder(join(workDir, 'monet'), 8);
-    await imageFolder(join(workDir, 'tiny'), 2);
-    const base = await cli(['train', '--library', libraryDir, '--data', join(workDir, 'monet'), '--arch', 'dcgan16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch', '4', '--steps', '3', '--threads', '1', '--name', 'e2e-base']);
-    if (base.code !== 0) throw new Error(`renovo train failed:\n${base.out}`);
-    bridge = await startBridge(libraryDir);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark' });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    session = await startSession('finetune', {
+      context: { colorScheme: 'dark' },
+      prepare: async (dir, libraryDir) => {
+        await imageFolder(join(dir, 'monet'), 8);
+        await imageFolder(join(dir, 'tiny'), 2);
+        const base = await cli(['train', '--library', libraryDir, '--data', join(dir, 'monet'), '--arch', 'dcgan16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch', '4', '--steps', '3', '--threads', '1', '--name', 'e2e-base']);
+        if (base.code !== 0) throw new Error(`renovo train failed:\n${base.out}`);
+      },
     });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-
+    ({ workDir, page } = session);
   });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('checks a folder, fine-tunes with live progress, and the new model reaches the model picker', async () => {
-    await page.goto(bridge.url);
+    await page.goto(session.bridge.url);
     const tab = page.getByRole('tab', { name: 'Fine-tune' });
     await tab.click();
     expect(await tab.getAttribute('aria-selected')).toBe('true');
@@ -128,6 +107,6 @@ describe.skipIf(missing !== null)('fine-tune panel (Chromium against renovo serv
       await expect.poll(() => page.locator('[data-testid="gan-model-select"] option').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/e2e-monet v1/)]));
     }
     // 4xx answers are expected (refused folders, the favicon); CSP violations and page errors are not
-    expect(problems.filter((t) => !/status of 4\d\d/.test(t))).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 });

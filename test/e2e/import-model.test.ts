@@ -3,59 +3,44 @@
 // outputs as Carve's lama_fp32.onnx, painting holes red) is imported, becomes the "Your model"
 // engine, and removes a painted object. The Batch tab then fills a scan's tear with it (chosen as
 // its wide-damage model), and "Delete model…" is refused while a batch uses it, then deletes it.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BatchDto, EditDto, ModelDto } from '../../src/shared/contract';
 import { lamaLikeModel } from '../../src/core/inpaint/imported/testmodels';
 import { addDamage, synthPhoto } from '../../src/core/restore/synth';
 import { scanJpeg } from '../../src/core/restore/testutil';
-import { OUT_DIR, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
+import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
 import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile } from './editor-helpers';
 
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the import-model e2e suite: ${missing}`);
-
-describe.skipIf(missing !== null)('Import model… in the engine picker (Chromium against renovo serve)', () => {
+describeE2e('Import model… in the engine picker (Chromium against renovo serve)', () => {
+  let session: E2eSession;
   let workDir: string;
-  let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-import-'));
-    await writeFile(join(workDir, 'big-lama.onnx'), lamaLikeModel([255, 0, 0]));
-    await writeFile(join(workDir, 'small-lama.onnx'), lamaLikeModel([255, 0, 0], { side: 256 }));
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 60, g: 150, b: 90 } } }).png().toFile(join(workDir, 'field.png'));
-    // a scan with a tear (the one src/core/restore/wide-model.test.ts fills), and a folder of plain scans
-    const torn = addDamage(synthPhoto(800, 600, { seed: 4 }), { seed: 201, scratches: 1, dust: 3, tear: true });
-    await mkdir(join(workDir, 'torn'));
-    await sharp(torn.image.data, { raw: { width: 800, height: 600, channels: 3 } }).png().toFile(join(workDir, 'torn', 'torn.png'));
-    await mkdir(join(workDir, 'many'));
-    for (let i = 0; i < 8; i++) await writeFile(join(workDir, 'many', `scan-${i}.jpg`), await scanJpeg(40 + i, 640, 480));
-    bridge = await startBridge(join(workDir, 'library'));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    session = await startSession('import', {
+      context: { colorScheme: 'dark' },
+      prepare: async (dir) => {
+        await writeFile(join(dir, 'big-lama.onnx'), lamaLikeModel([255, 0, 0]));
+        await writeFile(join(dir, 'small-lama.onnx'), lamaLikeModel([255, 0, 0], { side: 256 }));
+        await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 60, g: 150, b: 90 } } }).png().toFile(join(dir, 'field.png'));
+        // a scan with a tear (the one src/core/restore/wide-model.test.ts fills), and a folder of plain scans
+        const torn = addDamage(synthPhoto(800, 600, { seed: 4 }), { seed: 201, scratches: 1, dust: 3, tear: true });
+        await mkdir(join(dir, 'torn'));
+        await sharp(torn.image.data, { raw: { width: 800, height: 600, channels: 3 } }).png().toFile(join(dir, 'torn', 'torn.png'));
+        await mkdir(join(dir, 'many'));
+        for (let i = 0; i < 8; i++) await writeFile(join(dir, 'many', `scan-${i}.jpg`), await scanJpeg(40 + i, 640, 480));
+      },
+    });
+    ({ workDir, page } = session);
   });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('refuses a mismatched file, imports a LaMa model and removes with it', async () => {
-    await page.goto(bridge.url);
+    await page.goto(session.bridge.url);
     await page.locator('[data-testid="import-model-button"]').waitFor();
 
     // a 256×256 export is not the lama-512 convention: refused, named, nothing recorded
@@ -94,7 +79,7 @@ describe.skipIf(missing !== null)('Import model… in the engine picker (Chromiu
     expect(hole).toBeGreaterThan(500);
     expect(wrong).toBe(0);
     await page.screenshot({ path: join(OUT_DIR, 'import-model.png') });
-    expect(problems).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 
   it('fills a scan\'s tear in a batch with the imported model chosen for wide damage', async () => {
@@ -128,7 +113,7 @@ describe.skipIf(missing !== null)('Import model… in the engine picker (Chromiu
     expect(report.items[0]!.repaired.engines).toContain('onnx');
     expect(report.items[0]!.repaired.engines).not.toContain('patchmatch');
     await page.screenshot({ path: join(OUT_DIR, 'import-model-batch.png') });
-    expect(problems).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 
   it('Delete model… is refused while a batch uses the model, then deletes it; the engine falls back to Auto', async () => {
@@ -182,6 +167,6 @@ describe.skipIf(missing !== null)('Import model… in the engine picker (Chromiu
     expect(await picker.isDisabled()).toBe(true);
     expect(await picker.locator('option').allTextContents()).toEqual(['PatchMatch (built-in)']);
     expect(await page.locator('[data-testid="batch-wide-hint"]').textContent()).toMatch(/import it with Import model… in the Editor's Remove panel/);
-    expect(problems).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 });

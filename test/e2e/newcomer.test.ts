@@ -1,17 +1,13 @@
 // Issue 15's editor items in real Chromium against `renovo serve`: Enter removes whatever toolbar
 // button has focus (15.9), and the object tool segments a whole object from a click or a box (15.10).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EditDto } from '../../src/shared/contract';
-import { OUT_DIR, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
-import { apiCall, clickImage, currentPhoto, dragImage, removeAndReadMask, type MaskImage } from './editor-helpers';
-
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the newcomer e2e suite: ${missing}`);
+import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
+import { apiCall, clickImage, currentPhoto, dragImage, openPhotoFile, removeAndReadMask, type MaskImage } from './editor-helpers';
 
 const W = 720;
 const H = 480;
@@ -52,35 +48,23 @@ function iouWithTank(mask: MaskImage): number {
   return inter / union;
 }
 
-describe.skipIf(missing !== null)('newcomer friction (issue 15) in Chromium', () => {
+describeE2e('newcomer friction (issue 15) in Chromium', () => {
+  let session: E2eSession;
   let workDir: string;
-  let bridge: Bridge;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-newcomer-'));
-    await writeFile(join(workDir, 'tank.png'), await redTankPng());
-    await writeFile(join(workDir, 'second.png'), await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toBuffer());
-    bridge = await startBridge(join(workDir, 'library'));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.on('console', (m) => { if (/Content Security Policy|Worker/i.test(m.text())) problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(bridge.url);
-    await page.locator('[data-testid="open-input"]').first().setInputFiles(join(workDir, 'tank.png'));
-    await page.locator('[data-testid="photo-title"]').waitFor({ timeout: 60_000 });
+    session = await startSession('newcomer', {
+      prepare: async (dir) => {
+        await writeFile(join(dir, 'tank.png'), await redTankPng());
+        await writeFile(join(dir, 'second.png'), await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toBuffer());
+      },
+    });
+    ({ workDir, page } = session);
+    await page.goto(session.bridge.url);
+    await openPhotoFile(page, join(workDir, 'tank.png'));
   });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('object tool: a click on the red object\'s highlight selects the whole object, in a worker (15.10)', async () => {
     await page.locator('[data-testid="tool-object"]').click();
@@ -117,7 +101,7 @@ describe.skipIf(missing !== null)('newcomer friction (issue 15) in Chromium', ()
     await page.keyboard.press('Enter');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="edit-item"]').length > n, before.length, { timeout: 60_000 });
     expect((await apiCall<EditDto[]>(page, 'listEdits', { photoId: photo.id })).length).toBe(before.length + 1);
-    expect(problems.join("\n")).toBe("");
+    expect(session.unexpectedProblems().join('\n')).toBe('');
   });
 
   it('the split compare labels both sides, Before and After (15.14)', async () => {

@@ -1,18 +1,14 @@
 // End-to-end: the source area in the real renderer (Debian's Chromium against `renovo serve`).
 // Paint a hole, switch to the source area (S), paint and erase it with the mask tools, run Remove,
 // and read back what the library stored with the edit. Needs `npm run build` first.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EditDto } from '../../src/shared/contract';
 import { photoJpeg } from '../fixtures/images';
-import { OUT_DIR, assertBuilt, launchChromium, missingPrerequisite, startBridge, type Bridge } from './bridge';
-import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile, stageView, toPage } from './editor-helpers';
-
-const missing = missingPrerequisite();
-if (missing) console.warn(`[e2e] skipping the source-area e2e test: ${missing}`);
+import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
+import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile, openPhotoFile, stageView, toPage } from './editor-helpers';
 
 const W = 720;
 const H = 480;
@@ -31,37 +27,23 @@ async function overlayAt(page: Page, x: number, y: number): Promise<number[]> {
 
 const checked = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"]`).getAttribute('aria-checked');
 
-describe.skipIf(missing !== null)('source area (Chromium against renovo serve)', () => {
+describeE2e('source area (Chromium against renovo serve)', () => {
+  let session: E2eSession;
   let workDir: string;
-  let bridge: Bridge;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    assertBuilt();
-    await mkdir(OUT_DIR, { recursive: true });
-    workDir = await mkdtemp(join(tmpdir(), 'renovo-e2e-source-'));
-    await writeFile(join(workDir, 'beach.jpg'), await photoJpeg(W, H));
-    bridge = await startBridge(join(workDir, 'library'));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark' });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      // 4xx loads (the browser's own favicon probe) are not the page's errors.
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(m.text());
+    session = await startSession('source', {
+      context: { colorScheme: 'dark' },
+      prepare: async (dir) => {
+        await writeFile(join(dir, 'beach.jpg'), await photoJpeg(W, H));
+      },
     });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(bridge.url);
-    await page.locator('[data-testid="open-input"]').first().setInputFiles(join(workDir, 'beach.jpg'));
-    await page.locator('[data-testid="photo-title"]').waitFor({ timeout: 60_000 });
+    ({ workDir, page } = session);
+    await page.goto(session.bridge.url);
+    await openPhotoFile(page, join(workDir, 'beach.jpg'));
   });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await bridge?.stop();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('paints a source area with the mask tools, sends it with Remove and records it with the edit', async () => {
     // The hole: a brush stroke along y = 100.
@@ -137,6 +119,6 @@ describe.skipIf(missing !== null)('source area (Chromium against renovo serve)',
     // Undo brings the cleared source area back; the hole is untouched by it.
     await page.keyboard.press('Control+z');
     expect((await overlayAt(page, 500, 350))[3]).toBeGreaterThan(60);
-    expect(problems).toEqual([]);
+    expect(session.unexpectedProblems()).toEqual([]);
   });
 });
