@@ -10,6 +10,7 @@ import { boundsOf, cutBox, downscaleAllowed, downscaleCrop, extractCrop, holeBox
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
+import { hedgeShading } from './shading';
 import { ganInpaint, type GanModel, type GanParams } from './gan';
 import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
 import type { Runtime } from '../onnx/runtime';
@@ -111,6 +112,14 @@ function blendAroundHoles(crop: Crop, fill: Fill, mode: 'normal' | 'mixed', sign
   return { values: blended, box };
 }
 
+/** PatchMatch's fill over `fill.box` with its shading pulled toward the membrane (shading.ts). */
+function hedgeCropShading(crop: Crop, fill: { values: Float32Array; box: Rect }, signal: AbortSignal | undefined): Float32Array {
+  const { box } = fill;
+  const whole = wholeCrop(crop);
+  const bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
+  return hedgeShading(fill.values, cutBox(crop.data, whole, box, crop.C), bw, bh, crop.C, cutBox(crop.hole, whole, box, 1), signal);
+}
+
 function fillCrop(engine: EngineId, crop: Crop, allowed: Uint8Array | undefined, options: InpaintOptions, onProgress: (f: number) => void): Fill {
   const { w, h, C, data, hole } = crop;
   const signal = options.signal;
@@ -188,7 +197,9 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
       filled = { values: r.values, source: null, box: wholeCrop(crop) };
     } else filled = fillCrop(engine, crop, allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1), options, report);
     throwIfAborted(signal);
-    const final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
+    let final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
+    // not with a source area: the membrane takes every border colour, the excluded ones included
+    if (engine === 'patchmatch' && !allowed) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
     pasteHoles(out, width, channels, crop, final.values, final.box);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);
