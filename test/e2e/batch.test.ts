@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashTree, scanJpeg } from '../../src/core/restore/testutil';
+import { hashTree, scanJpeg } from '../fixtures/restore';
 import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
 
 describeE2e('batch panel (Chromium against renovo serve)', () => {

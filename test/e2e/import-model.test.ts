@@ -9,9 +9,9 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BatchDto, EditDto, ModelDto } from '../../src/shared/contract';
-import { lamaLikeModel } from '../../src/core/inpaint/imported/testmodels';
-import { addDamage, synthPhoto } from '../../src/core/restore/synth';
-import { scanJpeg } from '../../src/core/restore/testutil';
+import { lamaLikeModel } from '../fixtures/onnx-inpainters';
+import { addDamage, synthPhoto } from '../fixtures/synth';
+import { scanJpeg } from '../fixtures/restore';
 import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
 import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile } from './editor-helpers';
 
