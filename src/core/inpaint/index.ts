@@ -11,13 +11,14 @@ import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { hedgeShading } from './shading';
-import { ganInpaint, type GanModel, type GanParams } from './gan';
+import { ganInpaint, type GanHoleReport, type GanModel, type GanParams } from './gan';
 import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
 import type { Runtime } from '../onnx/runtime';
+import type { EngineChoice } from '../../shared/contract';
 
 export { InpaintError } from './errors';
 
-export type EngineId = 'patchmatch' | 'telea' | 'harmonic' | 'gan-zopt' | 'onnx';
+export type EngineId = Exclude<EngineChoice, 'auto'>;
 
 export interface EngineInfo { id: EngineId; label: string; description: string }
 
@@ -56,8 +57,14 @@ export type PatchMatchTuning = Pick<PatchMatchOptions,
   searchMargin?: number;
 };
 
-/** holes: the number of connected holes filled; onnx: what the imported model ran on (engine 'onnx'). */
-export interface InpaintResult { image: ImageBuffer; engine: EngineId; holes: number; onnx?: { provider: string; crops: OnnxCropReport[] } }
+/** holes: the number of connected holes filled; gan: the parameters used, provider and per-hole results (engine 'gan-zopt'); onnx: what the imported model ran on (engine 'onnx'). */
+export interface InpaintResult {
+  image: ImageBuffer;
+  engine: EngineId;
+  holes: number;
+  gan?: { params: Required<GanParams>; provider: string; reports: GanHoleReport[] };
+  onnx?: { provider: string; crops: OnnxCropReport[] };
+}
 
 /** Crops bigger than this many pixels are filled at a reduced resolution by PatchMatch. */
 const PATCHMATCH_MAX_CROP = 2_500_000;
@@ -163,8 +170,9 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
   if (requested === 'gan-zopt') {
     const { model, ...params } = options.gan ?? {};
     if (!model) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model (options.gan.model)");
+    if (options.sourceArea) throw new InpaintError('SOURCE_MASK_ENGINE', "inpaint: engine 'gan-zopt' does not use a source area");
     const r = await ganInpaint(image, mask, { ...params, model, blend, seed: options.seed, signal, onProgress: (f, m) => options.onProgress?.(f, m ?? 'gan-zopt') });
-    return { image: r.image, engine: 'gan-zopt', holes: r.holes };
+    return { image: r.image, engine: 'gan-zopt', holes: r.holes, gan: { params: r.params, provider: r.provider, reports: r.reports } };
   }
   const { width, height, channels } = image;
   const components = labelComponents(mask.data, width, height);

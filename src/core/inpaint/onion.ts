@@ -4,7 +4,7 @@
 // the estimate carries texture and edges into the hole from the start, so the EM iterations that
 // follow are not pulled towards smooth patches.
 
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../random';
 
 /** Up to this many valid sources every pixel tries them all; above it, a PatchMatch-style search. */
 const EXHAUSTIVE = 1024;

@@ -7,7 +7,7 @@
 // Everything a kernel touches is a typed array (SharedArrayBuffer-backed when the level is shared
 // with a worker): no closures, so the same code runs in the worker.
 
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../random';
 
 /** Number of bands every level is split into (the machines this targets have 2 cores). */
 export const BANDS = 2;

@@ -14,7 +14,7 @@
 
 import { throwIfAborted } from '../blend/control';
 import { harmonicFill, type EngineControl } from './harmonic';
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../random';
 import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
 import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
 import { appendTextureFeatures, holeColours } from './texture-features';
