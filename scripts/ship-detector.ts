@@ -9,12 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { SplitRng } from '../src/core/train/rng';
+import { Rng } from '../src/core/random';
 import { loadSegCheckpoint, encodeUnetWeights } from '../src/core/train/segment';
 
 import { loadFilmMarks } from '../src/core/restore/damage/film';
 import { agePhoto, generateDamage } from '../src/core/restore/damage/generate';
-import { synthPhoto } from '../src/core/restore/synth';
+import { synthPhoto } from '../test/fixtures/synth';
 import { DETECTOR_NAME, detectLearned, type DetectorModel } from '../src/core/restore/detect/learned';
 import { unetParamCount } from '../src/core/nets/unet';
 import type { ImageBuffer } from '../src/core/image/types';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     evalRes = {};
     const samples: Array<{ dmg: ImageBuffer; truth: Uint8Array; clean: ImageBuffer }> = [];
     for (let i = 0; i < pick.length; i++) {
-      const rng = new SplitRng(1000 + i);
+      const rng = new Rng(1000 + i);
       const { data, info } = await sharp(join(v.data as string, pick[i])).resize(640, 640, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
       const aged = agePhoto({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) }, { seed: rng.int(1e9) });
       const d = generateDamage(aged, { seed: rng.int(1e9), film });

@@ -14,7 +14,7 @@ import { DEFAULT_UNET } from '../src/core/nets/unet';
 import { Runtime } from '../src/core/onnx/runtime';
 import { loadFilmMarks } from '../src/core/restore/damage/film';
 import { listCleanPhotos, loadSilhouettes, makeBatch } from '../src/core/train/damage-data';
-import { SplitRng } from '../src/core/train/rng';
+import { Rng } from '../src/core/random';
 import { SegTrainer, loadSegCheckpoint, saveSegCheckpoint, type SegState } from '../src/core/train/segment';
 
 const FOLDERS = ['landscapes', 'faces'];
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     trainer = new SegTrainer(old.spec, { ...hyper }, old.weights);
     trainer.adam.state = old.adam.state;
   }
-  const rng = new SplitRng(hyper.seed);
+  const rng = new Rng(hyper.seed);
   if (resumed) rng.state = resumed.state.rng;
   let step = resumed?.state.step ?? 0;
   let elapsed = resumed?.state.elapsedMs ?? 0;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashTree, scanJpeg } from '../../src/core/restore/testutil';
+import { hashTree, scanJpeg } from '../fixtures/restore';
 import { BIN, CLI_BUNDLE, ROOT, ensureBuilt } from './build';
 import { runCli } from './cli-helpers';
 

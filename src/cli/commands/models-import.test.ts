@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lamaLikeModel } from '../../core/inpaint/imported/testmodels';
+import { lamaLikeModel } from '../../../test/fixtures/onnx-inpainters';
 import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
 import { HELP } from '../help';
 

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, parseApiCall, type JobEvent } from '../../shared/api';
-import { hashTree, scanJpeg } from '../restore/testutil';
+import { hashTree, scanJpeg } from '../../../test/fixtures/restore';
 import { createRenovoService, type RenovoService } from './service';
 
 // The job runner needs a worker bundle with the 'train' task: bundled for this test (inside

@@ -1,7 +1,8 @@
 // What every app-level operation needs: the library (files + history DB), the worker pool and the
 // preview cache. Opened once per process (desktop main, `renovo serve`, one CLI command).
 import { join } from 'node:path';
-import { JobRunner, findAppRoot, type JobRunnerOptions } from '../jobs';
+import { JobRunner, type JobRunnerOptions } from '../jobs';
+import { findAppRoot } from '../platform/paths';
 import { Library } from '../library';
 import { PreviewCache } from './previews';
 

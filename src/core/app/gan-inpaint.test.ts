@@ -11,7 +11,7 @@ import { apiInputs } from '../../shared/schemas';
 import { Library } from '../library';
 import { MODEL_FILE_EXT, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
-import { smallGanModel } from '../inpaint/gan/testmodel';
+import { smallGanModel } from '../../../test/fixtures/gan-model';
 import { inpaintFile } from './inpaintFile';
 import { createRenovoService } from './service';
 import type { JobEvent } from '../../shared/api';

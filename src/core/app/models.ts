@@ -6,7 +6,7 @@
 // recorded under its name is skipped; a changed shipped model becomes the next version.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { findAppRoot } from '../jobs';
+import { findAppRoot } from '../platform/paths';
 import type { Library } from '../library';
 import type { ModelVersionRow } from '../store';
 import { MANIFEST_FORMAT, type ShippedManifest } from '../train/ship';

@@ -3,5 +3,3 @@ export { JobRunner, type JobRunnerOptions, type RunOptions } from './runner';
 export { JobCancelledError, JobFailedError, WorkerCrashError, isCancellation } from './errors';
 export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput } from './tasks';
 export { workerEntryPath } from './locate';
-// Re-exported until app/context.ts and app/models.ts import it from platform/paths.
-export { findAppRoot } from '../platform/paths';

@@ -1,6 +1,7 @@
 // The object tool's region growing, on a downscaled working copy of the photo (RGBA pixels):
 // grow from the clicked pixel over 4-neighbours whose colour stays within `tolerance` of the seed
 // colour, not growing across strong edges; then grow or shrink the selection. Pure: unit-tested.
+import { squaredDistanceTransform } from '../../shared/raster/distance';
 import type { Rect } from './geometry';
 
 export interface WorkingImage {
@@ -171,7 +172,7 @@ export function morph(region: Region, w: number, h: number, r: number): Region {
       f[y * bw + x] = Math.min(f[y * bw + x]!, edge * edge);
     }
   }
-  edt2d(f, bw, bh);
+  squaredDistanceTransform(f, bw, bh);
   const out = new Uint8Array(w * h);
   out.set(region.selected);
   let count = 0;
@@ -194,41 +195,4 @@ export function morph(region: Region, w: number, h: number, r: number): Region {
   }
   const bounds = maxX < 0 ? { x: 0, y: 0, width: 0, height: 0 } : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
   return { selected: out, bounds, count };
-}
-
-function edt1d(f: Float64Array, offset: number, stride: number, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    const fq = f[offset + q * stride]! + q * q;
-    let p = v[k]!;
-    let s = (fq - (f[offset + p * stride]! + p * p)) / (2 * q - 2 * p);
-    while (s <= z[k]!) {
-      k--;
-      p = v[k]!;
-      s = (fq - (f[offset + p * stride]! + p * p)) / (2 * q - 2 * p);
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1]! < q) k++;
-    const p = v[k]!;
-    d[q] = (q - p) * (q - p) + f[offset + p * stride]!;
-  }
-  for (let q = 0; q < n; q++) f[offset + q * stride] = d[q]!;
-}
-
-function edt2d(f: Float64Array, w: number, h: number): void {
-  const n = Math.max(w, h);
-  const d = new Float64Array(n);
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
-  for (let x = 0; x < w; x++) edt1d(f, x, w, h, d, v, z);
-  for (let y = 0; y < h; y++) edt1d(f, y * w, 1, w, d, v, z);
 }

@@ -2,6 +2,7 @@
 // 2004) — colour GMMs for object and background, contrast-sensitive 8-neighbour smoothness,
 // iterated min cuts — on a coarse copy of the working image, then one cut at the working
 // resolution in a band around the coarse outline. Pure: runs in a worker and in Node benches.
+import { floodFill8 } from '../../../shared/raster/flood';
 import type { Rect } from '../geometry';
 import type { Point } from '../mask-ops';
 import { fillEnclosedHoles, morph, type Region, type WorkingImage } from '../region';
@@ -298,22 +299,7 @@ function touchesInnerEdge(labels: Uint8Array, img: WorkingImage, box: Rect): boo
 /** The 8-connected component of `start` (the click): a tool click selects one object. */
 function keepComponent(labels: Uint8Array, w: number, h: number, start: number): Uint8Array {
   const out = new Uint8Array(labels.length);
-  if (!labels[start]) return out;
-  const stack = [start];
-  out[start] = 1;
-  while (stack.length) {
-    const p = stack.pop()!;
-    const x = p % w;
-    const y = (p - x) / w;
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const qx = x + dx, qy = y + dy;
-        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
-        const q = qy * w + qx;
-        if (labels[q] && !out[q]) { out[q] = 1; stack.push(q); }
-      }
-    }
-  }
+  floodFill8(labels, w, h, start, out);
   return out;
 }
 
