@@ -1,9 +1,9 @@
 // Electron main process: one locked-down window, two custom schemes, one IPC choke point, and a
-// utilityProcess (utility.ts) that hosts core so heavy work never blocks this thread.
+// utilityProcess (core-process.ts) that hosts core so heavy work never blocks this thread.
 //
-//   renderer ──ipcRenderer.invoke(IPC_INVOKE_CHANNEL)──► ipc-gate (sender + schema) ──► UtilityClient
+//   renderer ──ipcRenderer.invoke(IPC_INVOKE_CHANNEL)──► ipc-gate (sender + schema) ──► CoreProcessClient
 //        ▲                                                                                   │ parentPort
-//        └──── webContents.send(IPC_EVENT_CHANNEL, JobEvent) ◄──── {type:'event'} ◄──── utility.ts (core)
+//        └──── webContents.send(IPC_EVENT_CHANNEL, JobEvent) ◄──── {type:'event'} ◄──── core-process.ts (core)
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess, type OpenDialogOptions, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,14 +21,14 @@ import {
   rendererFileForUrl,
   safeDownloadName,
 } from './protocol-paths';
-import { UtilityCallError, UtilityClient } from './utility-client';
+import { CoreProcessCallError, CoreProcessClient } from './core-process-client';
 import { libraryFileHeaders, mimeForPath } from '../shared/mime';
 import { windowWebPreferences } from './window-options';
 
 const distDir = path.resolve(__dirname, '..');
 const rendererDir = path.join(distDir, 'renderer');
 const preloadPath = path.join(distDir, 'preload', 'index.cjs');
-const utilityPath = path.join(__dirname, 'utility.cjs');
+const coreProcessPath = path.join(__dirname, 'core-process.cjs');
 const libraryDir = defaultLibraryDir();
 
 // Must run before `ready`: both schemes behave like https (standard, secure origin).
@@ -44,9 +44,9 @@ function log(message: string): void {
   console.error(`[renovo] ${message}`);
 }
 
-const utility = new UtilityClient({
+const coreProcess = new CoreProcessClient({
   spawn: () =>
-    utilityProcess.fork(utilityPath, [`--library=${libraryDir}`], {
+    utilityProcess.fork(coreProcessPath, [`--library=${libraryDir}`], {
       serviceName: 'Renovo engine',
       stdio: 'inherit',
     }),
@@ -87,9 +87,9 @@ async function serveLibrary(request: Request): Promise<Response> {
   if (!target.ok) return refuse(target.status);
   let file: string;
   try {
-    file = await utility.resolveLibraryFile(target.path); // the library's own resolve: refuses traversal and links out
+    file = await coreProcess.resolveLibraryFile(target.path); // the library's own resolve: refuses traversal and links out
   } catch (error) {
-    const code = error instanceof UtilityCallError ? error.code : 'INTERNAL';
+    const code = error instanceof CoreProcessCallError ? error.code : 'INTERNAL';
     return refuse(code === 'OUTSIDE_LIBRARY' ? 403 : code === 'NOT_FOUND' ? 404 : 500);
   }
   try {
@@ -185,7 +185,7 @@ async function chooseFolder(input: ApiInput<'chooseFolder'>): Promise<{ path: st
 
 /** openBatchOutput: the batch's output folder (as core recorded it) in the system file manager. */
 async function openBatchOutput(input: ApiInput<'openBatchOutput'>): Promise<{ opened: boolean }> {
-  const batches = (await utility.call('listBatches', {})) as BatchDto[];
+  const batches = (await coreProcess.call('listBatches', {})) as BatchDto[];
   const batch = batches.find((b) => b.id === input.batchId);
   if (!batch) throw new ApiError('NOT_FOUND', `Batch ${input.batchId} does not exist`);
   return { opened: (await shell.openPath(batch.outputDir)) === '' };
@@ -197,7 +197,7 @@ const handleInvoke = createInvokeHandler({
   dispatch: (method, input) =>
     method === 'chooseFolder' ? chooseFolder(input as ApiInput<'chooseFolder'>)
       : method === 'openBatchOutput' ? openBatchOutput(input as ApiInput<'openBatchOutput'>)
-        : utility.call(method, input),
+        : coreProcess.call(method, input),
   onRefused: (reason) => log(`refused IPC call: ${reason}`),
 });
 
@@ -214,7 +214,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
     ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, payload: unknown) => handleInvoke(event, method, payload));
-    utility.start().catch((error: unknown) => log(`engine failed to start: ${(error as Error).message}`));
+    coreProcess.start().catch((error: unknown) => log(`engine failed to start: ${(error as Error).message}`));
     mainWindow = createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
@@ -230,6 +230,6 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    void utility.close().finally(() => app.quit());
+    void coreProcess.close().finally(() => app.quit());
   });
 }

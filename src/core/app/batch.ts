@@ -1,6 +1,6 @@
 // Batch restoration (issue 8) and folder inspection for the RenovoApi service: startBatch /
 // pauseBatch / resumeBatch / listBatches / getBatchReport / listBatchResults / rerunBatchFile /
-// inspectFolder. restoreFolder.ts runs a batch (the same path as `renovo restore`); this file maps
+// inspectFolder. restore-folder.ts runs a batch (the same path as `renovo restore`); this file maps
 // it to jobs and JobEvents. Files run on worker threads when the bundled restore worker exists
 // (dist/worker/restore.cjs), else in this process.
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ import {
 import type { BatchItemRow, BatchJobRow } from '../store/types';
 import type { AppContext } from './context';
 import { toApiError } from './errors';
-import { batchOptions, checkBatchRequest, restoreFolder } from './restoreFolder';
+import { batchOptions, checkBatchRequest, restoreFolder } from './restore-folder';
 
 /** What a job family needs from the service: the context, the event stream, job registration (cancelJob, close). */
 export interface JobHost {

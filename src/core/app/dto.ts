@@ -3,7 +3,7 @@ import type { EditDto, ModelDto, PhotoDto } from '../../shared/api';
 import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
 import { photoName } from './files';
 import { modelKind } from './inpainters';
-import { recordedSourceArea } from './sourceArea';
+import { recordedSourceArea } from './source-area';
 
 export function toPhotoDto(row: PhotoRow, previewFile: string): PhotoDto {
   return {

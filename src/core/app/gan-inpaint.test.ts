@@ -12,7 +12,7 @@ import { Library } from '../library';
 import { MODEL_FILE_EXT, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
 import { smallGanModel } from '../../../test/fixtures/gan-model';
-import { inpaintFile } from './inpaintFile';
+import { inpaintFile } from './inpaint-file';
 import { createRenovoService } from './service';
 import type { JobEvent } from '../../shared/api';
 import { readFile } from 'node:fs/promises';

@@ -16,7 +16,7 @@ import { Library } from '../library';
 import { customModel, lamaLikeModel, miganLikeModel, type Rgb } from '../../../test/fixtures/onnx-inpainters';
 import { makeScanFolder } from '../../../test/fixtures/restore';
 import { importInpainter } from './inpainters';
-import { inpaintFile } from './inpaintFile';
+import { inpaintFile } from './inpaint-file';
 import { createRenovoService, type RenovoService } from './service';
 
 const RED: Rgb = [220, 20, 60];

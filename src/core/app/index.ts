@@ -12,7 +12,7 @@ export {
   type InpaintFileOptions,
   type InpaintFileResult,
   type PhotoHistory,
-} from './inpaintFile';
+} from './inpaint-file';
 export { APP_VERSION } from './version';
 export { PREVIEW_MAX_SIDE, previewFileFor } from './previews';
 export {
@@ -34,7 +34,7 @@ export {
   type CheckedFolders,
   type ModelRef,
   type RestoreFolderRun,
-} from './restoreFolder';
+} from './restore-folder';
 export {
   DEFAULT_TRAINING_STEPS,
   checkTrainingBase,
@@ -46,12 +46,12 @@ export {
   type TrainingRun,
   type TrainProgress,
   type TrainSessionResult,
-} from './trainModel';
+} from './train-model';
 // What callers of the operations above name in their signatures and options.
 export { defaultLibraryDir } from '../library';
 export type { Library } from '../library';
 export type { ModelVersionRow } from '../store';
 export type { BatchSummary } from '../restore';
 export { CHANNEL_ORDERS, INPAINTER_PRESETS, MASK_POLARITIES, MASK_RANGES, OUTPUT_RANGES, VALUE_RANGES, type CustomConvention } from '../inpaint/imported';
-export { recordedSourceArea } from './sourceArea';
+export { recordedSourceArea } from './source-area';
 export { recordedSavedAs } from './inpaint';

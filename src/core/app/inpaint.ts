@@ -12,7 +12,7 @@ import type { GanHoleReport } from '../inpaint/gan';
 import type { OnnxCropReport } from '../inpaint/imported';
 import { inpainterSignature, modelKind } from './inpainters';
 import { removeUnreferenced } from './references';
-import type { PreparedSourceArea } from './sourceArea';
+import type { PreparedSourceArea } from './source-area';
 
 export interface InpaintSettings {
   engine: EngineChoice;
@@ -185,7 +185,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
         holes: input.run.holes,
         maskPixels: input.mask.holePixels,
         ...(input.savedAs ? { savedAs: input.savedAs } : {}),
-        // read back with recordedSourceArea (sourceArea.ts); the file is kept by references.ts
+        // read back with recordedSourceArea (source-area.ts); the file is kept by references.ts
         ...(source && sourceMaskFile ? { sourceArea: { mode: source.mode, maskFile: sourceMaskFile, pixels: source.pixels } } : {}),
         ...(input.run.gan
           ? {

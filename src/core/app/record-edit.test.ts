@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../library';
-import { inpaintFile } from './inpaintFile';
+import { inpaintFile } from './inpaint-file';
 
 const W = 32, H = 24;
 let dir: string;

@@ -4,7 +4,7 @@ import type { Library } from '../library';
 import type { EditRow } from '../store';
 import { previewFileFor } from './previews';
 import { shaFromLibraryFile } from './files';
-import { recordedSourceArea } from './sourceArea';
+import { recordedSourceArea } from './source-area';
 
 /** The library files an edit refers to: its output, its mask and its source-area mask. */
 export function editFiles(edit: EditRow): string[] {

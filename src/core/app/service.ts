@@ -25,7 +25,7 @@ import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
 import { editFiles, removeUnreferenced } from './references';
-import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea, recordedSourceArea } from './sourceArea';
+import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea, recordedSourceArea } from './source-area';
 import { storeImport } from './imports';
 import { APP_VERSION } from './version';
 import { BatchJobs, inspectFolder, type JobHost } from './batch';

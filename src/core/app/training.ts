@@ -1,7 +1,7 @@
 // Training / fine-tuning jobs for the RenovoApi service (issue 6): startTraining / pauseTraining /
 // resumeTraining / listTrainingRuns / getTrainingSample. The training core (src/core/train/job.ts)
 // runs the loop in a job worker and records runs and model versions; this file picks the preset,
-// checks the folder first (base, architecture and name as `renovo train` does: trainModel.ts) and
+// checks the folder first (base, architecture and name as `renovo train` does: train-model.ts) and
 // maps its events to JobEvents.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -15,7 +15,7 @@ import type { JobHost } from './batch';
 import { TRAINING_MIN_IMAGES } from './batch';
 import { toModelDto } from './dto';
 import { toApiError } from './errors';
-import { checkTrainingBase, defaultModelName, defaultRunDir, trainingSpec } from './trainModel';
+import { checkTrainingBase, defaultModelName, defaultRunDir, trainingSpec } from './train-model';
 
 /** The two presets the fine-tune panel offers; `advanced` overrides any of their values. */
 export const TRAINING_PRESETS = {

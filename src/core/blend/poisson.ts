@@ -5,13 +5,13 @@
 // bounding box of Ω only, so cost scales with the region, not the photo.
 
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
-import { throwIfAborted } from './control';
+import { throwIfAborted } from '../platform/cancel';
 import { PoissonError } from './errors';
 import { buildHierarchy, ensureChannels, type Hierarchy, type NeumannSides } from './multigrid';
 import type { PcgVectors } from './pcg';
 import { teamState } from './team';
-import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
-import type { PoissonTeamJob } from '../parallel/jobs';
+import { alloc, kernelThreadCount, shareFlags, runShares } from '../parallel/threads';
+import type { PoissonRankShare } from '../parallel/shares';
 
 export { PoissonError } from './errors';
 
@@ -99,7 +99,7 @@ export function prepareRegion(width: number, height: number, region: Uint8Array)
   }
   const neumann = { left: x0 === 0, top: y0 === 0, right: x1 === width - 1, bottom: y1 === height - 1 };
   // big regions live in shared memory, so that a kernel worker can share the solve
-  const hierarchy = buildHierarchy(w, h, sub, neumann, cells >= TEAM_MIN_CELLS && helperCount() >= 1);
+  const hierarchy = buildHierarchy(w, h, sub, neumann, cells >= TEAM_MIN_CELLS && kernelThreadCount() >= 1);
   return { width, height, x0, y0, w, h, hierarchy, cells, region: sub, neumann };
 }
 
@@ -170,16 +170,16 @@ function solveTeam(prep: PreparedRegion, C: number, b: Float32Array, x: Float32A
   const hi = prep.hierarchy;
   ensureChannels(hi, C);
   // a team needs the shared hierarchy and a worker now (tests can turn the workers off)
-  const shared = hi.shared && helperCount() >= 1;
+  const shared = hi.shared && kernelThreadCount() >= 1;
   const v: PcgVectors = { b, x, p: alloc(Float32Array, x.length, shared), Ap: alloc(Float32Array, x.length, shared) };
   const state = teamState(C, shared);
   const tol = opts.tol ?? 1e-3, maxIterations = opts.maxIterations ?? 200;
-  const jobs: PoissonTeamJob[] = (shared ? [0, 1] : [0]).map((rank) => ({
-    kind: 'poisson', hierarchy: hi, vectors: v, C, tol, maxIterations, ...state, rank, size: shared ? 2 : 1, result: alloc(Float64Array, 2, shared), ...jobFlags(),
+  const shares: PoissonRankShare[] = (shared ? [0, 1] : [0]).map((rank) => ({
+    kind: 'poisson', hierarchy: hi, vectors: v, C, tol, maxIterations, ...state, rank, size: shared ? 2 : 1, result: alloc(Float64Array, 2, shared), ...shareFlags(),
   }));
-  runShares(jobs, shared, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(state.stop, 0, 1) });
+  runShares(shares, shared, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(state.stop, 0, 1) });
   throwIfAborted(opts.signal);
-  return { iterations: jobs[0].result[0], residual: jobs[0].result[1] };
+  return { iterations: shares[0].result[0], residual: shares[0].result[1] };
 }
 
 /** Standalone scalar solve; throws PoissonError on bad input (sizes, NaN/Infinity). */

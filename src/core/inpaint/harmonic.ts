@@ -2,7 +2,7 @@
 // boundary values — the Poisson solver with a zero guidance field. The trivial baseline engine.
 
 import { prepareRegion, solvePrepared } from '../blend/poisson';
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 
 export interface EngineControl {
   signal?: AbortSignal;

@@ -3,7 +3,7 @@
 
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { blendFillPlanes } from '../blend/poisson';
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 import { InpaintError } from './errors';
 import { validateInpaintInput, validateSourceArea } from './validate';
 import { boundsOf, cutBox, downscaleAllowed, downscaleCrop, extractCrop, holeBox, labelComponents, pasteHoles, planCrops, upsampleBySource, wholeCrop, type Component, type Crop, type Rect } from './regions';

@@ -1,6 +1,6 @@
 // The per-level work of PatchMatch (patch distances, the propagation + random-search pass and the
 // patch vote), written as kernels over one horizontal band of the target domain so that the bands
-// can run on different threads (see ../parallel/helpers.ts). The level is always split into the same
+// can run on different threads (see ../parallel/threads.ts). The level is always split into the same
 // BANDS bands, whether they then run in parallel or one after the other, so the result depends only
 // on the input and the seed, never on the number of cores.
 //

@@ -12,10 +12,10 @@
 // must lie fully inside the crop, contain no hole pixel, keep `halo` px away from the hole (the
 // object's shadow and fringe lie there) and lie inside the allowed source area when one is given.
 
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 import { harmonicFill, type EngineControl } from './harmonic';
 import { mulberry32 } from '../random';
-import { alloc, helperCount, jobFlags, runShares } from '../parallel/helpers';
+import { alloc, kernelThreadCount, shareFlags, runShares } from '../parallel/threads';
 import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
 import { appendTextureFeatures, holeColours } from './texture-features';
 import { onionPeelFill } from './onion';
@@ -341,7 +341,7 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   const haloAt = (l: number): number => Math.ceil(halo / (1 << l));
   // with a kernel worker the pyramid's images live in shared memory from the start: copying a
   // multi-megapixel level into it later cost ~0.15 s at 2000×1500
-  const canParallel = opts.parallel !== false && helperCount() >= BANDS - 1;
+  const canParallel = opts.parallel !== false && kernelThreadCount() >= BANDS - 1;
   const img0 = alloc(Float32Array, data.length, canParallel);
   img0.set(data);
   const pyr: Level[] = [{ w, h, img: img0, hole, allowed: opts.allowed }];
@@ -428,8 +428,8 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
 
     const run = (kernel: PmKernel, args: number[]): void => {
       Atomics.store(lv.abort, 0, 0);
-      const jobs = Array.from({ length: BANDS }, (_, band) => ({ kind: 'patchmatch' as const, kernel, level: lv, band, args, ...jobFlags() }));
-      runShares(jobs, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
+      const shares = Array.from({ length: BANDS }, (_, band) => ({ kind: 'patchmatch' as const, kernel, level: lv, band, args, ...shareFlags() }));
+      runShares(shares, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
       throwIfAborted(signal);
     };
     // index of hole pixel q in band b's accumulators, −1 outside them

@@ -6,7 +6,7 @@
 // bounds it to about one grey level): the first-order extrapolation overshoots on textured
 // photos and paints high-contrast streaks into larger holes.
 
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 import type { EngineControl } from './harmonic';
 
 const KNOWN = 0;

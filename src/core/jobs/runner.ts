@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
-import { createCancelFlag, setCancelFlag } from './cancelFlag';
+import { createCancelFlag, setCancelFlag } from './cancel-flag';
 import { workerEntryPath } from './locate';
 import type { FromWorker, ToWorker } from './protocol';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks';
@@ -46,7 +46,7 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  /** Set to 1 to cancel the running task (see cancelFlag.ts). */
+  /** Set to 1 to cancel the running task (see cancel-flag.ts). */
   flag: Int32Array;
   task: Task | null;
   /** The task that was cancelled but whose worker has not yet confirmed it stopped. */

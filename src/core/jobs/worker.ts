@@ -2,7 +2,7 @@
 // 'cancel' message (or, while a synchronous kernel holds the thread, the shared cancel flag) aborts
 // the task's AbortController so the kernel stops at its next check.
 import { parentPort, workerData } from 'node:worker_threads';
-import { linkCancelFlag } from './cancelFlag';
+import { linkCancelFlag } from './cancel-flag';
 import { handlers } from './handlers';
 import { serializeError, type FromWorker, type ToWorker } from './protocol';
 import { collectTransferables } from './transfer';

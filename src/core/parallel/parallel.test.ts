@@ -7,7 +7,7 @@ import { blendFillPlanes, seamlessClone } from '../blend/poisson';
 import { inpaint } from '../inpaint';
 import { patchMatch } from '../inpaint/patchmatch';
 import { makeImage, makeMask } from '../../../test/fixtures/inpaint';
-import { helperCount, setHelpersEnabled } from './helpers';
+import { kernelThreadCount, setKernelThreadsEnabled } from './threads';
 
 const W = 240, H = 200;
 const photo = makeImage(W, H, 3, (x, y, c) => 128 + 60 * Math.sin(x / 7 + c) * Math.cos(y / 9) + 40 * (((x >> 4) + (y >> 4)) & 1) - 20 * c);
@@ -16,17 +16,17 @@ const photo = makeImage(W, H, 3, (x, y, c) => 128 + 60 * Math.sin(x / 7 + c) * M
 const mask = makeMask(W, H, (x, y) => ((x - 112) / 100) ** 2 + ((y - 100) / 76) ** 2 < 1 || (x > 205 && x < 215 && y > 20 && y < 30));
 
 function both<T>(run: () => T): { seq: T; par: T } {
-  setHelpersEnabled(false);
+  setKernelThreadsEnabled(false);
   const seq = run();
-  setHelpersEnabled(true);
+  setKernelThreadsEnabled(true);
   return { seq, par: run() };
 }
 
-afterAll(() => setHelpersEnabled(true));
+afterAll(() => setKernelThreadsEnabled(true));
 
 describe.skipIf(availableParallelism() < 2)('kernel workers', () => {
   it('are available once the worker bundle is built', () => {
-    expect(helperCount()).toBeGreaterThanOrEqual(1);
+    expect(kernelThreadCount()).toBeGreaterThanOrEqual(1);
   });
 
   it('PatchMatch bands give the same fill and source field in parallel as on one thread', () => {
@@ -55,9 +55,9 @@ describe.skipIf(availableParallelism() < 2)('kernel workers', () => {
   });
 
   it('the whole inpaint is bit-identical with and without workers', async () => {
-    setHelpersEnabled(false);
+    setKernelThreadsEnabled(false);
     const seq = await inpaint(photo, mask, { engine: 'patchmatch', seed: 2 });
-    setHelpersEnabled(true);
+    setKernelThreadsEnabled(true);
     const par = await inpaint(photo, mask, { engine: 'patchmatch', seed: 2 });
     expect(Buffer.from(par.image.data).equals(Buffer.from(seq.image.data))).toBe(true);
   });

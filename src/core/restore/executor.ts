@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { abortError } from '../blend/control';
+import { abortError } from '../platform/cancel';
 import { locateAppRoot } from '../platform/paths';
 import { restoreFile, type FileResult, type FileTask } from './file';
 

@@ -3,7 +3,7 @@
 // damage is repaired tile by tile (each tile's crop only), large areas (tears) are filled on a
 // reduced copy when the scan is big, and tone/denoise work in place or in row bands.
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 import { inpaint, type EngineId } from '../inpaint';
 import { loadOnnxInpainter } from '../inpaint/imported/load';
 import type { InpainterSignature } from '../inpaint/imported';

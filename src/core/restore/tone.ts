@@ -9,7 +9,7 @@
 //    processed in row bands so memory stays bounded on very large scans.
 // Statistics are gathered on a strided sample (≤ ~1 M pixels) and exclude the damage mask.
 import type { ImageBuffer } from '../image/types';
-import { throwIfAborted } from '../blend/control';
+import { throwIfAborted } from '../platform/cancel';
 
 export type PrintKind = 'colour' | 'mono' | 'toned';
 

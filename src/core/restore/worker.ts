@@ -3,13 +3,13 @@
 // the pool terminating the thread.
 import { parentPort } from 'node:worker_threads';
 import { restoreFile, type FileTask } from './file';
-import { setHelpersEnabled } from '../parallel/helpers';
+import { setKernelThreadsEnabled } from '../parallel/threads';
 
 const port = parentPort;
 if (!port) throw new Error('src/core/restore/worker.ts must run inside a worker thread');
 // A batch already keeps the cores busy with one file per worker: a kernel worker per file would
-// only oversubscribe them (same results either way, see parallel/helpers.ts).
-setHelpersEnabled(false);
+// only oversubscribe them (same results either way, see parallel/threads.ts).
+setKernelThreadsEnabled(false);
 
 port.on('message', (msg: { type: 'run'; id: number; task: FileTask }) => {
   if (msg.type !== 'run') return;

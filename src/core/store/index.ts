@@ -6,6 +6,6 @@ export { migrations, LATEST_VERSION, type Migration } from './migrations/index';
 export type { PhotosRepo } from './photos';
 export type { EditsRepo } from './edits';
 export type { ModelsRepo } from './models';
-export type { TrainingRunsRepo } from './trainingRuns';
+export type { TrainingRunsRepo } from './training-runs';
 export type { BatchesRepo } from './batches';
 export * from './types';

@@ -7,7 +7,7 @@ import { StoreError, guard } from './errors';
 import { migrate } from './migrate';
 import { modelsRepo, type ModelsRepo } from './models';
 import { photosRepo, type PhotosRepo } from './photos';
-import { trainingRunsRepo, type TrainingRunsRepo } from './trainingRuns';
+import { trainingRunsRepo, type TrainingRunsRepo } from './training-runs';
 
 export interface Store {
   readonly db: Database.Database;

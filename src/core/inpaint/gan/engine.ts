@@ -5,7 +5,7 @@
 // GAN fill (refine.ts).
 import type { ImageBuffer, MaskBuffer, RunControl } from '../../image/types';
 import { blendFillPlanes } from '../../blend/poisson';
-import { throwIfAborted } from '../../blend/control';
+import { throwIfAborted } from '../../platform/cancel';
 import type { DcganSpec } from '../../nets/dcgan';
 import { Runtime, type CompiledGraph } from '../../onnx/runtime';
 import { InpaintError } from '../errors';

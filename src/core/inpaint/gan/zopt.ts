@@ -2,7 +2,7 @@
 // run per iteration), z clipped to the prior's range after every step, each restart's best iterate
 // kept, and the restart with the lowest total loss chosen. Stops at `iterations` or when every
 // restart's gradient L1 norm has fallen below `gradTol` (a converged restart stops moving).
-import { abortError } from '../../blend/control';
+import { abortError } from '../../platform/cancel';
 import type { CompiledGraph } from '../../onnx/runtime';
 import { Rng } from '../../random';
 

@@ -13,7 +13,7 @@
 // Large scans are processed in overlapping tiles, so working memory is a few MB per tile plus the
 // full-size mask.
 import type { ImageBuffer, MaskBuffer } from '../../image/types';
-import { throwIfAborted } from '../../blend/control';
+import { throwIfAborted } from '../../platform/cancel';
 import { dilateSquare, hysteresisComponents, lumaPlane, maxPlanes, topHats } from './morph';
 import { isLine, type LineParams } from './lines';
 import { isSpot, type SpotParams } from './spots';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ImageBuffer } from '../../image/types';
-import { throwIfAborted } from '../../blend/control';
+import { throwIfAborted } from '../../platform/cancel';
 import { findAppRoot } from '../../platform/paths';
 import { Graph } from '../../onnx/graph';
 import { sigmoid } from '../../onnx/ops';

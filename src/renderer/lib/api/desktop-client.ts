@@ -3,7 +3,7 @@
 // this wrapper turns those back into ApiError.
 import type { RenovoApi } from '../../../shared/contract';
 import { API_METHODS } from '../../../shared/contract';
-import { toApiError } from './errors';
+import { rejectionToApiError } from './errors';
 
 declare global {
   interface Window {
@@ -22,7 +22,7 @@ export function createDesktopClient(bridge: RenovoApi): RenovoApi {
       try {
         return await fn(input);
       } catch (reason) {
-        throw toApiError(reason);
+        throw rejectionToApiError(reason);
       }
     };
   }

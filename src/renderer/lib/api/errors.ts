@@ -11,7 +11,7 @@ export function isErrorPayload(value: unknown): value is ApiErrorPayload {
 }
 
 /** Normalise whatever a transport rejected with into an ApiError (stable code + readable message). */
-export function toApiError(reason: unknown): ApiError {
+export function rejectionToApiError(reason: unknown): ApiError {
   if (reason instanceof ApiError) return reason;
   if (isErrorPayload(reason)) return new ApiError(reason.code, reason.message);
   if (reason instanceof Error) {
@@ -24,6 +24,6 @@ export function toApiError(reason: unknown): ApiError {
 
 /** Human-readable text for a failure, for banners and toasts. */
 export function describeError(reason: unknown): string {
-  const error = toApiError(reason);
+  const error = rejectionToApiError(reason);
   return error.message;
 }

@@ -8,5 +8,5 @@ export function createApiClient(): RenovoApi {
   return createWebClient();
 }
 
-export { describeError, toApiError } from './errors';
+export { describeError, rejectionToApiError } from './errors';
 export type { RenovoApi };

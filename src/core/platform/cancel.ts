@@ -1,4 +1,4 @@
-// Cancellation helpers shared by the blend solver and the inpainting engines.
+// Cancellation primitives shared by every cancellable kernel and engine (blend, inpaint, restore, jobs).
 
 /** An Error whose name is 'AbortError', as thrown by fetch and other DOM-style cancellable work. */
 export function abortError(message = 'The operation was aborted'): Error {

@@ -13,7 +13,7 @@ import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
 import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
 import { registerShippedModels } from './models';
-import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea } from './sourceArea';
+import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea } from './source-area';
 
 export interface InpaintFileOptions extends InpaintSettings {
   libraryDir: string;

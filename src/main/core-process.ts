@@ -1,18 +1,18 @@
-// Entry of the Electron utilityProcess (dist/main/utility.cjs): hosts core — createRenovoService
+// Entry of the Electron utilityProcess (dist/main/core-process.cjs): hosts core — createRenovoService
 // with its worker_threads — off the main process. Talks to main over process.parentPort only.
 // Main has already validated every call at its IPC choke point (ipc-gate.ts).
 import { createRenovoService, defaultShippedModelsDir, type RenovoService } from '../core/app';
 import type { ApiMethod } from '../shared/api';
 import { toErrorPayload } from './ipc-gate';
-import { isMainToUtility, type MainToUtility, type UtilityToMain } from './utility-protocol';
+import { isMainToCore, type MainToCore, type CoreToMain } from './core-process-protocol';
 
 const port = process.parentPort;
 if (!port) {
-  console.error('utility.cjs must be started by Electron main (utilityProcess.fork)');
+  console.error('core-process.cjs must be started by Electron main (utilityProcess.fork)');
   process.exit(2);
 }
 
-function post(message: UtilityToMain): void {
+function post(message: CoreToMain): void {
   port.postMessage(message);
 }
 
@@ -29,7 +29,7 @@ const serviceReady: Promise<RenovoService> = libraryDir
   ? createRenovoService({ libraryDir, host: 'desktop', shippedModelsDir: defaultShippedModelsDir() })
   : Promise.reject(new Error('utility process started without --library'));
 
-async function handle(message: MainToUtility): Promise<void> {
+async function handle(message: MainToCore): Promise<void> {
   switch (message.type) {
     case 'shutdown': {
       if (shuttingDown) return;
@@ -65,7 +65,7 @@ async function handle(message: MainToUtility): Promise<void> {
 
 port.on('message', (e) => {
   const data: unknown = e.data;
-  if (isMainToUtility(data)) void handle(data);
+  if (isMainToCore(data)) void handle(data);
 });
 
 serviceReady.then(

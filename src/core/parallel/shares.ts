@@ -1,5 +1,5 @@
-// The kinds of work a kernel worker does: one band of a PatchMatch level, or one rank of a
-// two-thread Poisson solve. A job carries only typed arrays (shared through SharedArrayBuffers) and
+// The shares of work a kernel worker does: one band of a PatchMatch level, or one rank of a
+// two-thread Poisson solve. A share carries only typed arrays (shared through SharedArrayBuffers) and
 // numbers, so posting it to the worker copies no pixel data.
 import type { Hierarchy } from '../blend/multigrid';
 import { pcgTeam, type PcgVectors } from '../blend/pcg';
@@ -12,7 +12,7 @@ interface JobBase {
   error: Uint8Array;
 }
 
-export interface PatchMatchBandJob extends JobBase {
+export interface PatchMatchBandShare extends JobBase {
   kind: 'patchmatch';
   kernel: PmKernel;
   level: PmLevel;
@@ -21,7 +21,7 @@ export interface PatchMatchBandJob extends JobBase {
 }
 
 /** One rank of a two-thread Poisson solve (multigrid.ts pcgTeam); all arrays shared. */
-export interface PoissonTeamJob extends JobBase {
+export interface PoissonRankShare extends JobBase {
   kind: 'poisson';
   hierarchy: Hierarchy;
   vectors: PcgVectors;
@@ -38,21 +38,21 @@ export interface PoissonTeamJob extends JobBase {
   result: Float64Array;
 }
 
-export type KernelJob = PatchMatchBandJob | PoissonTeamJob;
+export type KernelShare = PatchMatchBandShare | PoissonRankShare;
 
 /**
- * Runs a job. `stopped` is polled for cancellation; by default the job's shared abort flag (a
+ * Runs a share. `stopped` is polled for cancellation; by default the share's shared abort flag (a
  * worker), on the coordinating thread the caller's AbortSignal as well.
  */
-export function runKernelJob(job: KernelJob, stopped?: () => boolean): void {
-  if (job.kind === 'patchmatch') {
-    const flag = job.level.abort;
-    runPmKernel(job.kernel, job.level, job.band, job.args, stopped ?? ((): boolean => Atomics.load(flag, 0) !== 0));
+export function runKernelShare(share: KernelShare, stopped?: () => boolean): void {
+  if (share.kind === 'patchmatch') {
+    const flag = share.level.abort;
+    runPmKernel(share.kernel, share.level, share.band, share.args, stopped ?? ((): boolean => Atomics.load(flag, 0) !== 0));
     return;
   }
   // rank 0 (the coordinating thread) watches for cancellation and tells the team
-  const team = { rank: job.rank, size: job.size, sync: job.sync, partial: job.partial, stop: job.stop };
-  const r = pcgTeam(job.hierarchy, job.vectors, job.C, { tol: job.tol, maxIterations: job.maxIterations, stopped: job.rank === 0 ? stopped : undefined }, team);
-  job.result[0] = r.iterations;
-  job.result[1] = r.residual;
+  const team = { rank: share.rank, size: share.size, sync: share.sync, partial: share.partial, stop: share.stop };
+  const r = pcgTeam(share.hierarchy, share.vectors, share.C, { tol: share.tol, maxIterations: share.maxIterations, stopped: share.rank === 0 ? stopped : undefined }, team);
+  share.result[0] = r.iterations;
+  share.result[1] = r.residual;
 }

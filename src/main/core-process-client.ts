@@ -1,21 +1,21 @@
 // Main's side of the utility process: request/response over a message port, job events relayed,
 // the process started lazily and restarted after a crash. No Electron imports (the process is
-// created by an injected `spawn`), so it is unit-tested with a fake port (utility-client.test.ts).
+// created by an injected `spawn`), so it is unit-tested with a fake port (core-process-client.test.ts).
 import type { ApiErrorPayload, ApiMethod, JobEvent } from '../shared/api';
-import { isUtilityToMain, type MainToUtility, type UtilityToMain } from './utility-protocol';
+import { isCoreToMain, type MainToCore, type CoreToMain } from './core-process-protocol';
 
 /** What main needs of an Electron UtilityProcess. */
 export interface UtilityPortLike {
-  postMessage(message: MainToUtility): void;
+  postMessage(message: MainToCore): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
   kill(): boolean;
 }
 
-export class UtilityCallError extends Error {
+export class CoreProcessCallError extends Error {
   constructor(readonly payload: ApiErrorPayload) {
     super(payload.message);
-    this.name = 'UtilityCallError';
+    this.name = 'CoreProcessCallError';
   }
   get code(): string {
     return this.payload.code;
@@ -24,43 +24,43 @@ export class UtilityCallError extends Error {
 
 interface Pending {
   resolve(value: unknown): void;
-  reject(error: UtilityCallError): void;
+  reject(error: CoreProcessCallError): void;
 }
 
-export interface UtilityClientOptions {
+export interface CoreProcessClientOptions {
   spawn(): UtilityPortLike;
   onEvent(event: JobEvent): void;
   log?(message: string): void;
 }
 
-export class UtilityClient {
+export class CoreProcessClient {
   #child: UtilityPortLike | null = null;
   #ready: Promise<void> | null = null;
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
 
-  constructor(private readonly options: UtilityClientOptions) {}
+  constructor(private readonly options: CoreProcessClientOptions) {}
 
   /** Starts the process now (it opens the library and its workers); calls also start it lazily. */
   start(): Promise<void> {
-    if (this.#closed) return Promise.reject(new UtilityCallError({ code: 'CLOSED', message: 'Renovo is shutting down' }));
+    if (this.#closed) return Promise.reject(new CoreProcessCallError({ code: 'CLOSED', message: 'Renovo is shutting down' }));
     if (this.#ready) return this.#ready;
     const child = this.options.spawn();
     this.#child = child;
     this.#ready = new Promise<void>((resolve, reject) => {
       child.on('message', (raw) => {
-        if (!isUtilityToMain(raw)) {
+        if (!isCoreToMain(raw)) {
           this.options.log?.('utility: ignoring malformed message');
           return;
         }
-        const message: UtilityToMain = raw;
+        const message: CoreToMain = raw;
         switch (message.type) {
           case 'ready':
             resolve();
             break;
           case 'fatal':
-            reject(new UtilityCallError(message.error));
+            reject(new CoreProcessCallError(message.error));
             break;
           case 'event':
             this.options.onEvent(message.event);
@@ -70,7 +70,7 @@ export class UtilityClient {
             if (!pending) return;
             this.#pending.delete(message.id);
             if (message.ok) pending.resolve(message.value);
-            else pending.reject(new UtilityCallError(message.error));
+            else pending.reject(new CoreProcessCallError(message.error));
             break;
           }
         }
@@ -80,7 +80,7 @@ export class UtilityClient {
         this.options.log?.(`utility process exited with code ${code}`);
         this.#child = null;
         this.#ready = null;
-        const error = new UtilityCallError({
+        const error = new CoreProcessCallError({
           code: 'ENGINE_EXITED',
           message: `The Renovo engine process stopped (exit code ${code}); try again.`,
         });
@@ -107,14 +107,14 @@ export class UtilityClient {
   /** Absolute path of a library file, resolved by the library itself (throws for anything outside). */
   async resolveLibraryFile(rel: string): Promise<string> {
     const value = await this.#request((id) => ({ type: 'resolve', id, rel }));
-    if (typeof value !== 'string') throw new UtilityCallError({ code: 'INTERNAL', message: 'bad resolve reply' });
+    if (typeof value !== 'string') throw new CoreProcessCallError({ code: 'INTERNAL', message: 'bad resolve reply' });
     return value;
   }
 
-  async #request(build: (id: number) => MainToUtility): Promise<unknown> {
+  async #request(build: (id: number) => MainToCore): Promise<unknown> {
     await this.start();
     const child = this.#child;
-    if (!child) throw new UtilityCallError({ code: 'ENGINE_EXITED', message: 'The Renovo engine process is not running' });
+    if (!child) throw new CoreProcessCallError({ code: 'ENGINE_EXITED', message: 'The Renovo engine process is not running' });
     const id = this.#nextId++;
     return new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -122,7 +122,7 @@ export class UtilityClient {
         child.postMessage(build(id));
       } catch (error) {
         this.#pending.delete(id);
-        reject(new UtilityCallError({ code: 'INTERNAL', message: `Could not send to the engine: ${(error as Error).message}` }));
+        reject(new CoreProcessCallError({ code: 'INTERNAL', message: `Could not send to the engine: ${(error as Error).message}` }));
       }
     });
   }

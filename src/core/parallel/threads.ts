@@ -1,5 +1,5 @@
 // Kernel workers (worker_threads) that share typed arrays with the calling thread through
-// SharedArrayBuffers. The engines stay synchronous: they post a job, do their own share, and block
+// SharedArrayBuffers. The engines stay synchronous: they post a share, do their own, and block
 // in Atomics.wait until the worker's share is done. Work is always split the same way whether or
 // not a worker runs it (small problems, one core, no worker bundle, RENOVO_THREADS=1), so results
 // never depend on the number of cores.
@@ -8,21 +8,21 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { findAppRoot } from '../platform/paths';
-import { runKernelJob, type KernelJob } from './jobs';
+import { runKernelShare, type KernelShare } from './shares';
 import { alloc } from './shared';
 
 export { alloc };
 
 /** A worker that stops answering for this long is treated as dead (a share takes well under 1 s). */
 const WAIT_LIMIT_MS = 120_000;
-/** How many helper workers at most (the machines this targets have 2 cores). */
-const MAX_HELPERS = 1;
+/** How many kernel workers at most (the machines this targets have 2 cores). */
+const MAX_KERNEL_WORKERS = 1;
 
-let helpers: Worker[] | null | undefined; // undefined: not tried yet; null: unavailable
+let kernelWorkers: Worker[] | null | undefined; // undefined: not tried yet; null: unavailable
 let enabled = true;
 
-/** Turns the helpers off (or back on) for this process, e.g. to compare both paths in tests. */
-export function setHelpersEnabled(on: boolean): void {
+/** Turns the kernel workers off (or back on) for this process, e.g. to compare both paths in tests. */
+export function setKernelThreadsEnabled(on: boolean): void {
   enabled = on;
 }
 
@@ -38,67 +38,67 @@ function kernelWorkerPath(): string | null {
 }
 
 function pool(): Worker[] | null {
-  if (helpers !== undefined) return helpers;
+  if (kernelWorkers !== undefined) return kernelWorkers;
   const path = kernelWorkerPath();
-  const n = Math.min(MAX_HELPERS, availableParallelism() - 1);
-  if (process.env.RENOVO_THREADS === '1' || n < 1 || !path) return (helpers = null);
-  helpers = [];
+  const n = Math.min(MAX_KERNEL_WORKERS, availableParallelism() - 1);
+  if (process.env.RENOVO_THREADS === '1' || n < 1 || !path) return (kernelWorkers = null);
+  kernelWorkers = [];
   for (let i = 0; i < n; i++) {
     const w = new Worker(path);
     w.unref(); // never keeps a CLI process alive
-    w.on('error', () => { helpers = null; });
-    helpers.push(w);
+    w.on('error', () => { kernelWorkers = null; });
+    kernelWorkers.push(w);
   }
-  return helpers;
+  return kernelWorkers;
 }
 
-/** Number of helper workers available (0 when threads are off or the worker bundle is missing). */
-export function helperCount(): number {
+/** Number of kernel workers available (0 when threads are off or the worker bundle is missing). */
+export function kernelThreadCount(): number {
   return enabled ? pool()?.length ?? 0 : 0;
 }
 
-/** Completion flag and error buffer for a job (shared). */
-export function jobFlags(): { done: Int32Array; error: Uint8Array } {
+/** Completion flag and error buffer for a share (shared). */
+export function shareFlags(): { done: Int32Array; error: Uint8Array } {
   return { done: alloc(Int32Array, 1, true), error: alloc(Uint8Array, 512, true) };
 }
 
 export interface ShareControl {
   /** polled by this thread's share (e.g. the caller's AbortSignal) */
   stopped: () => boolean;
-  /** tells the workers' shares to stop (sets the jobs' shared abort flag) */
+  /** tells the workers' shares to stop (sets the shares' shared abort flag) */
   stop: () => void;
 }
 
 /**
- * Runs `jobs[0]` on this thread and the others on helper workers when `parallel` and helpers
+ * Runs `shares[0]` on this thread and the others on kernel workers when `parallel` and kernel workers
  * exist (their arrays must then be shared); otherwise all here, in order. When this thread's share
  * is stopped or throws, the workers are told to stop and are waited for before returning, so
  * nothing writes to the arrays afterwards; the caller then checks its signal.
  */
-export function runShares(jobs: KernelJob[], parallel: boolean, ctl: ShareControl): void {
+export function runShares(shares: KernelShare[], parallel: boolean, ctl: ShareControl): void {
   const workers = parallel && enabled ? pool() : null;
-  if (!workers || jobs.length - 1 > workers.length) {
-    for (const j of jobs) {
-      runKernelJob(j, ctl.stopped);
+  if (!workers || shares.length - 1 > workers.length) {
+    for (const s of shares) {
+      runKernelShare(s, ctl.stopped);
       if (ctl.stopped()) return;
     }
     return;
   }
-  const remote = jobs.slice(1);
-  remote.forEach((j, i) => workers[i].postMessage(j));
+  const remote = shares.slice(1);
+  remote.forEach((s, i) => workers[i].postMessage(s));
   let failure: unknown = null;
   try {
-    runKernelJob(jobs[0], ctl.stopped);
+    runKernelShare(shares[0], ctl.stopped);
   } catch (e) {
     failure = e;
   }
   if (failure || ctl.stopped()) ctl.stop();
-  for (const j of remote) {
-    if (Atomics.wait(j.done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
-      helpers = null;
-      failure ??= new Error(`parallel ${j.kind} kernel: a worker did not answer within ${WAIT_LIMIT_MS / 1000} s`);
-    } else if (Atomics.load(j.done, 0) === 2) {
-      failure ??= new Error(`parallel ${j.kind} kernel failed in a worker: ${new TextDecoder().decode(j.error.slice()).replace(/\0+$/, '')}`);
+  for (const s of remote) {
+    if (Atomics.wait(s.done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
+      kernelWorkers = null;
+      failure ??= new Error(`parallel ${s.kind} kernel: a worker did not answer within ${WAIT_LIMIT_MS / 1000} s`);
+    } else if (Atomics.load(s.done, 0) === 2) {
+      failure ??= new Error(`parallel ${s.kind} kernel failed in a worker: ${new TextDecoder().decode(s.error.slice()).replace(/\0+$/, '')}`);
     }
   }
   if (failure) throw failure;

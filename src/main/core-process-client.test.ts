@@ -1,21 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../shared/api';
-import { UtilityCallError, UtilityClient, type UtilityPortLike } from './utility-client';
-import type { MainToUtility, UtilityToMain } from './utility-protocol';
+import { CoreProcessCallError, CoreProcessClient, type UtilityPortLike } from './core-process-client';
+import type { MainToCore, CoreToMain } from './core-process-protocol';
 
 /** A fake utility process: answers calls through `reply`, records what main sent. */
 class FakeUtility extends EventEmitter implements UtilityPortLike {
-  sent: MainToUtility[] = [];
+  sent: MainToCore[] = [];
   killed = false;
   constructor(
-    private readonly reply: (m: MainToUtility, self: FakeUtility) => void,
-    first: UtilityToMain = { type: 'ready' },
+    private readonly reply: (m: MainToCore, self: FakeUtility) => void,
+    first: CoreToMain = { type: 'ready' },
   ) {
     super();
     queueMicrotask(() => this.emit('message', first));
   }
-  postMessage(message: MainToUtility): void {
+  postMessage(message: MainToCore): void {
     this.sent.push(message);
     queueMicrotask(() => this.reply(message, this));
   }
@@ -24,21 +24,21 @@ class FakeUtility extends EventEmitter implements UtilityPortLike {
     queueMicrotask(() => this.emit('exit', 137));
     return true;
   }
-  send(message: UtilityToMain): void {
+  send(message: CoreToMain): void {
     this.emit('message', message);
   }
 }
 
-const echo = (m: MainToUtility, self: FakeUtility) => {
+const echo = (m: MainToCore, self: FakeUtility) => {
   if (m.type === 'call') self.send({ type: 'result', id: m.id, ok: true, value: { method: m.method, input: m.input } });
   if (m.type === 'resolve') self.send({ type: 'result', id: m.id, ok: true, value: `/lib/${m.rel}` });
   if (m.type === 'shutdown') self.emit('exit', 0);
 };
 
-describe('UtilityClient', () => {
+describe('CoreProcessClient', () => {
   it('starts the process lazily and matches replies to calls', async () => {
     const spawned: FakeUtility[] = [];
-    const client = new UtilityClient({ spawn: () => (spawned.push(new FakeUtility(echo)), spawned.at(-1)!), onEvent: () => {} });
+    const client = new CoreProcessClient({ spawn: () => (spawned.push(new FakeUtility(echo)), spawned.at(-1)!), onEvent: () => {} });
     const [a, b] = await Promise.all([client.call('listPhotos', {}), client.call('getPhoto', { photoId: 2 })]);
     expect(a).toEqual({ method: 'listPhotos', input: {} });
     expect(b).toEqual({ method: 'getPhoto', input: { photoId: 2 } });
@@ -46,8 +46,8 @@ describe('UtilityClient', () => {
     expect(await client.resolveLibraryFile('previews/a.jpg')).toBe('/lib/previews/a.jpg');
   });
 
-  it('turns error replies into UtilityCallError with the code', async () => {
-    const client = new UtilityClient({
+  it('turns error replies into CoreProcessCallError with the code', async () => {
+    const client = new CoreProcessClient({
       spawn: () =>
         new FakeUtility((m, self) => {
           if (m.type === 'call') self.send({ type: 'result', id: m.id, ok: false, error: { code: 'NOT_FOUND', message: 'gone' } });
@@ -55,23 +55,23 @@ describe('UtilityClient', () => {
       onEvent: () => {},
     });
     const error = await client.call('getPhoto', { photoId: 9 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UtilityCallError);
-    expect((error as UtilityCallError).payload).toEqual({ code: 'NOT_FOUND', message: 'gone' });
+    expect(error).toBeInstanceOf(CoreProcessCallError);
+    expect((error as CoreProcessCallError).payload).toEqual({ code: 'NOT_FOUND', message: 'gone' });
   });
 
   it('relays job events', async () => {
     const events: JobEvent[] = [];
     let child: FakeUtility | undefined;
-    const client = new UtilityClient({ spawn: () => (child = new FakeUtility(echo)), onEvent: (e) => events.push(e) });
+    const client = new CoreProcessClient({ spawn: () => (child = new FakeUtility(echo)), onEvent: (e) => events.push(e) });
     await client.start();
     child!.send({ type: 'event', event: { jobId: 'j1', type: 'progress', fraction: 0.5, message: 'half' } });
-    child!.send({ type: 'bogus' } as unknown as UtilityToMain);
+    child!.send({ type: 'bogus' } as unknown as CoreToMain);
     expect(events).toEqual([{ jobId: 'j1', type: 'progress', fraction: 0.5, message: 'half' }]);
   });
 
   it('rejects pending calls when the process dies and restarts on the next call', async () => {
     const spawned: FakeUtility[] = [];
-    const client = new UtilityClient({
+    const client = new CoreProcessClient({
       spawn: () => {
         const first = spawned.length === 0;
         const child = new FakeUtility((m, self) => (first ? self.emit('exit', 9) : echo(m, self)));
@@ -81,18 +81,18 @@ describe('UtilityClient', () => {
       onEvent: () => {},
     });
     const error = await client.call('listPhotos', {}).catch((e: unknown) => e);
-    expect((error as UtilityCallError).code).toBe('ENGINE_EXITED');
+    expect((error as CoreProcessCallError).code).toBe('ENGINE_EXITED');
     await expect(client.call('listPhotos', {})).resolves.toEqual({ method: 'listPhotos', input: {} });
     expect(spawned).toHaveLength(2);
   });
 
   it('reports a failed start and closes cleanly', async () => {
-    const client = new UtilityClient({
+    const client = new CoreProcessClient({
       spawn: () => new FakeUtility(echo, { type: 'fatal', error: { code: 'INTERNAL', message: 'db locked' } }),
       onEvent: () => {},
     });
     await expect(client.call('listPhotos', {})).rejects.toMatchObject({ payload: { message: 'db locked' } });
-    const ok = new UtilityClient({ spawn: () => new FakeUtility(echo), onEvent: () => {} });
+    const ok = new CoreProcessClient({ spawn: () => new FakeUtility(echo), onEvent: () => {} });
     await ok.start();
     await ok.close(100);
     await expect(ok.call('listPhotos', {})).rejects.toMatchObject({ code: 'CLOSED' });

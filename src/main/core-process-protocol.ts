@@ -1,22 +1,22 @@
-// Messages between main and the utility process that hosts core (dist/main/utility.cjs).
+// Messages between main and the utility process that hosts core (dist/main/core-process.cjs).
 // They travel over Electron's parentPort / UtilityProcess.postMessage (structured clone, so
 // Uint8Array payloads arrive intact — no JSON/base64 on this hop).
 import type { ApiErrorPayload, ApiMethod, JobEvent } from '../shared/api';
 
-export type MainToUtility =
+export type MainToCore =
   | { type: 'call'; id: number; method: ApiMethod; input: unknown }
   /** Resolve a library-relative path through the library's own resolve() (renovo:// requests). */
   | { type: 'resolve'; id: number; rel: string }
   | { type: 'shutdown' };
 
-export type UtilityToMain =
+export type CoreToMain =
   | { type: 'ready' }
   | { type: 'fatal'; error: ApiErrorPayload }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: ApiErrorPayload }
   | { type: 'event'; event: JobEvent };
 
-export function isUtilityToMain(value: unknown): value is UtilityToMain {
+export function isCoreToMain(value: unknown): value is CoreToMain {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   switch (type) {
@@ -33,7 +33,7 @@ export function isUtilityToMain(value: unknown): value is UtilityToMain {
   }
 }
 
-export function isMainToUtility(value: unknown): value is MainToUtility {
+export function isMainToCore(value: unknown): value is MainToCore {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { type?: unknown; id?: unknown; method?: unknown; rel?: unknown };
   switch (v.type) {

@@ -1,4 +1,4 @@
-// The utility-process entry (utility.ts) run for real — bundled as scripts/build.mjs bundles it —
+// The utility-process entry (core-process.ts) run for real — bundled as scripts/build.mjs bundles it —
 // in a Node child whose `process.parentPort` is emulated over child_process IPC with structured
 // clone. Exercises the whole main ↔ utility protocol against the real core service (library,
 // database, worker_threads), everything except Electron itself.
@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../test/integration/build';
 import { maskPng, photoPixels } from '../../test/fixtures/images';
 import type { AppInfo, EditDto, JobEvent, PhotoDto } from '../shared/api';
-import { UtilityCallError, UtilityClient, type UtilityPortLike } from './utility-client';
-import type { MainToUtility } from './utility-protocol';
+import { CoreProcessCallError, CoreProcessClient, type UtilityPortLike } from './core-process-client';
+import type { MainToCore } from './core-process-protocol';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'test-output', 'main-utility');
@@ -33,7 +33,7 @@ process.parentPort = {
 /** Electron's UtilityProcess, as main uses it, over a forked Node child. */
 class ChildPort implements UtilityPortLike {
   constructor(private readonly child: ChildProcess) {}
-  postMessage(message: MainToUtility): void {
+  postMessage(message: MainToCore): void {
     this.child.send(message);
   }
   on(event: 'message', listener: (message: unknown) => void): this;
@@ -51,7 +51,7 @@ class ChildPort implements UtilityPortLike {
 describe('utility process (core host) over the main ↔ utility protocol', () => {
   let workDir: string;
   let libraryDir: string;
-  let client: UtilityClient;
+  let client: CoreProcessClient;
   const events: JobEvent[] = [];
   const children: ChildProcess[] = [];
 
@@ -59,8 +59,8 @@ describe('utility process (core host) over the main ↔ utility protocol', () =>
     await ensureBuilt(); // dist/worker (the job workers core spawns)
     await mkdir(OUT, { recursive: true });
     await build({
-      entryPoints: [join(ROOT, 'src/main/utility.ts')],
-      outfile: join(OUT, 'utility.cjs'),
+      entryPoints: [join(ROOT, 'src/main/core-process.ts')],
+      outfile: join(OUT, 'core-process.cjs'),
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -72,9 +72,9 @@ describe('utility process (core host) over the main ↔ utility protocol', () =>
     await writeFile(join(OUT, 'parent-port-shim.cjs'), SHIM);
     workDir = await mkdtemp(join(tmpdir(), 'renovo-utility-'));
     libraryDir = join(workDir, 'library');
-    client = new UtilityClient({
+    client = new CoreProcessClient({
       spawn: () => {
-        const child = fork(join(OUT, 'utility.cjs'), [`--library=${libraryDir}`], {
+        const child = fork(join(OUT, 'core-process.cjs'), [`--library=${libraryDir}`], {
           execArgv: ['--require', join(OUT, 'parent-port-shim.cjs')],
           serialization: 'advanced',
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -127,11 +127,11 @@ describe('utility process (core host) over the main ↔ utility protocol', () =>
 
   it('keeps error codes, and refuses library paths that leave the library', async () => {
     const missing = await client.call('getPhoto', { photoId: 999 }).catch((e: unknown) => e);
-    expect(missing).toBeInstanceOf(UtilityCallError);
-    expect((missing as UtilityCallError).code).toMatch(/NOT_FOUND/);
+    expect(missing).toBeInstanceOf(CoreProcessCallError);
+    expect((missing as CoreProcessCallError).code).toMatch(/NOT_FOUND/);
     for (const rel of ['../outside.txt', 'previews/../../x', '/etc/passwd', 'etc/passwd']) {
       const refused = await client.resolveLibraryFile(rel).catch((e: unknown) => e);
-      expect((refused as UtilityCallError).code, rel).toBe('OUTSIDE_LIBRARY');
+      expect((refused as CoreProcessCallError).code, rel).toBe('OUTSIDE_LIBRARY');
     }
   });
 
