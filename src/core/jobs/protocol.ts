@@ -18,6 +18,8 @@ export interface SerializedError {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; id: number; fraction: number; message: string }
+  /** A task's own typed event (TaskTypes[kind]['event']); never throttled or dropped while the task runs. */
+  | { type: 'event'; id: number; event: unknown }
   | { type: 'done'; id: number; output: TaskOutput<TaskKind> }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'cancelled'; id: number };

@@ -15,12 +15,15 @@ import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
 import { createCancelFlag, setCancelFlag } from './cancel-flag';
 import { workerEntryPath } from './locate';
 import type { FromWorker, ToWorker } from './protocol';
-import type { TaskInput, TaskKind, TaskOutput } from './tasks';
+import type { TaskEvent, TaskInput, TaskKind, TaskOutput } from './tasks';
 import { collectTransferables } from './transfer';
 
-export interface RunOptions {
+export interface RunOptions<E = unknown> {
   signal?: AbortSignal;
+  /** Throttled by the worker; for progress bars. */
   onProgress?: (fraction: number, message: string) => void;
+  /** The task's typed events, in order, each delivered (until the run settles). */
+  onEvent?: (event: E) => void;
 }
 
 export interface JobRunnerOptions {
@@ -36,7 +39,7 @@ interface Task {
   id: number;
   kind: TaskKind;
   input: unknown;
-  opts: RunOptions;
+  opts: RunOptions<never>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   settled: boolean;
@@ -70,7 +73,7 @@ export class JobRunner {
   }
 
   /** Runs one task on a worker. Rejects with JobCancelledError when opts.signal fires. */
-  run<K extends TaskKind>(kind: K, input: TaskInput<K>, opts: RunOptions = {}): Promise<TaskOutput<K>> {
+  run<K extends TaskKind>(kind: K, input: TaskInput<K>, opts: RunOptions<TaskEvent<K>> = {}): Promise<TaskOutput<K>> {
     if (this.closed) return Promise.reject(new Error('JobRunner is closed'));
     if (opts.signal?.aborted) return Promise.reject(new JobCancelledError());
     if (!existsSync(this.workerPath)) {
@@ -83,7 +86,7 @@ export class JobRunner {
         id: this.nextId++,
         kind,
         input,
-        opts,
+        opts: opts as RunOptions<never>,
         resolve: resolve as (v: unknown) => void,
         reject,
         settled: false,
@@ -171,7 +174,7 @@ export class JobRunner {
   private onMessage(slot: Slot, msg: FromWorker): void {
     if (msg.type === 'ready') return;
     if (slot.draining && msg.id === slot.draining.id) {
-      if (msg.type !== 'progress') this.release(slot);
+      if (msg.type !== 'progress' && msg.type !== 'event') this.release(slot);
       return;
     }
     const task = slot.task;
@@ -179,6 +182,9 @@ export class JobRunner {
     switch (msg.type) {
       case 'progress':
         if (!task.settled) task.opts.onProgress?.(msg.fraction, msg.message);
+        return;
+      case 'event':
+        if (!task.settled) task.opts.onEvent?.(msg.event as never);
         return;
       case 'done':
         this.finish(slot);

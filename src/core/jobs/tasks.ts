@@ -4,7 +4,7 @@
 // inside them are transferred, not copied (see transfer.ts).
 import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { BlendMode, EngineChoice, SourceAreaMode } from '../../shared/api';
-import type { TrainTaskInput, TrainTaskOutput } from '../train/task';
+import type { TrainTaskEvent, TrainTaskInput, TrainTaskOutput } from '../train/task';
 import type { GanHoleReport, GanParams } from '../inpaint/gan';
 import type { InpainterSignature, OnnxCropReport } from '../inpaint/imported';
 
@@ -50,19 +50,23 @@ export interface InpaintTaskOutput {
 }
 
 export interface TaskTypes {
-  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput };
+  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput; event: never };
   /** GAN training / fine-tuning (src/core/train/task.ts; recorded in the store by train/job.ts). */
-  train: { input: TrainTaskInput; output: TrainTaskOutput };
+  train: { input: TrainTaskInput; output: TrainTaskOutput; event: TrainTaskEvent };
 }
 
 export type TaskKind = keyof TaskTypes;
 export type TaskInput<K extends TaskKind> = TaskTypes[K]['input'];
 export type TaskOutput<K extends TaskKind> = TaskTypes[K]['output'];
+export type TaskEvent<K extends TaskKind> = TaskTypes[K]['event'];
 
 /** What a handler gets besides its input. */
-export interface TaskContext {
+export interface TaskContext<E = never> {
   signal: AbortSignal;
+  /** Throttled (a few per second): for progress bars only, may be dropped. */
   onProgress: (fraction: number, message?: string) => void;
+  /** The task's typed events: delivered in order, none dropped. */
+  emit: (event: E) => void;
 }
 
-export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext) => Promise<TaskOutput<K>> };
+export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext<TaskEvent<K>>) => Promise<TaskOutput<K>> };

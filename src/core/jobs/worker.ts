@@ -29,7 +29,7 @@ async function run(id: number, kind: TaskKind, input: unknown): Promise<void> {
   if (flag) linkCancelFlag(controller, flag);
   running.set(id, controller);
   let lastSent = 0;
-  const ctx: TaskContext = {
+  const ctx: TaskContext<unknown> = {
     signal: controller.signal,
     onProgress(fraction, message) {
       // Throttle: a kernel may report per row; the UI needs a few updates per second at most.
@@ -39,11 +39,14 @@ async function run(id: number, kind: TaskKind, input: unknown): Promise<void> {
       const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
       send({ type: 'progress', id, fraction: f, message: message ?? '' });
     },
+    emit(event) {
+      send({ type: 'event', id, event }, collectTransferables(event));
+    },
   };
   try {
     const handler = (handlers as Record<TaskKind, TaskHandlers[TaskKind]>)[kind];
     if (!handler) throw new Error(`Unknown job kind: ${String(kind)}`);
-    const output = await handler(input as never, ctx);
+    const output = await handler(input as never, ctx as never);
     if (controller.signal.aborted) send({ type: 'cancelled', id });
     else send({ type: 'done', id, output }, collectTransferables(output));
   } catch (e) {

@@ -14,7 +14,7 @@
  *
  * Training runs in a job worker (src/core/train/task.ts); this side owns the database: one
  * training-run row per worker run (a pause finishes it as 'cancelled' with "paused at step N"),
- * losses from the progress messages, and on completion the new model version (parent = base).
+ * losses from the task's progress events, and on completion the new model version (parent = base).
  * A folder that cannot be used fails before any row is written.
  */
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ import type { CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import type { TrainProgress } from './loop';
 import { FINETUNE_HYPER, addTrainedModel } from './session';
-import type { TrainTaskMessage, TrainTaskOutput } from './task';
+import type { TrainTaskOutput } from './task';
 
 export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -137,13 +137,7 @@ export class TrainingJob {
         threads: this.o.threads, meta: { name: this.o.name, baseModelId: this.o.base?.id ?? null },
       }, {
         signal: abort.signal,
-        onProgress: (_f, message) => {
-          let m: TrainTaskMessage;
-          try {
-            m = JSON.parse(message) as TrainTaskMessage;
-          } catch {
-            return;
-          }
+        onEvent: (m) => {
           if (m.kind === 'dataset') {
             this.runRow = store.trainingRuns.start({
               kind: this.o.base ? 'finetune' : 'train', baseModelId: this.o.base?.id ?? null, datasetPath: m.root, imageCount: m.count, datasetHash: m.contentHash,

@@ -1,7 +1,7 @@
 /**
  * The 'train' job task (runs inside a job worker thread): load the folder, run the training loop,
  * report progress. No database access here — the main thread records the run (see job.ts) from the
- * messages this task sends through the job runner's progress channel, one JSON object per message:
+ * typed events this task emits (TrainTaskEvent; the job layer delivers every one, in order):
  *   { kind: 'dataset', root, count, contentHash, skipped }      once, after the folder is read
  *   { kind: 'progress', progress: TrainProgress, metrics: [[step, {lossD, …}], …] }
  * Cancelling the job stops after the current step and writes a checkpoint (when the worker gets
@@ -47,15 +47,15 @@ export interface TrainTaskOutput {
   metrics: [number, Record<string, number>][];
 }
 
-export type TrainTaskMessage =
+export type TrainTaskEvent =
   | { kind: 'dataset'; root: string; count: number; contentHash: string; skipped: { file: string; reason: string }[] }
   | { kind: 'progress'; progress: TrainProgress; metrics: [number, Record<string, number>][] };
 
-export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSignal; onProgress: (fraction: number, message?: string) => void }): Promise<TrainTaskOutput> {
-  const send = (fraction: number, m: TrainTaskMessage): void => ctx.onProgress(fraction, JSON.stringify(m));
+export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSignal; emit: (event: TrainTaskEvent) => void }): Promise<TrainTaskOutput> {
+  const send = (m: TrainTaskEvent): void => ctx.emit(m);
   const control = new TrainControl().follow(ctx.signal);
   const dataset = await loadImageFolder(input.dataDir, { resolution: input.spec.resolution, crop: input.crop, cacheDir: input.cacheDir, minImages: input.minImages, signal: ctx.signal });
-  send(0, { kind: 'dataset', root: dataset.root, count: dataset.count, contentHash: dataset.contentHash, skipped: dataset.skipped });
+  send({ kind: 'dataset', root: dataset.root, count: dataset.count, contentHash: dataset.contentHash, skipped: dataset.skipped });
   const init = input.initModelFile ? decodeModelFile(new Uint8Array(await readFile(input.initModelFile)), input.initModelFile).weights : undefined;
   const runtime = new Runtime({ provider: 'cpu', threads: input.threads, spin: false });
   let pending: [number, Record<string, number>][] = [];
@@ -63,10 +63,10 @@ export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSi
   let latest: TrainProgress | null = null;
   const flush = (force: boolean): void => {
     const now = Date.now();
-    // The worker drops progress messages closer than 50 ms apart; stay well above that so metrics are never lost.
+    // A few updates a second are enough for a panel; metrics accumulate in between (none is lost).
     if (!latest || (!force && now - lastSent < 250)) return;
     lastSent = now;
-    send(latest.totalSteps ? latest.step / latest.totalSteps : 0, { kind: 'progress', progress: latest, metrics: pending });
+    send({ kind: 'progress', progress: latest, metrics: pending });
     pending = [];
   };
   try {
