@@ -2,6 +2,7 @@
 // for C right-hand sides at once, run by a Team (team.ts) over the bands of multigrid.ts.
 import { allRange, bandsAt, vcycle, type Hierarchy } from './multigrid';
 import { barrier, RING, type Team } from './team';
+import { defineKernel } from '../parallel/kernel';
 
 export interface PcgResult {
   iterations: number;
@@ -137,3 +138,22 @@ export function pcgTeam(h: Hierarchy, v: PcgVectors, C: number, opts: { tol?: nu
   }
   return { iterations: it, residual: rmax };
 }
+
+/** One rank of a team solve as a kernel share (parallel/threads.ts runShares); all arrays shared. */
+export interface PcgRankShare extends Team {
+  hierarchy: Hierarchy;
+  vectors: PcgVectors;
+  C: number;
+  tol: number;
+  maxIterations: number;
+  /** written back: iterations, residual */
+  result: Float64Array;
+}
+
+/** Rank 0 (the coordinating thread) watches for cancellation and tells the team through `stop`. */
+export const pcgRankKernel = defineKernel<PcgRankShare>('pcg-rank', (s, stopped) => {
+  const team: Team = { rank: s.rank, size: s.size, sync: s.sync, partial: s.partial, stop: s.stop };
+  const r = pcgTeam(s.hierarchy, s.vectors, s.C, { tol: s.tol, maxIterations: s.maxIterations, stopped: s.rank === 0 ? stopped : undefined }, team);
+  s.result[0] = r.iterations;
+  s.result[1] = r.residual;
+});

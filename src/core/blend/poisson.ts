@@ -8,10 +8,9 @@ import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
 import { throwIfAborted } from '../platform/cancel';
 import { PoissonError } from './errors';
 import { buildHierarchy, ensureChannels, type Hierarchy, type NeumannSides } from './multigrid';
-import type { PcgVectors } from './pcg';
+import { pcgRankKernel, type PcgRankShare, type PcgVectors } from './pcg';
 import { teamState } from './team';
-import { alloc, kernelThreadCount, shareFlags, runShares } from '../parallel/threads';
-import type { PoissonRankShare } from '../parallel/shares';
+import { alloc, kernelThreadCount, runShares } from '../parallel/threads';
 
 export { PoissonError } from './errors';
 
@@ -174,10 +173,10 @@ function solveTeam(prep: PreparedRegion, C: number, b: Float32Array, x: Float32A
   const v: PcgVectors = { b, x, p: alloc(Float32Array, x.length, shared), Ap: alloc(Float32Array, x.length, shared) };
   const state = teamState(C, shared);
   const tol = opts.tol ?? 1e-3, maxIterations = opts.maxIterations ?? 200;
-  const shares: PoissonRankShare[] = (shared ? [0, 1] : [0]).map((rank) => ({
-    kind: 'poisson', hierarchy: hi, vectors: v, C, tol, maxIterations, ...state, rank, size: shared ? 2 : 1, result: alloc(Float64Array, 2, shared), ...shareFlags(),
+  const shares: PcgRankShare[] = (shared ? [0, 1] : [0]).map((rank) => ({
+    hierarchy: hi, vectors: v, C, tol, maxIterations, ...state, rank, size: shared ? 2 : 1, result: alloc(Float64Array, 2, shared),
   }));
-  runShares(shares, shared, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(state.stop, 0, 1) });
+  runShares(pcgRankKernel, shares, shared, { stopped: () => opts.signal?.aborted === true, stop: () => Atomics.store(state.stop, 0, 1) });
   throwIfAborted(opts.signal);
   return { iterations: shares[0].result[0], residual: shares[0].result[1] };
 }

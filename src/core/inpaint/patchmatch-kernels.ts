@@ -8,6 +8,7 @@
 // with a worker): no closures, so the same code runs in the worker.
 
 import { mulberry32 } from '../random';
+import { defineKernel } from '../parallel/kernel';
 
 /** Number of bands every level is split into (the machines this targets have 2 cores). */
 export const BANDS = 2;
@@ -249,3 +250,17 @@ export function runPmKernel(kernel: PmKernel, lv: PmLevel, band: number, args: n
   else if (kernel === 'vote') voteKernel(lv, band, args[0], args[1], stopped);
   else bestKernel(lv, band, stopped);
 }
+
+/** One band of one PatchMatch kernel, as a kernel share (parallel/threads.ts runShares). */
+export interface PmBandShare {
+  kernel: PmKernel;
+  level: PmLevel;
+  band: number;
+  args: number[];
+}
+
+/** In a kernel worker the band polls the level's shared abort flag. */
+export const pmBandKernel = defineKernel<PmBandShare>('patchmatch-band', (s, stopped) => {
+  const flag = s.level.abort;
+  runPmKernel(s.kernel, s.level, s.band, s.args, stopped ?? ((): boolean => Atomics.load(flag, 0) !== 0));
+});

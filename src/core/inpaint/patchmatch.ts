@@ -15,8 +15,8 @@
 import { throwIfAborted } from '../platform/cancel';
 import { harmonicFill, type EngineControl } from './harmonic';
 import { mulberry32 } from '../random';
-import { alloc, kernelThreadCount, shareFlags, runShares } from '../parallel/threads';
-import { BANDS, type PmKernel, type PmLevel } from './patchmatch-kernels';
+import { alloc, kernelThreadCount, runShares } from '../parallel/threads';
+import { BANDS, pmBandKernel, type PmKernel, type PmLevel } from './patchmatch-kernels';
 import { appendTextureFeatures, holeColours } from './texture-features';
 import { onionPeelFill } from './onion';
 import { InpaintError } from './errors';
@@ -428,8 +428,8 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
 
     const run = (kernel: PmKernel, args: number[]): void => {
       Atomics.store(lv.abort, 0, 0);
-      const shares = Array.from({ length: BANDS }, (_, band) => ({ kind: 'patchmatch' as const, kernel, level: lv, band, args, ...shareFlags() }));
-      runShares(shares, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
+      const shares = Array.from({ length: BANDS }, (_, band) => ({ kernel, level: lv, band, args }));
+      runShares(pmBandKernel, shares, shared, { stopped: () => signal?.aborted === true, stop: () => Atomics.store(lv.abort, 0, 1) });
       throwIfAborted(signal);
     };
     // index of hole pixel q in band b's accumulators, −1 outside them

@@ -7,7 +7,7 @@ import { blendFillPlanes, seamlessClone } from '../blend/poisson';
 import { inpaint } from '../inpaint';
 import { patchMatch } from '../inpaint/patchmatch';
 import { makeImage, makeMask } from '../../../test/fixtures/inpaint';
-import { kernelThreadCount, setKernelThreadsEnabled } from './threads';
+import { alloc, defineKernel, kernelThreadCount, runShares, setKernelThreadsEnabled } from './threads';
 
 const W = 240, H = 200;
 const photo = makeImage(W, H, 3, (x, y, c) => 128 + 60 * Math.sin(x / 7 + c) * Math.cos(y / 9) + 40 * (((x >> 4) + (y >> 4)) & 1) - 20 * c);
@@ -76,5 +76,17 @@ describe.skipIf(availableParallelism() < 2)('kernel workers', () => {
     expect(performance.now() - t).toBeLessThan(5000);
     // the workers are free again: a new run completes
     expect(patchMatch(data, W, H, 3, hole, { seed: 1, parallel: true }).fill.length).toBe(W * H * 3);
+  });
+
+  it('runs the kernel its caller gives: here on one thread; a worker that was not given it fails clearly', () => {
+    const square = defineKernel<{ i: number; out: Int32Array }>('test-square', (s) => { s.out[s.i] = s.i * s.i; });
+    const out = alloc(Int32Array, 4, true);
+    const shares = [2, 3].map((i) => ({ i, out }));
+    const ctl = { stopped: () => false, stop: () => undefined };
+    runShares(square, shares, false, ctl);
+    expect([...out]).toEqual([0, 0, 4, 9]);
+    expect(() => runShares(square, shares, true, ctl)).toThrow(/no kernel 'test-square'/);
+    // the workers still serve their own kernels afterwards
+    expect(patchMatch(Float32Array.from(photo.data), W, H, 3, Uint8Array.from(mask.data, (v) => (v ? 1 : 0)), { seed: 1, parallel: true }).fill.length).toBe(W * H * 3);
   });
 });

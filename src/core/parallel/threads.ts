@@ -1,24 +1,32 @@
 // Kernel workers (worker_threads) that share typed arrays with the calling thread through
-// SharedArrayBuffers. The engines stay synchronous: they post a share, do their own, and block
-// in Atomics.wait until the worker's share is done. Work is always split the same way whether or
-// not a worker runs it (small problems, one core, no worker bundle, RENOVO_THREADS=1), so results
-// never depend on the number of cores.
+// SharedArrayBuffers. The engines stay synchronous: they hand runShares their kernel and its
+// shares, run the first share here, and block in Atomics.wait until the workers' shares are done.
+// Work is always split the same way whether or not a worker runs it (small problems, one core, no
+// worker bundle, RENOVO_THREADS=1), so results never depend on the number of cores.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { findAppRoot } from '../platform/paths';
-import { runKernelShare, type KernelShare } from './shares';
+import type { Kernel, KernelMessage } from './kernel';
 import { alloc } from './shared';
 
 export { alloc };
+export { defineKernel, type Kernel } from './kernel';
 
 /** A worker that stops answering for this long is treated as dead (a share takes well under 1 s). */
 const WAIT_LIMIT_MS = 120_000;
 /** How many kernel workers at most (the machines this targets have 2 cores). */
 const MAX_KERNEL_WORKERS = 1;
 
-let kernelWorkers: Worker[] | null | undefined; // undefined: not tried yet; null: unavailable
+interface KernelWorker {
+  worker: Worker;
+  /** this worker's completion flag and error text, reused for each share (runShares waits for it) */
+  done: Int32Array;
+  error: Uint8Array;
+}
+
+let kernelWorkers: KernelWorker[] | null | undefined; // undefined: not tried yet; null: unavailable
 let enabled = true;
 
 /** Turns the kernel workers off (or back on) for this process, e.g. to compare both paths in tests. */
@@ -37,7 +45,7 @@ function kernelWorkerPath(): string | null {
   }
 }
 
-function pool(): Worker[] | null {
+function pool(): KernelWorker[] | null {
   if (kernelWorkers !== undefined) return kernelWorkers;
   const path = kernelWorkerPath();
   const n = Math.min(MAX_KERNEL_WORKERS, availableParallelism() - 1);
@@ -47,7 +55,7 @@ function pool(): Worker[] | null {
     const w = new Worker(path);
     w.unref(); // never keeps a CLI process alive
     w.on('error', () => { kernelWorkers = null; });
-    kernelWorkers.push(w);
+    kernelWorkers.push({ worker: w, done: alloc(Int32Array, 1, true), error: alloc(Uint8Array, 512, true) });
   }
   return kernelWorkers;
 }
@@ -55,11 +63,6 @@ function pool(): Worker[] | null {
 /** Number of kernel workers available (0 when threads are off or the worker bundle is missing). */
 export function kernelThreadCount(): number {
   return enabled ? pool()?.length ?? 0 : 0;
-}
-
-/** Completion flag and error buffer for a share (shared). */
-export function shareFlags(): { done: Int32Array; error: Uint8Array } {
-  return { done: alloc(Int32Array, 1, true), error: alloc(Uint8Array, 512, true) };
 }
 
 export interface ShareControl {
@@ -70,35 +73,39 @@ export interface ShareControl {
 }
 
 /**
- * Runs `shares[0]` on this thread and the others on kernel workers when `parallel` and kernel workers
- * exist (their arrays must then be shared); otherwise all here, in order. When this thread's share
+ * Runs `kernel` over `shares`: `shares[0]` on this thread and the others on kernel workers when
+ * `parallel` and kernel workers exist (their arrays must then be shared); otherwise all here, in order. When this thread's share
  * is stopped or throws, the workers are told to stop and are waited for before returning, so
  * nothing writes to the arrays afterwards; the caller then checks its signal.
  */
-export function runShares(shares: KernelShare[], parallel: boolean, ctl: ShareControl): void {
+export function runShares<S>(kernel: Kernel<S>, shares: S[], parallel: boolean, ctl: ShareControl): void {
   const workers = parallel && enabled ? pool() : null;
   if (!workers || shares.length - 1 > workers.length) {
     for (const s of shares) {
-      runKernelShare(s, ctl.stopped);
+      kernel.run(s, ctl.stopped);
       if (ctl.stopped()) return;
     }
     return;
   }
-  const remote = shares.slice(1);
-  remote.forEach((s, i) => workers[i].postMessage(s));
+  const remote = workers.slice(0, shares.length - 1);
+  remote.forEach((w, i) => {
+    Atomics.store(w.done, 0, 0);
+    w.error.fill(0);
+    w.worker.postMessage({ kernel: kernel.name, share: shares[i + 1], done: w.done, error: w.error } satisfies KernelMessage);
+  });
   let failure: unknown = null;
   try {
-    runKernelShare(shares[0], ctl.stopped);
+    kernel.run(shares[0], ctl.stopped);
   } catch (e) {
     failure = e;
   }
   if (failure || ctl.stopped()) ctl.stop();
-  for (const s of remote) {
-    if (Atomics.wait(s.done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
+  for (const w of remote) {
+    if (Atomics.wait(w.done, 0, 0, WAIT_LIMIT_MS) === 'timed-out') {
       kernelWorkers = null;
-      failure ??= new Error(`parallel ${s.kind} kernel: a worker did not answer within ${WAIT_LIMIT_MS / 1000} s`);
-    } else if (Atomics.load(s.done, 0) === 2) {
-      failure ??= new Error(`parallel ${s.kind} kernel failed in a worker: ${new TextDecoder().decode(s.error.slice()).replace(/\0+$/, '')}`);
+      failure ??= new Error(`parallel ${kernel.name} kernel: a worker did not answer within ${WAIT_LIMIT_MS / 1000} s`);
+    } else if (Atomics.load(w.done, 0) === 2) {
+      failure ??= new Error(`parallel ${kernel.name} kernel failed in a worker: ${new TextDecoder().decode(w.error.slice()).replace(/\0+$/, '')}`);
     }
   }
   if (failure) throw failure;
