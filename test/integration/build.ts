@@ -20,6 +20,6 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 export async function ensureBuilt(): Promise<void> {
   const jobs: Promise<void>[] = [];
   if (!existsSync(CLI_BUNDLE)) jobs.push(bundle('src/cli/index.ts', CLI_BUNDLE));
-  if (!existsSync(WORKER_BUNDLE)) jobs.push(bundle('src/core/jobs/worker.ts', WORKER_BUNDLE));
+  if (!existsSync(WORKER_BUNDLE)) jobs.push(bundle('src/core/app/workers/job-worker.ts', WORKER_BUNDLE));
   await Promise.all(jobs);
 }

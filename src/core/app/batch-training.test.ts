@@ -39,7 +39,7 @@ async function expectApiError(p: Promise<unknown>, code: string): Promise<void> 
 }
 
 beforeAll(async () => {
-  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: [join(process.cwd(), 'src/core/jobs/worker.ts')], outfile: workerPath });
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: [join(process.cwd(), 'src/core/app/workers/job-worker.ts')], outfile: workerPath });
   dir = await mkdtemp(join(tmpdir(), 'renovo-service-jobs-'));
   service = await createRenovoService({ libraryDir: join(dir, 'lib'), host: 'web', runner: { size: 1, workerPath, cancelGraceMs: 20_000 }, shippedModelsDir: null });
   service.onJobEvent((e) => events.push(e));

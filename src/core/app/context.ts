@@ -1,7 +1,7 @@
 // What every app-level operation needs: the library (files + history DB), the worker pool and the
 // preview cache. Opened once per process (desktop main, `renovo serve`, one CLI command).
 import { join } from 'node:path';
-import { JobRunner, type JobRunnerOptions } from '../jobs';
+import { createAppRunner, type AppRunner, type AppRunnerOptions } from './workers';
 import { findAppRoot } from '../platform/paths';
 import { Library } from '../library';
 import { PreviewCache } from './previews';
@@ -9,13 +9,13 @@ import { PreviewCache } from './previews';
 export interface AppContext {
   readonly libraryDir: string;
   readonly library: Library;
-  readonly runner: JobRunner;
+  readonly runner: AppRunner;
   readonly previews: PreviewCache;
   close(): Promise<void>;
 }
 
 export interface AppContextOptions {
-  runner?: JobRunnerOptions;
+  runner?: AppRunnerOptions;
 }
 
 /** The library alone (files + history DB), for one CLI command that needs no workers or previews. */
@@ -30,7 +30,7 @@ export function rendererDir(): string {
 
 export async function openAppContext(libraryDir: string, options: AppContextOptions = {}): Promise<AppContext> {
   const library = await Library.open(libraryDir);
-  const runner = new JobRunner(options.runner);
+  const runner = createAppRunner(options.runner);
   const previews = new PreviewCache(library);
   let closed = false;
   return {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
   // inside the checkout (test-output/ is git-ignored) so the bundle resolves onnxruntime-node, sharp …
   workerPath = join(process.cwd(), 'test-output', `gan-worker-${process.pid}.cjs`);
-  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/jobs/worker.ts'], outfile: workerPath });
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/app/workers/job-worker.ts'], outfile: workerPath });
   const lib = Library.open(join(dir, 'lib'));
   const m = smallGanModel(5);
   const bytes = encodeModelFile(m.spec, m.weights);

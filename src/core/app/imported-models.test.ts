@@ -33,7 +33,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'renovo-imported-'));
   process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
   workerPath = join(process.cwd(), 'test-output', `imported-worker-${process.pid}.cjs`);
-  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/jobs/worker.ts'], outfile: workerPath });
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/app/workers/job-worker.ts'], outfile: workerPath });
   const px = Buffer.alloc(W * H * 3);
   for (let i = 0; i < W * H; i++) { px[i * 3] = (i % W) * 2; px[i * 3 + 1] = 140; px[i * 3 + 2] = Math.floor(i / W) * 3; }
   photoBytes = new Uint8Array(await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer());

@@ -6,7 +6,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ApiError, type SourceAreaMode } from '../../shared/api';
 import { writeFileAtomic } from '../image/files';
 import { decodeImage, encodeImage, formatFromName, readImageFile, type ExportFormat } from '../image/io';
-import type { JobRunnerOptions } from '../jobs';
+import type { AppRunnerOptions } from './workers';
 import { sha256Hex } from '../library';
 import type { EditRow, PhotoRow } from '../store';
 import { openAppContext } from './context';
@@ -27,7 +27,7 @@ export interface InpaintFileOptions extends InpaintSettings {
   overwrite?: boolean;
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
-  runner?: JobRunnerOptions;
+  runner?: AppRunnerOptions;
 }
 
 export interface InpaintFileResult {

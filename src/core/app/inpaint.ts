@@ -5,7 +5,7 @@ import { ApiError, type BlendMode, type EngineChoice } from '../../shared/api';
 import { encodeImage } from '../image/io';
 import { decodeMask, dilateMask, encodeMask, maskStats } from '../image/mask';
 import type { ImageBuffer, MaskBuffer } from '../image/types';
-import type { JobRunner } from '../jobs';
+import type { AppRunner } from './workers';
 import type { Library } from '../library';
 import type { EditRow, ModelVersionRow, NewPhoto } from '../store';
 import type { GanHoleReport } from '../inpaint/gan';
@@ -115,7 +115,7 @@ export interface InpaintExtras {
 
 /** Runs the engine on a worker. `image`, `mask` and source-area buffers are transferred (detached afterwards). */
 export async function runInpaintJob(
-  runner: JobRunner,
+  runner: AppRunner,
   image: ImageBuffer,
   mask: MaskBuffer,
   settings: InpaintSettings,

@@ -17,7 +17,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'renovo-record-'));
   // inside the checkout (test-output/ is git-ignored) so the bundle resolves sharp
   workerPath = join(process.cwd(), 'test-output', `record-worker-${process.pid}.cjs`);
-  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/jobs/worker.ts'], outfile: workerPath });
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/app/workers/job-worker.ts'], outfile: workerPath });
   const px = Buffer.alloc(W * H * 3);
   for (let i = 0; i < W * H; i++) px.fill(i % 200, i * 3, i * 3 + 3);
   await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toFile(join(dir, 'photo.png'));

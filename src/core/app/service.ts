@@ -14,7 +14,8 @@ import {
 import { decodeImage, encodeImage, probeImage } from '../image/io';
 import type { ImageBuffer } from '../image/types';
 import { listEngines } from '../inpaint';
-import { isCancellation, type JobRunnerOptions } from '../jobs';
+import { isCancellation } from '../jobs';
+import type { AppRunnerOptions } from './workers';
 import { sha256Hex } from '../library';
 import type { EditRow, PhotoRow } from '../store';
 import { openAppContext, type AppContext } from './context';
@@ -46,7 +47,7 @@ export interface RenovoService extends ServiceMethods {
 export interface RenovoServiceOptions {
   libraryDir: string;
   host: 'desktop' | 'web';
-  runner?: JobRunnerOptions;
+  runner?: AppRunnerOptions;
   /** Register the shipped models found here (models/<name>/manifest.json) on open; see models.ts. */
   shippedModelsDir?: string | null;
 }

@@ -1,5 +1,5 @@
-// Job runner: heavy work on worker threads with progress and cancellation.
+// The job layer: tasks on a pool of worker threads with progress, typed events, cancellation and
+// crash handling. Generic: it imports no task (see tasks.ts and core/app/workers for the wiring).
 export { JobRunner, type JobRunnerOptions, type RunOptions } from './runner';
 export { JobCancelledError, JobFailedError, WorkerCrashError, isCancellation } from './errors';
-export type { TaskKind, TaskInput, TaskOutput, TaskTypes, InpaintTaskInput, InpaintTaskOutput } from './tasks';
-export { workerEntryPath } from './locate';
+export type { TaskContext, TaskHandler, TaskHandlers, TaskMap, TaskSpec } from './tasks';

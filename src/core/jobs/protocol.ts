@@ -1,10 +1,9 @@
 // Messages between the JobRunner (main thread) and a job worker (worker_threads).
 // One worker runs one task at a time; every message carries the task's id so a late message from a
 // task that was already settled (e.g. progress racing a cancel) can be recognised and dropped.
-import type { TaskKind, TaskInput, TaskOutput } from './tasks';
 
 export type ToWorker =
-  | { type: 'run'; id: number; kind: TaskKind; input: TaskInput<TaskKind> }
+  | { type: 'run'; id: number; kind: string; input: unknown }
   | { type: 'cancel'; id: number };
 
 /** An error flattened for postMessage: name/code survive so the main thread can rebuild it. */
@@ -18,9 +17,9 @@ export interface SerializedError {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; id: number; fraction: number; message: string }
-  /** A task's own typed event (TaskTypes[kind]['event']); never throttled or dropped while the task runs. */
+  /** A task's own typed event (its TaskSpec's event); never throttled or dropped while the task runs. */
   | { type: 'event'; id: number; event: unknown }
-  | { type: 'done'; id: number; output: TaskOutput<TaskKind> }
+  | { type: 'done'; id: number; output: unknown }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'cancelled'; id: number };
 

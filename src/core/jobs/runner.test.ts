@@ -1,11 +1,12 @@
-// JobRunner against the real worker bundle (dist/worker/index.cjs; built on demand).
+// JobRunner against the app's real worker bundle (dist/worker/index.cjs; built on demand).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
 import type { ImageBuffer, MaskBuffer } from '../image/types';
-import { JobCancelledError, JobFailedError, JobRunner, WorkerCrashError, workerEntryPath } from './index';
+import { JobCancelledError, JobFailedError, WorkerCrashError } from './index';
+import { createAppRunner, jobWorkerPath } from '../app/workers';
 import { findAppRoot } from '../platform/paths';
 
 function image(w: number, h: number): ImageBuffer {
@@ -39,11 +40,11 @@ beforeAll(async () => {
 describe('locating the worker', () => {
   it('finds dist/worker/index.cjs under the repository root from source', () => {
     expect(findAppRoot()).toBe(process.cwd());
-    expect(workerEntryPath()).toBe(join(process.cwd(), 'dist', 'worker', 'index.cjs'));
+    expect(jobWorkerPath()).toBe(join(process.cwd(), 'dist', 'worker', 'index.cjs'));
   });
 
   it('reports a missing worker bundle clearly', async () => {
-    const runner = new JobRunner({ workerPath: '/nonexistent/worker.cjs' });
+    const runner = createAppRunner({ workerPath: '/nonexistent/worker.cjs' });
     const input = { image: image(8, 8), mask: rectMask(8, 8, 2, 2, 2, 2), engine: 'harmonic' as const, blend: 'off' as const };
     await expect(runner.run('inpaint', input)).rejects.toThrow(WorkerCrashError);
     await expect(runner.run('inpaint', input)).rejects.toThrow(/npm run build/);
@@ -54,7 +55,7 @@ describe('locating the worker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'renovo-badworker-'));
     const workerPath = join(dir, 'worker.cjs');
     writeFileSync(workerPath, "throw new Error('cannot load a dependency');\n");
-    const runner = new JobRunner({ size: 1, workerPath });
+    const runner = createAppRunner({ size: 1, workerPath });
     try {
       const input = { image: image(8, 8), mask: rectMask(8, 8, 2, 2, 2, 2), engine: 'harmonic' as const, blend: 'off' as const };
       await expect(runner.run('inpaint', input)).rejects.toThrow(/cannot load a dependency/);
@@ -67,7 +68,7 @@ describe('locating the worker', () => {
 
 describe('JobRunner', () => {
   it('runs inpainting on a worker, reports progress and transfers the buffers', async () => {
-    const runner = new JobRunner();
+    const runner = createAppRunner();
     try {
       const img = image(96, 64);
       const original = new Uint8Array(img.data);
@@ -97,7 +98,7 @@ describe('JobRunner', () => {
   });
 
   it('keeps the name and code of errors thrown in the worker', async () => {
-    const runner = new JobRunner();
+    const runner = createAppRunner();
     try {
       const err = await runner
         .run('inpaint', { image: image(16, 16), mask: rectMask(16, 16, 0, 0, 0, 0), engine: 'auto', blend: 'off' })
@@ -110,7 +111,7 @@ describe('JobRunner', () => {
   });
 
   it('cancels a running job promptly and keeps working afterwards', async () => {
-    const runner = new JobRunner({ size: 1, cancelGraceMs: 500 });
+    const runner = createAppRunner({ size: 1, cancelGraceMs: 500 });
     try {
       const controller = new AbortController();
       let progressed!: () => void;
@@ -131,7 +132,7 @@ describe('JobRunner', () => {
 
   it('stops a busy synchronous kernel itself (shared cancel flag), without killing the worker', async () => {
     // A grace period far longer than the test: the next job can only run if the worker stopped.
-    const runner = new JobRunner({ size: 1, cancelGraceMs: 60_000 });
+    const runner = createAppRunner({ size: 1, cancelGraceMs: 60_000 });
     try {
       const controller = new AbortController();
       let progressed!: () => void;
@@ -149,7 +150,7 @@ describe('JobRunner', () => {
   });
 
   it('cancels a queued job without running it, and refuses an already-aborted signal', async () => {
-    const runner = new JobRunner({ size: 1 });
+    const runner = createAppRunner({ size: 1 });
     try {
       const first = runner.run('inpaint', { image: image(64, 64), mask: rectMask(64, 64, 20, 20, 8, 8), engine: 'harmonic', blend: 'off' });
       const controller = new AbortController();
@@ -166,7 +167,7 @@ describe('JobRunner', () => {
   });
 
   it('runs jobs in parallel up to the pool size', async () => {
-    const runner = new JobRunner({ size: 2 });
+    const runner = createAppRunner({ size: 2 });
     try {
       const jobs = [1, 2, 3].map(() => runner.run('inpaint', { image: image(64, 64), mask: rectMask(64, 64, 20, 20, 8, 8), engine: 'telea', blend: 'off' }));
       expect(runner.pending).toBe(3);
@@ -179,7 +180,7 @@ describe('JobRunner', () => {
   });
 
   it('rejects jobs still running when closed', async () => {
-    const runner = new JobRunner({ size: 1 });
+    const runner = createAppRunner({ size: 1 });
     const job = runner.run('inpaint', slowJob());
     await new Promise((r) => setTimeout(r, 50));
     // Attach the expectation before closing: close() rejects the job while it awaits the workers.

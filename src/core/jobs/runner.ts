@@ -13,9 +13,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
 import { createCancelFlag, setCancelFlag } from './cancel-flag';
-import { workerEntryPath } from './locate';
 import type { FromWorker, ToWorker } from './protocol';
-import type { TaskEvent, TaskInput, TaskKind, TaskOutput } from './tasks';
+import type { TaskMap } from './tasks';
 import { collectTransferables } from './transfer';
 
 export interface RunOptions<E = unknown> {
@@ -29,15 +28,15 @@ export interface RunOptions<E = unknown> {
 export interface JobRunnerOptions {
   /** Number of worker threads (default min(2, available cores)). */
   size?: number;
-  /** Path of the worker bundle (default: dist/worker/index.cjs of this installation). */
-  workerPath?: string;
+  /** Path of the worker bundle: an entry that calls serveTasks with handlers for the task map. */
+  workerPath: string;
   /** How long a cancelled task may take to stop before its worker is terminated. */
   cancelGraceMs?: number;
 }
 
 interface Task {
   id: number;
-  kind: TaskKind;
+  kind: string;
   input: unknown;
   opts: RunOptions<never>;
   resolve: (v: unknown) => void;
@@ -57,7 +56,7 @@ interface Slot {
   killTimer?: NodeJS.Timeout;
 }
 
-export class JobRunner {
+export class JobRunner<T extends TaskMap> {
   private readonly size: number;
   private readonly workerPath: string;
   private readonly cancelGraceMs: number;
@@ -66,14 +65,14 @@ export class JobRunner {
   private nextId = 1;
   private closed = false;
 
-  constructor(options: JobRunnerOptions = {}) {
+  constructor(options: JobRunnerOptions) {
     this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
-    this.workerPath = options.workerPath ?? workerEntryPath();
+    this.workerPath = options.workerPath;
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
   }
 
   /** Runs one task on a worker. Rejects with JobCancelledError when opts.signal fires. */
-  run<K extends TaskKind>(kind: K, input: TaskInput<K>, opts: RunOptions<TaskEvent<K>> = {}): Promise<TaskOutput<K>> {
+  run<K extends keyof T & string>(kind: K, input: T[K]['input'], opts: RunOptions<T[K]['event']> = {}): Promise<T[K]['output']> {
     if (this.closed) return Promise.reject(new Error('JobRunner is closed'));
     if (opts.signal?.aborted) return Promise.reject(new JobCancelledError());
     if (!existsSync(this.workerPath)) {
@@ -81,7 +80,7 @@ export class JobRunner {
         new WorkerCrashError(`The job worker is not built (${this.workerPath} is missing): run \`npm run build\``),
       );
     }
-    return new Promise<TaskOutput<K>>((resolve, reject) => {
+    return new Promise<T[K]['output']>((resolve, reject) => {
       const task: Task = {
         id: this.nextId++,
         kind,
@@ -159,7 +158,7 @@ export class JobRunner {
     task.slot = slot;
     setCancelFlag(slot.flag, 0);
     slot.worker.ref(); // a running job keeps the process alive
-    const msg: ToWorker = { type: 'run', id: task.id, kind: task.kind, input: task.input as never };
+    const msg: ToWorker = { type: 'run', id: task.id, kind: task.kind, input: task.input };
     try {
       slot.worker.postMessage(msg, collectTransferables(task.input));
     } catch (e) {

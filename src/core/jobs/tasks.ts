@@ -1,64 +1,17 @@
-// The task kinds a job worker can run: their input and output types, one entry per kind.
-// To add a kind (GAN z-optimisation, training, batch restore …): add it to TaskTypes here and a
-// handler to `handlers` in handlers.ts. Inputs/outputs must be structured-cloneable; typed arrays
-// inside them are transferred, not copied (see transfer.ts).
-import type { ImageBuffer, MaskBuffer } from '../image/types';
-import type { BlendMode, EngineChoice, SourceAreaMode } from '../../shared/api';
-import type { TrainTaskEvent, TrainTaskInput, TrainTaskOutput } from '../train/task';
-import type { GanHoleReport, GanParams } from '../inpaint/gan';
-import type { InpainterSignature, OnnxCropReport } from '../inpaint/imported';
+// What the job layer knows of a task: its kind names a TaskSpec (input, output, event types), and a
+// handler runs it in a worker. The layer imports no task: whoever builds a worker bundle passes its
+// handlers to serveTasks (serve.ts), and whoever runs tasks types a JobRunner with the same map
+// (core/app/workers/tasks.ts is the app's). Inputs, outputs and events must be structured-cloneable;
+// typed arrays inside them are transferred, not copied (see transfer.ts).
 
-export interface InpaintTaskInput {
-  image: ImageBuffer;
-  mask: MaskBuffer;
-  engine: EngineChoice;
-  blend: BlendMode;
-  seed?: number;
-  /** Where the fill may (include) or may not (exclude) copy from; engines auto/patchmatch only. */
-  sourceArea?: { mask: MaskBuffer; mode: SourceAreaMode };
-  /** engine 'gan-zopt': the model version's file (read and compiled once per `key` in each worker) and the parameters. */
-  gan?: GanTaskInput;
-  /** engine 'onnx': the imported model's file (read and compiled once per sha256 in each worker) and its signature. */
-  onnx?: OnnxTaskInput;
+export interface TaskSpec {
+  input: unknown;
+  output: unknown;
+  /** What the task emits while it runs (never for a task without events). */
+  event: unknown;
 }
 
-export interface OnnxTaskInput {
-  sha256: string;
-  /** Absolute path of the model version's .onnx file in the library. */
-  file: string;
-  signature: InpainterSignature;
-}
-
-export interface GanTaskInput {
-  /** Identity of the weights, e.g. `<model version id>:<sha256>`. */
-  key: string;
-  /** Absolute path of the model version's file (safetensors with G and D, see train/modelfile.ts). */
-  file: string;
-  params: GanParams;
-}
-
-export interface InpaintTaskOutput {
-  image: ImageBuffer;
-  /** The engine that actually ran ('auto' resolved). */
-  engine: string;
-  /** Number of separate holes filled. */
-  holes: number;
-  /** engine 'gan-zopt': the parameters used (defaults filled in), the execution provider and per-hole results. */
-  gan?: { params: Required<GanParams>; provider: string; reports: GanHoleReport[] };
-  /** engine 'onnx': the execution provider and what each crop was fed. */
-  onnx?: { provider: string; crops: OnnxCropReport[] };
-}
-
-export interface TaskTypes {
-  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput; event: never };
-  /** GAN training / fine-tuning (src/core/train/task.ts; recorded in the store by train/job.ts). */
-  train: { input: TrainTaskInput; output: TrainTaskOutput; event: TrainTaskEvent };
-}
-
-export type TaskKind = keyof TaskTypes;
-export type TaskInput<K extends TaskKind> = TaskTypes[K]['input'];
-export type TaskOutput<K extends TaskKind> = TaskTypes[K]['output'];
-export type TaskEvent<K extends TaskKind> = TaskTypes[K]['event'];
+export type TaskMap = { [kind: string]: TaskSpec };
 
 /** What a handler gets besides its input. */
 export interface TaskContext<E = never> {
@@ -69,4 +22,6 @@ export interface TaskContext<E = never> {
   emit: (event: E) => void;
 }
 
-export type TaskHandlers = { [K in TaskKind]: (input: TaskInput<K>, ctx: TaskContext<TaskEvent<K>>) => Promise<TaskOutput<K>> };
+export type TaskHandler<S extends TaskSpec> = (input: S['input'], ctx: TaskContext<S['event']>) => Promise<S['output']>;
+
+export type TaskHandlers<T extends TaskMap> = { [K in keyof T]: TaskHandler<T[K]> };

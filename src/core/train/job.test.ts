@@ -8,6 +8,7 @@ import { JobRunner } from '../jobs';
 import { Library } from '../library';
 import { dcganSpec } from '../nets/dcgan';
 import { startTrainingJob, type TrainingJobEvent } from './job';
+import type { TrainTask } from './task';
 
 // The job runner needs a worker bundle that includes the 'train' task: bundle it for this test
 // (inside node_modules/.cache so the external packages resolve from the repository).
@@ -15,11 +16,11 @@ const workerPath = join(process.cwd(), 'node_modules', '.cache', `renovo-train-w
 const spec = dcganSpec({ resolution: 16, ngf: 4, ndf: 4, nz: 8 });
 let dir: string;
 let lib: Library;
-let runner: JobRunner;
+let runner: JobRunner<{ train: TrainTask }>;
 let data: string;
 
 beforeAll(async () => {
-  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: [join(process.cwd(), 'src/core/jobs/worker.ts')], outfile: workerPath });
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: [join(process.cwd(), 'src/core/app/workers/job-worker.ts')], outfile: workerPath });
   dir = await mkdtemp(join(tmpdir(), 'renovo-trainjob-'));
   lib = Library.open(join(dir, 'lib'));
   runner = new JobRunner({ size: 1, workerPath, cancelGraceMs: 20_000 });

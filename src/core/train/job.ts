@@ -28,7 +28,7 @@ import type { CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import type { TrainProgress } from './loop';
 import { FINETUNE_HYPER, addTrainedModel } from './session';
-import type { TrainTaskOutput } from './task';
+import type { TrainTask, TrainTaskOutput } from './task';
 
 export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -43,7 +43,8 @@ export type TrainingJobEvent =
 
 export interface TrainingJobOptions {
   library: Library;
-  runner: JobRunner;
+  /** Any job runner whose workers serve the 'train' task (task.ts). */
+  runner: JobRunner<{ train: TrainTask }>;
   name: string;
   dataDir: string;
   /** Fine-tune from this version (its architecture is used); omit to train from scratch with `spec`. */

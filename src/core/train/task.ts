@@ -51,6 +51,9 @@ export type TrainTaskEvent =
   | { kind: 'dataset'; root: string; count: number; contentHash: string; skipped: { file: string; reason: string }[] }
   | { kind: 'progress'; progress: TrainProgress; metrics: [number, Record<string, number>][] };
 
+/** The 'train' task as the job layer sees it (core/jobs/tasks.ts TaskSpec). */
+export type TrainTask = { input: TrainTaskInput; output: TrainTaskOutput; event: TrainTaskEvent };
+
 export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSignal; emit: (event: TrainTaskEvent) => void }): Promise<TrainTaskOutput> {
   const send = (m: TrainTaskEvent): void => ctx.emit(m);
   const control = new TrainControl().follow(ctx.signal);

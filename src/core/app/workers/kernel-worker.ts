@@ -3,6 +3,6 @@
 import { pcgRankKernel } from '../../blend/pcg';
 import { pmBandKernel } from '../../inpaint/patchmatch-kernels';
 import type { Kernel } from '../../parallel/kernel';
-import { serveKernels } from '../../parallel/kernel-worker';
+import { serveKernels } from '../../parallel/serve';
 
 serveKernels([pcgRankKernel, pmBandKernel] as Kernel<never>[]);

@@ -1,11 +1,12 @@
-// The task handlers a job worker runs, one per TaskKind. They run inside the worker thread.
+// The app's task handlers, one per kind of AppTasks (tasks.ts). They run inside a job worker.
 import { readFile } from 'node:fs/promises';
-import { inpaint } from '../inpaint';
-import type { GanModel } from '../inpaint/gan';
-import { loadOnnxInpainter } from '../inpaint/imported/load';
-import { decodeModelFile } from '../train/modelfile';
-import { runTrainTask } from '../train/task';
-import type { TaskHandlers } from './tasks';
+import { inpaint } from '../../inpaint';
+import type { GanModel } from '../../inpaint/gan';
+import { loadOnnxInpainter } from '../../inpaint/imported/load';
+import { decodeModelFile } from '../../train/modelfile';
+import { runTrainTask } from '../../train/task';
+import type { TaskHandlers } from '../../jobs';
+import type { AppTasks } from './tasks';
 
 // Decoded model versions, by key, kept in this worker (the engine also caches their compiled
 // sessions per worker), so repeated fills with one model read and compile it once.
@@ -24,7 +25,7 @@ function loadGanModel(key: string, file: string): Promise<GanModel> {
   return p;
 }
 
-export const handlers: TaskHandlers = {
+export const handlers: TaskHandlers<AppTasks> = {
   // One dispatch for every engine: inpaint() (inpaint/index.ts); the worker only loads the models.
   async inpaint(input, ctx) {
     const result = await inpaint(input.image, input.mask, {
