@@ -130,6 +130,24 @@ describe('JobRunner', () => {
     }
   });
 
+  it('with no grace period, terminates the worker at once and replaces it for the next job', async () => {
+    const runner = createAppRunner({ size: 1, cancelGraceMs: 0 });
+    try {
+      const controller = new AbortController();
+      let progressed!: () => void;
+      const started = new Promise<void>((r) => (progressed = r));
+      const job = runner.run('inpaint', slowJob(), { signal: controller.signal, onProgress: () => progressed() });
+      await Promise.race([started, job]);
+      controller.abort();
+      await expect(job).rejects.toBeInstanceOf(JobCancelledError);
+      expect(runner.pending).toBe(0);
+      const next = await runner.run('inpaint', { image: image(32, 32), mask: rectMask(32, 32, 10, 10, 4, 4), engine: 'telea', blend: 'off' });
+      expect(next.engine).toBe('telea');
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('stops a busy synchronous kernel itself (shared cancel flag), without killing the worker', async () => {
     // A grace period far longer than the test: the next job can only run if the worker stopped.
     const runner = createAppRunner({ size: 1, cancelGraceMs: 60_000 });

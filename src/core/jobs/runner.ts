@@ -30,7 +30,7 @@ export interface JobRunnerOptions {
   size?: number;
   /** Path of the worker bundle: an entry that calls serveTasks with handlers for the task map. */
   workerPath: string;
-  /** How long a cancelled task may take to stop before its worker is terminated. */
+  /** How long a cancelled task may take to stop before its worker is terminated (0: terminate at once). */
   cancelGraceMs?: number;
 }
 
@@ -211,6 +211,13 @@ export class JobRunner<T extends TaskMap> {
     const slot = task.slot;
     this.settle(task, () => task.reject(new JobCancelledError()));
     if (!slot || slot.task !== task) return;
+    if (this.cancelGraceMs <= 0) {
+      // no grace: the task stops now, wherever it is; a fresh worker starts on demand
+      this.removeSlot(slot);
+      void slot.worker.terminate();
+      this.pump();
+      return;
+    }
     // The slot stays out of service until the worker confirms (or is killed).
     slot.task = null;
     slot.draining = task;
