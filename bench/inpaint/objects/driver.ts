@@ -20,7 +20,7 @@ mkdirSync(outDir, { recursive: true });
 // The old engine's behaviour, by the option names the PatchMatch rewrite adds to
 // InpaintOptions.patchmatch. Until that lands they are ignored, so old == new today.
 // (every option whose default changed in issue 12, set to its old value)
-const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0 };
+const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false };
 
 const ALL: Record<string, InpaintOptions> = {
   renovo_old: { engine: 'patchmatch', blend: 'normal', seed: 1, patchmatch: LEGACY as InpaintOptions['patchmatch'] },

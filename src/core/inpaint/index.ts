@@ -55,6 +55,8 @@ export type PatchMatchTuning = Pick<PatchMatchOptions,
   | 'sharpLevels' | 'coarsestHole' | 'fineSearch' | 'fineIterations' | 'halo'> & {
   /** context searched around a hole, as a multiple of the hole's extent */
   searchMargin?: number;
+  /** pull the fill's shading halfway toward the membrane (shading.ts), default true */
+  hedgeShading?: boolean;
 };
 
 /** holes: the number of connected holes filled; gan: the parameters used, provider and per-hole results (engine 'gan-zopt'); onnx: what the imported model ran on (engine 'onnx'). */
@@ -207,7 +209,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     throwIfAborted(signal);
     let final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
     // not with a source area: the membrane takes every border colour, the excluded ones included
-    if (engine === 'patchmatch' && !allowed) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
+    if (engine === 'patchmatch' && !allowed && options.patchmatch?.hedgeShading !== false) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
     pasteHoles(out, width, channels, crop, final.values, final.box);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);
