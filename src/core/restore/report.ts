@@ -47,6 +47,38 @@ async function loadRecord(dir: string, id: number, known: Map<number, ItemRecord
   }
 }
 
+/** Which damage detector the batch asked for, which one ran on how many files, and why not. */
+export interface DetectorSummary {
+  requested: 'classical' | 'learned';
+  /** files (with a record) restored by each detector */
+  used: { classical: number; learned: number };
+  /** distinct warnings of the files that could not use the requested detector */
+  warnings: string[];
+}
+
+function detectorSummary(options: object, recs: Array<ItemRecord | null>): DetectorSummary {
+  const requested = (options as { detector?: unknown }).detector === 'learned' ? 'learned' : 'classical';
+  const used = { classical: 0, learned: 0 };
+  const warnings = new Set<string>();
+  for (const rec of recs) {
+    if (!rec) continue;
+    used[rec.stats.detector === 'learned' ? 'learned' : 'classical']++;
+    if (requested === 'learned' && rec.stats.detector !== 'learned') {
+      for (const w of rec.stats.warnings ?? []) if (/detector/i.test(w)) warnings.add(w);
+    }
+  }
+  if (requested === 'learned' && used.classical > 0 && warnings.size === 0) {
+    warnings.add(`the learned damage detector was not used for ${used.classical} file(s); the classical detector was`);
+  }
+  return { requested, used, warnings: [...warnings] };
+}
+
+function detectorLine(d: DetectorSummary): string {
+  const name = (k: 'classical' | 'learned') => (k === 'learned' ? 'learned (experimental)' : 'classical');
+  const ran = (['learned', 'classical'] as const).filter((k) => d.used[k] > 0).map((k) => `${name(k)} on ${d.used[k]} file${d.used[k] === 1 ? '' : 's'}`);
+  return `Damage detector: ${name(d.requested)}${ran.length ? ` — ran: ${ran.join(', ')}` : ''}`;
+}
+
 export async function writeReport(
   summary: SummaryLike,
   items: BatchItemRow[],
@@ -54,12 +86,14 @@ export async function writeReport(
   known: Map<number, ItemRecord>,
 ): Promise<{ html: string; json: string }> {
   const rows = await Promise.all(items.map(async (it) => ({ it, rec: it.status === 'done' ? await loadRecord(dir, it.id, known) : null })));
+  const detector = detectorSummary(summary.options, rows.map((r) => r.rec));
   const json = {
     batchId: summary.batchId,
     status: summary.status,
     inputDir: summary.inputDir,
     outputDir: summary.outputDir,
     options: summary.options,
+    detector,
     totals: { total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped },
     durationMs: summary.durationMs,
     imagesPerMinute: summary.imagesPerMinute,
@@ -103,13 +137,15 @@ body{font:14px system-ui,sans-serif;margin:1.5em;background:#fafafa;color:#222}
 h1{font-size:1.3em}.totals span{margin-right:1.2em}
 .grid{display:flex;flex-wrap:wrap;gap:12px}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px;max-width:820px}
-.card.error{border-color:#d33}.card.skipped{border-color:#c90}
+.warn{color:#a40}.card.error{border-color:#d33}.card.skipped{border-color:#c90}
 .name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .imgs{display:flex;gap:6px}figure{margin:0}figure img{max-width:256px;max-height:256px;display:block}
 figcaption{font-size:12px;color:#666;text-align:center}.msg{font-size:12px;color:#555;margin-top:4px}
 </style></head><body>
 <h1>Renovo batch restoration #${summary.batchId}</h1>
 <p>${esc(summary.inputDir)} → ${esc(summary.outputDir)}</p>
+<p class="detector" data-detector="${detector.requested}">${esc(detectorLine(detector))}</p>
+${detector.warnings.map((w) => `<p class="msg warn">warning: ${esc(w)}</p>`).join('\n')}
 <p class="totals"><span>${summary.total} files</span><span>${summary.done} restored</span><span>${summary.failed} failed</span><span>${summary.skipped} skipped</span><span>${(summary.durationMs / 1000).toFixed(1)} s this run</span></p>
 <div class="grid">
 ${cards.join('\n')}

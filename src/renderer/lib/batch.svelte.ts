@@ -23,6 +23,15 @@ export interface BatchRunState {
   errors: Array<{ relPath: string; error: string }>;
   /** "name vN" of the imported model filling wide damage (null: PatchMatch, or tears not repaired). */
   wideModel: string | null;
+  /** the damage detector the batch was started with (stored with the batch) */
+  detector: BatchDetector;
+}
+
+export type BatchDetector = 'classical' | 'learned';
+
+/** The detector a stored batch asked for (batches from before the choice existed: classical). */
+export function batchDetector(options: Record<string, unknown>): BatchDetector {
+  return options.detector === 'learned' ? 'learned' : 'classical';
 }
 
 /** One tile of the before/after grid (thumbnails as blob: URLs). */
@@ -57,6 +66,8 @@ export class BatchStore {
   suffix = $state('');
   /** Wide damage (tears) filled by this imported inpainter instead of PatchMatch (null: PatchMatch). */
   wideModelId = $state<number | null>(null);
+  /** Damage detector: the classical one (default) or the learned U-Net (experimental, opt-in). */
+  detector = $state<BatchDetector>('classical');
 
   run = $state<BatchRunState | null>(null);
   starting = $state(false);
@@ -99,6 +110,7 @@ export class BatchStore {
         result: null,
         errors: [],
         wideModel: running.options.detectTears === true ? batchWideModel(running.options) : null,
+        detector: batchDetector(running.options),
       };
       this.#events.follow(running.jobId!);
     } catch {
@@ -173,9 +185,10 @@ export class BatchStore {
           overwrite: this.overwrite,
           ...(suffix ? { suffix } : {}),
           ...(wideModel ? { wideModelId: wideModel.id } : {}),
+          detector: this.detector,
         },
       });
-      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null };
+      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null, detector: this.detector };
       this.#events.follow(jobId);
     } catch (e) {
       this.#events.stop();
@@ -309,7 +322,7 @@ export class BatchStore {
         };
         break;
       case 'batch-done':
-        this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors, wideModel: e.batch.options.detectTears === true ? batchWideModel(e.batch.options) : null };
+        this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors, wideModel: e.batch.options.detectTears === true ? batchWideModel(e.batch.options) : null, detector: batchDetector(e.batch.options) };
         if (e.batch.hasReport) void this.loadReport();
         void this.loadResults(e.batch.id);
         break;
