@@ -118,6 +118,57 @@ describe('runBatch', () => {
     expect(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8')).toMatch(/"detector":\s*"learned"/);
   });
 
+  it('learned detector with a missing or corrupt model: the batch completes with the classical detector and the report says why', async () => {
+    await makeScanFolder(inDir, { good: 2 });
+    const saved = process.env.RENOVO_MODELS_DIR;
+    try {
+      // missing: the models folder has no damage-unet/
+      process.env.RENOVO_MODELS_DIR = join(root, 'no-models');
+      const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+      expect(s.status).toBe('done');
+      expect(s.done).toBe(2);
+      expect(s.failed).toBe(0);
+      const json = JSON.parse(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8'));
+      expect(json.detector).toMatchObject({ requested: 'learned', used: { classical: 2, learned: 0 } });
+      expect(json.detector.warnings).toHaveLength(1);
+      expect(json.detector.warnings[0]).toMatch(/learned damage detector unavailable, used the classical detector: damage detector model not found \(.*no-models.*manifest\.json is missing\)/);
+      for (const item of json.items) {
+        expect(item.detector).toBe('classical');
+        expect(item.warnings.join(' ')).toMatch(/model not found/);
+      }
+      const html = await readFile(join(outDir, REPORT_DIR, 'index.html'), 'utf8');
+      expect(html).toMatch(/Damage detector: learned \(experimental\) — ran: classical on 2 files/);
+      expect(html).toMatch(/class="msg warn">warning: learned damage detector unavailable, used the classical detector: damage detector model not found/);
+
+      // corrupt: a manifest whose weights are not a safetensors file (another folder: load failures are remembered per folder)
+      const models = join(root, 'bad-models');
+      await mkdir(join(models, 'damage-unet'), { recursive: true });
+      await writeFile(join(models, 'damage-unet', 'manifest.json'), JSON.stringify({ architecture: { spec: { arch: 'unet-seg', inC: 1, widths: [4, 8] } }, files: {} }));
+      await writeFile(join(models, 'damage-unet', 'weights.safetensors'), 'not a safetensors file');
+      process.env.RENOVO_MODELS_DIR = models;
+      const out2 = join(root, 'restored-2');
+      const s2 = await runBatch({ inputDir: inDir, outputDir: out2, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+      expect(s2.done).toBe(2);
+      const json2 = JSON.parse(await readFile(join(out2, REPORT_DIR, 'report.json'), 'utf8'));
+      expect(json2.detector).toMatchObject({ requested: 'learned', used: { classical: 2, learned: 0 } });
+      expect(json2.detector.warnings).toHaveLength(1);
+      expect(json2.detector.warnings[0]).toMatch(/^learned damage detector unavailable, used the classical detector: damage detector model: .*bad-models.*weights\.safetensors is corrupt/);
+      expect(await readFile(join(out2, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/class="msg warn">warning: learned damage detector unavailable/);
+    } finally {
+      if (saved === undefined) delete process.env.RENOVO_MODELS_DIR;
+      else process.env.RENOVO_MODELS_DIR = saved;
+    }
+  });
+
+  it('a classical batch reports its detector and no detector warning', async () => {
+    await makeScanFolder(inDir, { good: 1 });
+    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    expect(s.done).toBe(1);
+    const json = JSON.parse(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8'));
+    expect(json.detector).toEqual({ requested: 'classical', used: { classical: 1, learned: 0 }, warnings: [] });
+    expect(await readFile(join(outDir, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/Damage detector: classical — ran: classical on 1 file</);
+  });
+
   it('never overwrites an existing output unless asked', async () => {
     await makeScanFolder(inDir, { good: 2 });
     await mkdir(outDir, { recursive: true });

@@ -72,7 +72,7 @@ export function loadDetectorModel(dir: string): DetectorModel {
   try {
     return { dir, spec, weights: decodeUnetWeights(bytes, spec, wpath), sha256 };
   } catch (e) {
-    throw new DetectorModelError(`damage detector model: ${(e as Error).message}`);
+    throw new DetectorModelError(`damage detector model: ${wpath} is corrupt or does not fit its manifest (${(e as Error).message})`);
   }
 }
 
