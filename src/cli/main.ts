@@ -1,4 +1,5 @@
-// The `renovo` command: parse, dispatch, map failures to exit statuses. index.ts runs it.
+// The `renovo` command: parse, dispatch, map failures to exit statuses. index.ts runs it and gives
+// it the adapters the CLI does not import itself (the web bridge for `renovo serve`).
 import { APP_VERSION, defaultLibraryDir } from '../core/app';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { finetuneCommand, trainCommand } from './commands/train';
 import { restoreCommand } from './commands/restore';
-import type { CommandContext } from './commands/context';
+import type { CommandContext, StartWebBridge } from './commands/context';
 import { EXIT, UsageError, classify, type ExitCode } from './exit';
 import { HELP } from './help';
 import { printError, printJson, printLine } from './output';
@@ -24,7 +25,12 @@ const RUN: Record<Command, (ctx: CommandContext) => Promise<ExitCode>> = {
   restore: restoreCommand,
 };
 
-export async function main(argv: string[]): Promise<ExitCode> {
+/** What the binary's entry point plugs in; without it `renovo serve` reports that it is missing. */
+export interface CliAdapters {
+  startServer?: StartWebBridge;
+}
+
+export async function main(argv: string[], adapters: CliAdapters = {}): Promise<ExitCode> {
   let json = argv.includes('--json');
   try {
     const parsed = parseCommandLine(argv);
@@ -46,7 +52,13 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (statSync(libraryDir, { throwIfNoEntry: false })?.isDirectory() === false) {
       throw new UsageError(`--library ${libraryDir} is a file, not a folder; give the library's folder (it is created if needed)`);
     }
-    return await RUN[parsed.command]({ values: parsed.values, positionals: parsed.positionals, json, libraryDir });
+    return await RUN[parsed.command]({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      json,
+      libraryDir,
+      startServer: adapters.startServer,
+    });
   } catch (e) {
     const r = classify(e);
     if (r.exit === EXIT.CANCELLED) printError('cancelled; nothing was written');

@@ -2,8 +2,7 @@
 // docs/bridge-protocol.md. Every request passes the Host/Origin checks and the token check first.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRenovoService, defaultShippedModelsDir, type RenovoService } from '../core/app';
-import type { JobRunnerOptions } from '../core/jobs';
+import { createRenovoService, defaultShippedModelsDir, type RenovoService, type RenovoServiceOptions } from '../core/app';
 import { handleApi } from './api';
 import { EventHub, refuseUpgrade } from './events';
 import { send, sendError } from './http';
@@ -22,7 +21,7 @@ export interface ServerOptions {
   rendererDir: string;
   /** Largest accepted request body (default 256 MiB: a big photo travels base64-encoded). */
   maxBodyBytes?: number;
-  runner?: JobRunnerOptions;
+  runner?: RenovoServiceOptions['runner'];
   /** Shipped models to register on start (default: models/ next to the app, or $RENOVO_MODELS_DIR). */
   shippedModelsDir?: string | null;
 }

@@ -1,6 +1,5 @@
 // renovo serve [--port N] [--host H]
 import { rendererDir } from '../../core/app';
-import { startServer } from '../../server';
 import { intOption } from '../args';
 import { EXIT, UsageError, type ExitCode } from '../exit';
 import { printJson, printLine } from '../output';
@@ -11,7 +10,8 @@ export async function serveCommand(ctx: CommandContext): Promise<ExitCode> {
   const port = intOption(ctx.values.port, 'port', 0, 65535) ?? 0;
   const host = typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1';
   if (host.length === 0) throw new UsageError('--host must not be empty');
-  const server = await startServer({
+  if (!ctx.startServer) throw new Error('serve: this build of the renovo command has no web bridge');
+  const server = await ctx.startServer({
     libraryDir: ctx.libraryDir,
     host,
     port,
