@@ -3,11 +3,9 @@
 // shares, run the first share here, and block in Atomics.wait until the workers' shares are done.
 // Work is always split the same way whether or not a worker runs it (small problems, one core, no
 // worker bundle, RENOVO_THREADS=1), so results never depend on the number of cores.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { findAppRoot } from '../platform/paths';
+import { findWorkerBundle } from '../platform/paths';
 import type { Kernel, KernelMessage } from './kernel';
 import { alloc } from './shared';
 
@@ -34,20 +32,10 @@ export function setKernelThreadsEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** Absolute path of the kernel worker bundle; RENOVO_KERNEL_WORKER overrides it. */
-function kernelWorkerPath(): string | null {
-  if (process.env.RENOVO_KERNEL_WORKER) return process.env.RENOVO_KERNEL_WORKER;
-  try {
-    const p = join(findAppRoot(), 'dist', 'worker', 'kernels.cjs');
-    return existsSync(p) ? p : null;
-  } catch {
-    return null;
-  }
-}
-
 function pool(): KernelWorker[] | null {
   if (kernelWorkers !== undefined) return kernelWorkers;
-  const path = kernelWorkerPath();
+  // dist/worker/kernels.cjs, or RENOVO_KERNEL_WORKER; none there → no kernel workers
+  const path = findWorkerBundle('kernels', 'RENOVO_KERNEL_WORKER');
   const n = Math.min(MAX_KERNEL_WORKERS, availableParallelism() - 1);
   if (process.env.RENOVO_THREADS === '1' || n < 1 || !path) return (kernelWorkers = null);
   kernelWorkers = [];

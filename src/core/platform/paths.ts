@@ -46,3 +46,26 @@ export function findAppRoot(): string {
   if (root) return root;
   throw new Error('Cannot locate the Renovo installation (no package.json named "renovo" above this code)');
 }
+
+function bundlePath(name: string, envOverride: string, appRoot: () => string | undefined): string | undefined {
+  const override = process.env[envOverride];
+  if (override) return resolve(override);
+  const root = appRoot();
+  return root === undefined ? undefined : join(root, 'dist', 'worker', `${name}.cjs`);
+}
+
+/**
+ * Where the worker bundle `dist/worker/<name>.cjs` is: the file named by the environment variable
+ * `envOverride` when that is set (resolved against the working directory), else under the app
+ * root. Throws as findAppRoot does when there is neither; does not look whether the file is there
+ * (see findWorkerBundle).
+ */
+export function workerBundle(name: string, envOverride: string): string {
+  return bundlePath(name, envOverride, findAppRoot)!;
+}
+
+/** workerBundle(name, envOverride) when that file exists; undefined when it does not or there is no app root. */
+export function findWorkerBundle(name: string, envOverride: string): string | undefined {
+  const p = bundlePath(name, envOverride, locateAppRoot);
+  return p !== undefined && existsSync(p) ? p : undefined;
+}

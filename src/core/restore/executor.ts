@@ -1,9 +1,9 @@
 // Where batch files are processed: in this thread, or on a pool of worker threads running
 // worker.ts (bundled). The batch runner only sees the FileExecutor interface.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { JobRunner } from '../jobs';
-import { locateAppRoot } from '../platform/paths';
+import { findWorkerBundle } from '../platform/paths';
 import { restoreFile, type FileResult, type FileTask } from './file';
 
 export interface FileExecutor {
@@ -50,10 +50,5 @@ export function threadExecutor(script: string, size: number): FileExecutor {
  * dist/worker/restore.cjs under the package root (see platform/paths.ts).
  */
 export function findRestoreWorker(): string | undefined {
-  const env = process.env.RENOVO_RESTORE_WORKER;
-  if (env) return existsSync(env) ? resolve(env) : undefined;
-  const root = locateAppRoot();
-  if (!root) return undefined;
-  const p = join(root, 'dist', 'worker', 'restore.cjs');
-  return existsSync(p) ? p : undefined;
+  return findWorkerBundle('restore', 'RENOVO_RESTORE_WORKER');
 }
