@@ -7,7 +7,7 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess, type OpenDialogOptions, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultLibraryDir } from '../core/library/paths';
+import { defaultLibraryDir } from '../core/app/paths';
 import { ApiError, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, LIBRARY_PROTOCOL, type ApiInput, type BatchDto } from '../shared/api';
 import { createInvokeHandler } from './ipc-gate';
 import {

@@ -59,6 +59,7 @@ describe('layer rules', () => {
       writeFileSync(join(dir, 'tsconfig.node.json'), '{"compilerOptions":{"module":"ESNext","moduleResolution":"bundler"}}');
       file('src/core/app/index.ts', 'export const app = 1;\n');
       file('src/core/app/service.ts', 'export const service = 1;\n');
+      file('src/core/app/paths.ts', 'export const paths = 1;\n');
       file('src/core/inpaint/index.ts', 'export const engine = 1;\n');
       file('src/server/index.ts', "import { app } from '../core/app';\nexport const server = app;\n");
       file('src/shared/api.ts', 'export const api = 1;\n');
@@ -75,7 +76,9 @@ describe('layer rules', () => {
       file('src/core/image/j.ts', "import { k } from '../store/k';\nexport const j = () => k;\n");
       file('src/core/store/k.ts', "import { j } from '../image/j';\nexport const k = () => j;\n");
       file('src/core/blend/l.ts', "import { server } from '../../server';\nexport const l = server;\n");
-      // Allowed: the CLI through the door, the server through the door, renderer to shared.
+      file('src/cli/commands/m.ts', "import { paths } from '../../core/app/paths';\nexport const m = paths;\n");
+      // Allowed: the CLI through the door, the server through the door, main through the light door, renderer to shared.
+      file('src/main/ok.ts', "import { paths } from '../core/app/paths';\nexport const ok = paths;\n");
       file('src/cli/commands/ok.ts', "import { app } from '../../core/app';\nimport { api } from '../../shared/api';\nexport const ok = [app, api];\n");
       file('src/renderer/lib/ok.ts', "import { api } from '../../shared/api';\nexport const ok = api;\n");
 
@@ -91,6 +94,7 @@ describe('layer rules', () => {
         'generic-no-engines: src/core/jobs/d.ts → src/core/inpaint/index.ts',
         'cli-through-app: src/cli/commands/e.ts → src/server/index.ts',
         'cli-through-app: src/cli/commands/f.ts → src/core/app/service.ts',
+        'cli-through-app: src/cli/commands/m.ts → src/core/app/paths.ts',
         'server-through-app: src/server/g.ts → src/core/inpaint/index.ts',
         'main-through-app: src/main/h.ts → src/core/inpaint/index.ts',
         'no-test-code-in-src: src/core/image/i.ts → test/fixtures/images.ts',

@@ -48,7 +48,7 @@ export {
   type TrainSessionResult,
 } from './train-model';
 // What callers of the operations above name in their signatures and options.
-export { defaultLibraryDir } from '../library';
+export { defaultLibraryDir } from './paths';
 export type { Library } from '../library';
 export type { ModelVersionRow } from '../store';
 export type { BatchSummary } from '../restore';
