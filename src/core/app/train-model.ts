@@ -1,7 +1,7 @@
 // Training and fine-tuning: the checks and defaults shared by the service's training jobs
 // (training.ts: a job worker with pause and resume) and `renovo train|finetune` (runTraining: in
 // this process, with the provider line, the dataset progress and warnings on the console).
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Library } from '../library';
 import { dcganSpec, resolutionOfArch, type DcganSpec } from '../nets/dcgan';
 import type { ModelVersionRow } from '../store';
@@ -11,6 +11,8 @@ import type { TrainProgress } from '../train/loop';
 import { FINETUNE_STEPS, TrainControl, runTrainingSession, type TrainSessionResult } from '../train/session';
 import { ArgumentError } from './errors';
 import { modelKind } from './inpainters';
+
+export { defaultRunDir } from '../train/session';
 
 export type { GanHyper, TrainProgress, TrainSessionResult };
 
@@ -40,13 +42,6 @@ const slug = (s: string): string => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$
 export function defaultModelName(dataDir: string, from: { base: ModelVersionRow } | { spec: DcganSpec }): string {
   const folder = slug(basename(dataDir));
   return ('base' in from ? `${from.base.name}-${folder}` : `${from.spec.arch}-${folder}`).slice(0, 64);
-}
-
-const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-
-/** A new checkpoint folder: <library>/training-runs/<name>-<time>. */
-export function defaultRunDir(library: Library, name: string): string {
-  return join(library.root, 'training-runs', `${name}-${stamp()}`);
 }
 
 export interface TrainingRun {

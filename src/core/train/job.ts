@@ -18,7 +18,7 @@
  * A folder that cannot be used fails before any row is written.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import type { JobRunner } from '../jobs';
 import type { Library } from '../library';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
@@ -27,7 +27,7 @@ import { latestCheckpoint, loadCheckpoint } from './checkpoint';
 import type { CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import type { TrainProgress } from './loop';
-import { FINETUNE_HYPER, addTrainedModel } from './session';
+import { FINETUNE_HYPER, addTrainedModel, defaultRunDir } from './session';
 import type { TrainTask, TrainTaskOutput } from './task';
 
 export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -68,8 +68,6 @@ export interface TrainingJobResult {
   run: TrainingRunRow | null;
 }
 
-const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-
 export class TrainingJob {
   state: TrainingJobState = 'starting';
   readonly runDir: string;
@@ -91,7 +89,7 @@ export class TrainingJob {
     this.hyper = { ...(o.base ? FINETUNE_HYPER : DEFAULT_HYPER), ...o.hyper };
     checkHyper(this.hyper);
     if (!/^[\w.-]{1,64}$/.test(o.name)) throw new Error(`model name '${o.name}' must be 1-64 letters, digits, '.', '_' or '-'`);
-    this.runDir = resolvePath(o.runDir ?? join(o.library.root, 'training-runs', `${o.name}-${stamp()}`));
+    this.runDir = resolvePath(o.runDir ?? defaultRunDir(o.library, o.name));
     this.done = new Promise((res, rej) => {
       this.settle = res;
       this.fail = rej;

@@ -9,7 +9,7 @@
  * before anything is written to the database.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, resolve as resolvePath } from 'node:path';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import type { Library } from '../library';
 import type { Runtime } from '../onnx/runtime';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
@@ -22,6 +22,13 @@ import { TrainControl, trainLoop, type TrainLoopResult, type TrainProgress } fro
 /** Fine-tuning preset: smaller batch and learning rates than training from scratch, smoothed labels. */
 export const FINETUNE_HYPER: GanHyper = { ...DEFAULT_HYPER, batch: 32, lrD: 1e-4, lrG: 1e-4, labelSmoothing: 0.1 };
 export const FINETUNE_STEPS = 300;
+
+const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+
+/** A new checkpoint folder when none is given: <library>/training-runs/<name>-<time>. */
+export function defaultRunDir(library: Library, name: string): string {
+  return join(library.root, 'training-runs', `${name}-${stamp()}`);
+}
 
 export interface TrainSessionOptions {
   library: Library;
