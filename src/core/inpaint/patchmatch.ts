@@ -167,11 +167,11 @@ function boxCount(integ: Int32Array, w: number, h: number, x: number, y: number,
  * valid[p] = 1 when the patch centred at p lies inside the level, keeps `halo` px away from every
  * hole pixel and lies wholly inside the allowed area.
  */
-function validSources(lv: Level, r: number, halo = 0): { valid: Uint8Array; list: Int32Array } {
+function validSources(lv: Level, r: number, halo: number, shared: boolean): { valid: Uint8Array; list: Int32Array } {
   const { w, h, hole, allowed } = lv;
   const holes = countTable(w, h, (p) => hole[p] !== 0);
   const banned = allowed ? countTable(w, h, (p) => allowed[p] === 0) : null;
-  const valid = new Uint8Array(w * h);
+  const valid = alloc(Uint8Array, w * h, shared);
   let count = 0;
   for (let y = r; y < h - r; y++) {
     for (let x = r; x < w - r; x++) {
@@ -181,7 +181,7 @@ function validSources(lv: Level, r: number, halo = 0): { valid: Uint8Array; list
       count++;
     }
   }
-  const list = new Int32Array(count);
+  const list = alloc(Int32Array, count, shared);
   let i = 0;
   for (let p = 0; p < w * h; p++) if (valid[p]) list[i++] = p;
   return { valid, list };
@@ -305,14 +305,22 @@ export interface PatchMatchResult {
 
 export function patchMatch(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions = {}): PatchMatchResult {
   const weight = opts.textureWeight ?? TEXTURE_WEIGHT;
-  if (opts.init || !(weight > 0)) return patchMatchPlanes(data, w, h, C, hole, opts);
-  // texture features ride along as extra channels: matched, voted and re-estimated like colour
-  const withFeatures = appendTextureFeatures(data, w, h, C, hole, weight);
-  const r = patchMatchPlanes(withFeatures, w, h, C + 2, hole, opts);
-  return { fill: holeColours(data, r.fill, hole, C), source: r.source };
+  if (opts.init || !(weight > 0)) return patchMatchPlanes(data, w, h, C, hole, opts, false);
+  // texture features ride along as extra channels: matched, voted and re-estimated like colour.
+  // The feature planes are this call's own, so the engine works on them in place and they become
+  // the result: fresh multi-megabyte buffers cost more in page faults than the work done on them.
+  const withFeatures = appendTextureFeatures(data, w, h, C, hole, weight, usesThreads(opts));
+  const r = patchMatchPlanes(withFeatures, w, h, C + 2, hole, opts, true);
+  return { fill: holeColours(r.fill, C), source: r.source };
 }
 
-function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions): PatchMatchResult {
+/** Whether the levels may run their bands on the kernel worker (then big arrays start out shared). */
+function usesThreads(opts: PatchMatchOptions): boolean {
+  return opts.parallel !== false && kernelThreadCount() >= BANDS - 1;
+}
+
+/** `owned`: `data` is the caller's scratch copy, worked on in place (its hole pixels are overwritten). */
+function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, opts: PatchMatchOptions, owned: boolean): PatchMatchResult {
   let patch = Math.round(opts.patchSize ?? 7);
   if (patch < 3) patch = 3;
   if ((patch & 1) === 0) patch++;
@@ -341,13 +349,16 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   const haloAt = (l: number): number => Math.ceil(halo / (1 << l));
   // with a kernel worker the pyramid's images live in shared memory from the start: copying a
   // multi-megapixel level into it later cost ~0.15 s at 2000×1500
-  const canParallel = opts.parallel !== false && kernelThreadCount() >= BANDS - 1;
-  const img0 = alloc(Float32Array, data.length, canParallel);
-  img0.set(data);
+  const canParallel = usesThreads(opts);
+  let img0 = data;
+  if (!owned || (canParallel && !(data.buffer instanceof SharedArrayBuffer))) {
+    img0 = alloc(Float32Array, data.length, canParallel);
+    img0.set(data);
+  }
   const pyr: Level[] = [{ w, h, img: img0, hole, allowed: opts.allowed }];
-  let srcs = [validSources(pyr[0], r, halo)];
+  let srcs = [validSources(pyr[0], r, halo, canParallel)];
   // a crop too tight for the halo: use the sources next to the hole rather than none
-  if (srcs[0].list.length === 0 && halo > 0) srcs = [validSources(pyr[0], r, 0)];
+  if (srcs[0].list.length === 0 && halo > 0) srcs = [validSources(pyr[0], r, 0, canParallel)];
   if (srcs[0].list.length === 0 && opts.allowed) {
     throw new InpaintError('SOURCE_MASK_NO_SOURCE', `inpaint: the source area holds no complete ${patch}×${patch} patch outside the hole near it; paint a larger source area`);
   }
@@ -363,7 +374,7 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
   while (pyr.length < maxLevels) {
     const next = downsample(pyr[pyr.length - 1], C, canParallel);
     if (next.w < patch || next.h < patch) break;
-    const s = validSources(next, r, haloAt(pyr.length));
+    const s = validSources(next, r, haloAt(pyr.length), canParallel);
     if (s.list.length < 4) break;
     pyr.push(next);
     srcs.push(s);
@@ -461,9 +472,10 @@ function patchMatchPlanes(data: Float32Array, w: number, h: number, C: number, h
       }
     };
     // sharp reconstruction: per hole pixel the band whose best patch matched best (first band on ties)
+    let bestFrom: Int32Array | null = null; // one per level: only the latest copy is used
     const copyBest = (): Int32Array => {
       run('best', []);
-      const src = new Int32Array(lw * lh).fill(-1);
+      const src = bestFrom ? bestFrom.fill(-1) : (bestFrom = new Int32Array(lw * lh).fill(-1));
       for (let i = 0; i < nd; i++) {
         const q = domain[i];
         if (!lhole[q]) continue;

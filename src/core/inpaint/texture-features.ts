@@ -3,6 +3,8 @@
 // extra channels. Without them a smooth patch of about the right mean colour beats a textured one,
 // and the EM fill converges to a smear; with them grass matches grass and sky matches sky.
 
+import { alloc } from '../parallel/shared';
+
 /** Number of channels appendTextureFeatures adds. */
 export const TEXTURE_CHANNELS = 2;
 
@@ -13,12 +15,12 @@ const WINDOW_RADIUS = 2;
  * Returns interleaved planes with C + 2 channels: the input's C, then weight × the windowed mean
  * of |∂x Y| and |∂y Y|. Gradients touching a hole pixel are left out of the means (the hole holds
  * the object being removed), so hole pixels get features from their known surroundings only; the
- * engine re-estimates them anyway.
+ * engine re-estimates them anyway. `shared`: in shared memory, for the kernel worker.
  */
-export function appendTextureFeatures(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, weight: number): Float32Array {
+export function appendTextureFeatures(data: Float32Array, w: number, h: number, C: number, hole: Uint8Array, weight: number, shared = false): Float32Array {
   const R = WINDOW_RADIUS;
   const C2 = C + TEXTURE_CHANNELS;
-  const out = new Float32Array(w * h * C2);
+  const out = alloc(Float32Array, w * h * C2, shared);
   if (C === 3) for (let p = 0, i = 0, j = 0; p < w * h; p++, i += 3, j += 5) { out[j] = data[i]; out[j + 1] = data[i + 1]; out[j + 2] = data[i + 2]; }
   else for (let p = 0; p < w * h; p++) for (let c = 0; c < C; c++) out[p * C2 + c] = data[p * C + c];
   // Only row-sized buffers (a 12 MP crop would otherwise allocate ~0.3 GB of temporaries): the
@@ -69,15 +71,14 @@ export function appendTextureFeatures(data: Float32Array, w: number, h: number, 
 }
 
 /**
- * The fill without the feature channels: the known pixels are `data` as given (a block copy), the
- * hole pixels the first C channels of `withFeatures` — cheaper than converting every pixel.
+ * The first C channels of planes with the feature channels appended, packed in place at the
+ * start of the same buffer (a view of it is returned; `withFeatures` is spent): a fresh
+ * full-crop buffer cost more in page faults than the copy itself.
  */
-export function holeColours(data: Float32Array, withFeatures: Float32Array, hole: Uint8Array, C: number): Float32Array {
+export function holeColours(withFeatures: Float32Array, C: number): Float32Array {
   const C2 = C + TEXTURE_CHANNELS;
-  const out = data.slice();
-  for (let p = 0; p < hole.length; p++) {
-    if (!hole[p]) continue;
-    for (let c = 0; c < C; c++) out[p * C + c] = withFeatures[p * C2 + c];
-  }
-  return out;
+  const n = withFeatures.length / C2;
+  // forward: pixel p's destination never overtakes a source not yet read
+  for (let p = 1; p < n; p++) for (let c = 0; c < C; c++) withFeatures[p * C + c] = withFeatures[p * C2 + c];
+  return withFeatures.subarray(0, n * C);
 }
