@@ -3,6 +3,7 @@
 // Wall time is measured in-process around inpaint() only (decode/encode excluded).
 //
 //   node driver.mjs DATA_DIR OUT_DIR        engines chosen by $ENGINES (comma list; default all)
+//   TUNING='{"searchMargin":0.5}'           PatchMatch options for the renovo_new engines (experiments)
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +18,15 @@ if (!dataDir || !outDir) {
 }
 mkdirSync(outDir, { recursive: true });
 
-// The old engine's behaviour, by the option names the PatchMatch rewrite adds to
-// InpaintOptions.patchmatch. Until that lands they are ignored, so old == new today.
-// (every option whose default changed in issue 12, set to its old value)
+// The engine as it was before issue 12: every PatchMatch option whose default changed, set to its
+// old value (checked bit-exact against commit 2044fd9, BENCHMARKS.md).
 const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false };
 
+const tuning = process.env.TUNING ? (JSON.parse(process.env.TUNING) as InpaintOptions['patchmatch']) : undefined;
 const ALL: Record<string, InpaintOptions> = {
   renovo_old: { engine: 'patchmatch', blend: 'normal', seed: 1, patchmatch: LEGACY as InpaintOptions['patchmatch'] },
-  renovo_new: { engine: 'auto', blend: 'normal', seed: 1 },
-  renovo_new_noblend: { engine: 'auto', blend: 'off', seed: 1 },
+  renovo_new: { engine: 'auto', blend: 'normal', seed: 1, patchmatch: tuning },
+  renovo_new_noblend: { engine: 'auto', blend: 'off', seed: 1, patchmatch: tuning },
 };
 const wanted = (process.env.ENGINES ?? Object.keys(ALL).join(',')).split(',').map((s) => s.trim());
 const engines = Object.entries(ALL).filter(([name]) => wanted.includes(name));

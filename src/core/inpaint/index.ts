@@ -80,8 +80,13 @@ export function chooseEngine(components: Component[]): EngineId {
   return components.every(isThinOrSmall) ? 'telea' : 'patchmatch';
 }
 
-/** Context searched around a hole by PatchMatch, as a multiple of the hole's extent (1.0: no better, slower). */
-export const SEARCH_MARGIN = 0.75;
+/**
+ * Context searched around a hole by PatchMatch, as a multiple of the hole's extent. Measured on the
+ * 74 real-photo holes of bench/inpaint/objects: 0.5 scored as 0.75 (16.53 / 17.55 dB against
+ * 16.54 / 17.53, texture 0.55 against 0.54, seam 6.71 against 6.67) in 20 % less time; 1.0 was no
+ * better than 0.75 and slower.
+ */
+export const SEARCH_MARGIN = 0.5;
 /**
  * Sources keep this many px from the hole. 0: the editor and CLI grow the mask over the object's
  * fringe anyway, and a 2-px halo cost 0.2 dB masked PSNR and 0.2 seam on the bench (it bars the continuation of
