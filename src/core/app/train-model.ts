@@ -2,13 +2,11 @@
 // (training.ts: a job worker with pause and resume) and `renovo train|finetune` (runTraining: in
 // this process, with the provider line, the dataset progress and warnings on the console).
 import { basename } from 'node:path';
-import type { Library } from '../library';
 import { dcganSpec, resolutionOfArch, type DcganSpec } from '../nets/dcgan';
 import type { ModelVersionRow } from '../store';
-import type { CropMode } from '../train/data';
 import type { GanHyper } from '../train/gan';
 import type { TrainProgress } from '../train/loop';
-import { FINETUNE_STEPS, TrainControl, runTrainingSession, type TrainSessionResult } from '../train/session';
+import { FINETUNE_STEPS, TrainControl, runTrainingSession, type TrainingInputs, type TrainSessionResult } from '../train/session';
 import { ArgumentError } from './errors';
 import { modelKind } from './inpainters';
 
@@ -44,20 +42,10 @@ export function defaultModelName(dataDir: string, from: { base: ModelVersionRow 
   return ('base' in from ? `${from.base.name}-${folder}` : `${from.spec.arch}-${folder}`).slice(0, 64);
 }
 
-export interface TrainingRun {
-  library: Library;
-  name: string;
-  dataDir: string;
-  /** Fine-tune from this version (checkTrainingBase); omit to train `spec` from scratch. */
-  base?: ModelVersionRow;
-  spec?: DcganSpec;
-  /** Over the preset (fine-tuning's when there is a base, else training's). */
-  hyper?: Partial<GanHyper>;
-  steps: number;
+/** A training run in this process; a base must pass checkTrainingBase. */
+export interface TrainingRun extends TrainingInputs {
   /** Checkpoint folder; reusing one continues from its newest checkpoint. */
   runDir: string;
-  crop?: CropMode;
-  checkpointEvery?: number;
   /** onnxruntime threads */
   threads: number;
   /** Recorded with the run (e.g. the command line). */

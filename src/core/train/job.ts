@@ -20,14 +20,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { JobRunner } from '../jobs';
-import type { Library } from '../library';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
 import { dcganSpec, type DcganSpec } from '../nets/dcgan';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint';
-import type { CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import type { TrainProgress } from './loop';
-import { FINETUNE_HYPER, addTrainedModel, defaultRunDir } from './session';
+import { FINETUNE_HYPER, addTrainedModel, defaultRunDir, type TrainingInputs } from './session';
 import type { TrainTask, TrainTaskOutput } from './task';
 
 export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -41,23 +39,13 @@ export type TrainingJobEvent =
   | { type: 'cancelled'; step: number; checkpointPath: string | null }
   | { type: 'failed'; message: string };
 
-export interface TrainingJobOptions {
-  library: Library;
+export interface TrainingJobOptions extends TrainingInputs {
   /** Any job runner whose workers serve the 'train' task (task.ts). */
   runner: JobRunner<{ train: TrainTask }>;
-  name: string;
-  dataDir: string;
-  /** Fine-tune from this version (its architecture is used); omit to train from scratch with `spec`. */
-  base?: ModelVersionRow;
-  spec?: DcganSpec;
-  hyper?: Partial<GanHyper>;
-  steps: number;
   /** Default: <library>/training-runs/<name>-<time>. Reusing a folder continues from its newest checkpoint. */
   runDir?: string;
-  crop?: CropMode;
   cacheDir?: string;
   minImages?: number;
-  checkpointEvery?: number;
   checkpointEveryMs?: number;
   threads?: number;
   onEvent?: (e: TrainingJobEvent) => void;

@@ -30,23 +30,28 @@ export function defaultRunDir(library: Library, name: string): string {
   return join(library.root, 'training-runs', `${name}-${stamp()}`);
 }
 
-export interface TrainSessionOptions {
+/** What every way of training takes (this in-process session, TrainingJob, core/app's runTraining). */
+export interface TrainingInputs {
   library: Library;
-  runtime: Runtime;
   /** Name of the resulting model (its next version number is used). */
   name: string;
   dataDir: string;
-  /** Fine-tune from this model version (omit to train from scratch). */
+  /** Fine-tune from this model version (its architecture is used); omit to train `spec` from scratch. */
   base?: ModelVersionRow;
-  /** Architecture for training from scratch (ignored for fine-tunes: the base's is used). */
+  /** Architecture for training from scratch (ignored for fine-tunes). */
   spec?: DcganSpec;
+  /** Over the preset (fine-tuning's when there is a base, else training's). */
   hyper?: Partial<GanHyper>;
   steps: number;
+  crop?: CropMode;
+  checkpointEvery?: number;
+}
+
+export interface TrainSessionOptions extends TrainingInputs {
+  runtime: Runtime;
   /** Checkpoint folder; reusing one continues from its newest checkpoint. */
   runDir: string;
-  checkpointEvery?: number;
   checkpointEveryMs?: number;
-  crop?: CropMode;
   cacheDir?: string;
   minImages?: number;
   control?: TrainControl;
