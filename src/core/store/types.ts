@@ -1,4 +1,5 @@
 // Row types returned by the store: camelCase, JSON columns parsed, timestamps as ISO-8601 strings.
+// A row of photos, edits or model versions is what was added (New…, below) plus its id and time.
 
 export type JsonObject = Record<string, unknown>;
 
@@ -12,41 +13,18 @@ export type FinalStatus = Exclude<RunStatus, 'running'>;
 export type BatchStatus = RunStatus;
 export type BatchItemStatus = 'pending' | 'done' | 'error' | 'skipped';
 
-export interface PhotoRow {
+export interface PhotoRow extends NewPhoto {
   id: number;
-  path: string;
-  sha256: string;
-  byteSize: number;
-  width: number;
-  height: number;
-  format: string;
   importedAt: string;
 }
 
-export interface EditRow {
+export interface EditRow extends NewEdit {
   id: number;
-  photoId: number;
-  parentId: number | null;
-  kind: EditKind;
-  engine: string;
-  modelVersionId: number | null;
-  params: JsonObject;
-  maskFile: string | null;
-  outputFile: string;
-  durationMs: number;
   createdAt: string;
 }
 
-export interface ModelVersionRow {
+export interface ModelVersionRow extends NewModelVersion {
   id: number;
-  name: string;
-  version: number;
-  architecture: string;
-  file: string;
-  sha256: string;
-  parentId: number | null;
-  source: ModelSource;
-  metrics: JsonObject;
   createdAt: string;
 }
 
