@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, parseApiCall, type JobEvent } from '../../shared/api';
 import { hashTree, scanJpeg } from '../../../test/fixtures/restore';
+import { waitForJob } from '../../../test/fixtures/service';
 import { createRenovoService, type RenovoService } from './service';
 
 // The job runner needs a worker bundle with the 'train' task: bundled for this test (inside
@@ -20,18 +21,7 @@ let dir: string;
 let service: RenovoService;
 const events: JobEvent[] = [];
 
-function waitFor(jobId: string, types: JobEvent['type'][], timeoutMs = 90_000): Promise<JobEvent> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const e = events.find((x) => x.jobId === jobId && types.includes(x.type));
-      if (e) resolve(e);
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${types.join('/')} of ${jobId}: ${JSON.stringify(events.filter((x) => x.jobId === jobId).slice(-3))}`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
+const waitFor = (jobId: string, types: JobEvent['type'][], timeoutMs?: number): Promise<JobEvent> => waitForJob(events, jobId, types, timeoutMs);
 
 async function expectApiError(p: Promise<unknown>, code: string): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(ApiError);

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
 import { FIXTURE_HEIGHT, FIXTURE_WIDTH, makeFixtureDir, type FixtureDir } from '../../../test/fixtures/images';
+import { inpaintEdit } from '../../../test/fixtures/service';
 import type { EditDto, JobEvent } from '../../shared/api';
 import { parseApiCall } from '../../shared/schemas';
 import { createRenovoService, type RenovoService } from './service';
@@ -29,15 +30,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function inpaint(photoId: number, mask: Uint8Array<ArrayBuffer>): Promise<EditDto> {
-  const { jobId } = await service.startInpaint({ photoId, parentEditId: null, mask, engine: 'harmonic', blend: 'off', dilate: 0 });
-  for (;;) {
-    const end = events.find((e) => e.jobId === jobId && e.type !== 'progress');
-    if (end?.type === 'done') return end.edit;
-    if (end) throw new Error(`job ended ${end.type}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const inpaint = (photoId: number, mask: Uint8Array<ArrayBuffer>): Promise<EditDto> =>
+  inpaintEdit(service, events, { photoId, parentEditId: null, mask, engine: 'harmonic', blend: 'off', dilate: 0 });
 
 describe('editor pixel API', () => {
   it('returns the mask kept with an edit and the previews of the original and the edit', async () => {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
 import { FIXTURE_COPYRIGHT, FIXTURE_XMP_CREATOR, makeFixtureDir, type FixtureDir } from '../../../test/fixtures/images';
+import { inpaintEdit, waitForJob } from '../../../test/fixtures/service';
 import type { EditDto, JobEvent } from '../../shared/api';
 import { createRenovoService, type RenovoService } from './service';
 
@@ -17,23 +18,8 @@ const events: JobEvent[] = [];
 
 const u8 = (b: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(b);
 
-function waitForEnd(jobId: string): Promise<JobEvent> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const e = events.find((x) => x.jobId === jobId && x.type !== 'progress');
-      if (e) resolve(e);
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
-
-async function inpaint(photoId: number, parentEditId: number | null, mask: Uint8Array<ArrayBuffer>): Promise<EditDto> {
-  const { jobId } = await service.startInpaint({ photoId, parentEditId, mask, engine: 'harmonic', blend: 'off', dilate: 0 });
-  const end = await waitForEnd(jobId);
-  if (end.type !== 'done') throw new Error(`job ended ${end.type}: ${JSON.stringify(end)}`);
-  return end.edit;
-}
+const inpaint = (photoId: number, parentEditId: number | null, mask: Uint8Array<ArrayBuffer>): Promise<EditDto> =>
+  inpaintEdit(service, events, { photoId, parentEditId, mask, engine: 'harmonic', blend: 'off', dilate: 0 });
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -133,7 +119,7 @@ describe('RenovoService', () => {
     const before = (await service.listEdits({ photoId: photo.id })).length;
     const { jobId } = await service.startInpaint({ photoId: photo.id, parentEditId: null, mask: u8(await readFile(fx.paths.maskRect)), engine: 'patchmatch', blend: 'normal', dilate: 0 });
     expect(await service.cancelJob({ jobId })).toEqual({ cancelled: true });
-    expect((await waitForEnd(jobId)).type).toBe('cancelled');
+    expect((await waitForJob(events, jobId)).type).toBe('cancelled');
     expect((await service.listEdits({ photoId: photo.id })).length).toBe(before);
     expect(await service.cancelJob({ jobId: 'nope' })).toEqual({ cancelled: false });
   });

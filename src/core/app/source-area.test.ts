@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/integration/build';
 import { FIXTURE_HEIGHT as H, FIXTURE_MASK_RECT, FIXTURE_WIDTH as W, makeFixtureDir, maskPng, type FixtureDir } from '../../../test/fixtures/images';
+import { inpaintEdit, waitForJob } from '../../../test/fixtures/service';
 import type { ApiInput, EditDto, JobEvent, PhotoDto } from '../../shared/api';
 import { createRenovoService, type RenovoService } from './service';
 
@@ -24,27 +25,11 @@ const events: JobEvent[] = [];
 
 const u8 = (b: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(b);
 
-function waitForEnd(jobId: string): Promise<JobEvent> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const e = events.find((x) => x.jobId === jobId && x.type !== 'progress');
-      if (e) resolve(e);
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
-
 function request(sourceArea: ApiInput<'startInpaint'>['sourceArea'], engine: ApiInput<'startInpaint'>['engine'] = 'patchmatch'): ApiInput<'startInpaint'> {
   return { photoId: photo.id, parentEditId: null, mask: hole, engine, blend: 'off', dilate: 0, seed: 3, ...(sourceArea ? { sourceArea } : {}) };
 }
 
-async function remove(input: ApiInput<'startInpaint'>): Promise<EditDto> {
-  const { jobId } = await service.startInpaint(input);
-  const end = await waitForEnd(jobId);
-  if (end.type !== 'done') throw new Error(`job ended ${end.type}: ${JSON.stringify(end)}`);
-  return end.edit;
-}
+const remove = (input: ApiInput<'startInpaint'>): Promise<EditDto> => inpaintEdit(service, events, input);
 
 /** Every file of the library except the database. */
 async function libraryFiles(): Promise<string[]> {
@@ -139,7 +124,7 @@ describe('source area', () => {
     // Refused by the engine once it runs (no whole patch in a 2×2 area): the job fails, naming it.
     const tiny = u8(await maskPng(W, H, { kind: 'rect', x: 2, y: 2, width: 2, height: 2 }));
     const { jobId } = await service.startInpaint(request({ mask: tiny, mode: 'include' }));
-    expect(await waitForEnd(jobId)).toMatchObject({ type: 'failed', error: expect.stringMatching(/^source area: the source area holds no complete/) });
+    expect(await waitForJob(events, jobId)).toMatchObject({ type: 'failed', error: expect.stringMatching(/^source area: the source area holds no complete/) });
     expect(await libraryFiles()).toEqual(before);
     expect((await service.listEdits({ photoId: photo.id })).length).toBe(edits);
     // Empty in exclude mode means "no restriction": accepted.
