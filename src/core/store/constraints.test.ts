@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, openStore, type NewModelVersion, type Store } from './index';
-import { fakeSha, photo } from '../../../test/fixtures/store';
+import { modelVersion, photo } from '../../../test/fixtures/store';
 
 let store: Store;
 beforeEach(() => {
@@ -18,16 +18,7 @@ function rejected(fn: () => unknown): StoreError {
   throw new Error('expected a StoreError');
 }
 
-const model = (name: string, version: number, parentId: number | null = null): NewModelVersion => ({
-  name,
-  version,
-  architecture: 'dcgan64',
-  file: `models/${name}-${version}.onnx`,
-  sha256: fakeSha(`${name}${version}`),
-  parentId,
-  source: 'trained',
-  metrics: {},
-});
+const model = (name: string, version: number, parentId: number | null = null): NewModelVersion => modelVersion(name, version, parentId);
 
 describe('constraints', () => {
   it('rejects bad enum values', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError, openStore, type NewEdit, type Store } from './index';
-import { photo } from '../../../test/fixtures/store';
+import { openStore, type NewEdit, type Store } from './index';
+import { photo, storeErrorCode } from '../../../test/fixtures/store';
 
 let store: Store;
 beforeEach(() => {
@@ -20,15 +20,7 @@ const edit = (photoId: number, parentId: number | null, n: number): NewEdit => (
   durationMs: 12.6,
 });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StoreError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const codeOf = storeErrorCode;
 
 describe('edit tree', () => {
   it('returns camelCase rows with parsed params and ISO timestamps', () => {

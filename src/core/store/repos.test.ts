@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError, openStore, type NewModelVersion, type Store } from './index';
-import { fakeSha, photo } from '../../../test/fixtures/store';
+import { openStore, type NewModelVersion, type Store } from './index';
+import { fakeSha, modelVersion, photo, storeErrorCode } from '../../../test/fixtures/store';
 
 let store: Store;
 beforeEach(() => {
@@ -8,26 +8,9 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-const model = (name: string, version: number, parentId: number | null = null): NewModelVersion => ({
-  name,
-  version,
-  architecture: 'dcgan64',
-  file: `models/${name}-${version}.onnx`,
-  sha256: fakeSha(`${name}${version}`),
-  parentId,
-  source: version === 1 ? 'shipped' : 'trained',
-  metrics: { fid: 40 - version },
-});
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StoreError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const model = (name: string, version: number, parentId: number | null = null): NewModelVersion =>
+  modelVersion(name, version, parentId, { source: version === 1 ? 'shipped' : 'trained', metrics: { fid: 40 - version } });
+const code = storeErrorCode;
 
 describe('photos', () => {
   it('dedupes by sha256 and lists newest first', () => {
