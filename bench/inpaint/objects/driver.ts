@@ -4,6 +4,7 @@
 //
 //   node driver.mjs DATA_DIR OUT_DIR        engines chosen by $ENGINES (comma list; default all)
 //   TUNING='{"searchMargin":0.5}'           PatchMatch options for the renovo_new engines (experiments)
+//   SEED=2                                  another seed for the renovo_new engines (run-to-run spread)
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +24,11 @@ mkdirSync(outDir, { recursive: true });
 const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false };
 
 const tuning = process.env.TUNING ? (JSON.parse(process.env.TUNING) as InpaintOptions['patchmatch']) : undefined;
+const newSeed = Number(process.env.SEED ?? 1);
 const ALL: Record<string, InpaintOptions> = {
   renovo_old: { engine: 'patchmatch', blend: 'normal', seed: 1, patchmatch: LEGACY as InpaintOptions['patchmatch'] },
-  renovo_new: { engine: 'auto', blend: 'normal', seed: 1, patchmatch: tuning },
-  renovo_new_noblend: { engine: 'auto', blend: 'off', seed: 1, patchmatch: tuning },
+  renovo_new: { engine: 'auto', blend: 'normal', seed: newSeed, patchmatch: tuning },
+  renovo_new_noblend: { engine: 'auto', blend: 'off', seed: newSeed, patchmatch: tuning },
 };
 const wanted = (process.env.ENGINES ?? Object.keys(ALL).join(',')).split(',').map((s) => s.trim());
 const engines = Object.entries(ALL).filter(([name]) => wanted.includes(name));

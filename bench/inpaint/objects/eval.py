@@ -18,8 +18,16 @@ Metrics per case (hole = mask > 0, luma Y = 0.299 R + 0.587 G + 0.114 B):
            pixels within 4 px of the hole boundary, inside and outside
   seam_edge the same over the band pixels on strong truth edges (|grad truth| above its 90th
            percentile in the band): where an edge meets the boundary (the coffee cup's rim)
+  seam_in, seam_out  the seam's error on its band pixels inside / outside the hole: a textured fill
+           that is not phase-aligned with the truth pays inside, a blend that drags colour pays outside
   blob     the fill's mean RGB is farther from the mean RGB of the known 8 px ring around the hole
            than that ring's own spread (sqrt of the sum of its per-channel variances)
+  edge_cont straight edges of the truth that cross the hole (HoughLinesP on the truth's Canny edges,
+           >= 14 px inside the hole and >= 5 px outside it on both ends): the share of each line's
+           hole pixels where the output steps across the line (luma 2 px to one side minus 2 px to
+           the other) the same way as the truth and by at least half as much, with the line shifted
+           by up to 2 px; averaged over the case's lines (NaN without such a line). The truth
+           scores 1, a smear low, noise about half
 The `truth` row scores the ground truth itself: texture 1, seam 0 and PSNR inf by construction."""
 import json, os, sys, time
 import numpy as np
@@ -76,6 +84,49 @@ def geometry(hole):
             'outer': ~hole & (dout > 3) & (dout <= 24)}                # the surroundings' texture
 
 
+def gray(im):
+    return cv2.cvtColor(im, cv2.COLOR_BGR2GRAY)
+
+
+def crossing_lines(gt, hole):
+    """The hole pixels of each straight truth edge that runs through the hole (see edge_cont)."""
+    found = cv2.HoughLinesP(cv2.Canny(gray(gt), 80, 160), 1, np.pi / 180, threshold=30, minLineLength=30, maxLineGap=4)
+    lines = []
+    for x0, y0, x1, y1 in ([] if found is None else found[:, 0]):
+        n = int(max(abs(x1 - x0), abs(y1 - y0))) + 1
+        xs, ys = np.round(np.linspace(x0, x1, n)).astype(int), np.round(np.linspace(y0, y1, n)).astype(int)
+        inside = hole[ys, xs]
+        idx = np.nonzero(inside)[0]
+        if inside.sum() < 14 or idx[0] < 5 or idx[-1] > n - 6:
+            continue
+        d = np.array([x1 - x0, y1 - y0], np.float64)
+        lines.append((xs[inside], ys[inside], np.array([-d[1], d[0]]) / np.linalg.norm(d)))
+    return lines
+
+
+def across(Y, xs, ys, nrm, shift):
+    """Luma 2 px to one side of the points (moved `shift` px along the normal) minus 2 px to the other."""
+    H, W = Y.shape
+    def at(k):
+        return Y[np.clip(np.round(ys + k * nrm[1]).astype(int), 0, H - 1), np.clip(np.round(xs + k * nrm[0]).astype(int), 0, W - 1)]
+    return at(shift + 2) - at(shift - 2)
+
+
+def edge_continuity(gt, out, lines):
+    if not lines:
+        return float('nan')
+    Yg, Yo = luma(gt), luma(out)
+    shares = []
+    for xs, ys, nrm in lines:
+        want = across(Yg, xs, ys, nrm, 0)
+        ok = np.zeros(len(xs), bool)
+        for shift in range(-2, 3):
+            got = across(Yo, xs, ys, nrm, shift)
+            ok |= (np.sign(got) == np.sign(want)) & (np.abs(got) >= 0.5 * np.abs(want))
+        shares.append(ok.mean())
+    return float(np.mean(shares))
+
+
 def metrics(gt, out, hole, geo):
     g, o = gt.astype(np.float64), out.astype(np.float64)
     mse = ((g - o) ** 2)[hole].mean()
@@ -101,6 +152,8 @@ def metrics(gt, out, hole, geo):
     gap = np.linalg.norm(o[hole].mean(axis=0) - ring.mean(axis=0))
     spread = np.sqrt(ring.var(axis=0).sum())
     return {'psnr': float(psnr), 'ssim': float(ssim), 'texture': float(texture), 'tex_ring': float(tex_ring), 'seam': float(err[band].mean()),
+            'seam_in': float(err[band & hole].mean()), 'seam_out': float(err[band & ~hole].mean()),
+            'edge_cont': edge_continuity(gt, out, geo['lines']),
             'seam_edge': float(err[edges].mean()) if edges.any() else float('nan'),
             'blob': bool(gap > spread), 'blob_gap': float(gap / max(spread, 1e-9))}
 
@@ -118,7 +171,7 @@ if MODE == 'report':
     rows = []
     for i, c in enumerate(CASES):
         gt, hole = load(c)
-        geo = geometry(hole)
+        geo = {**geometry(hole), 'lines': crossing_lines(gt, hole)}
         # reference outputs that show the measures' scale: the truth smeared, and the truth made noisy
         probe = {'truth': gt, 'probe_blur': cv2.GaussianBlur(gt, (0, 0), 4),
                  'probe_noise': np.clip(gt + np.random.default_rng(i).normal(0, 10, gt.shape), 0, 255).astype(np.uint8)}
@@ -140,7 +193,11 @@ if MODE == 'report':
         ms = [r['ms'] for r in sel if r['ms'] is not None]
         return {'n': len(sel), 'psnr_med': med('psnr'), 'psnr_mean': mean('psnr'), 'ssim_med': med('ssim'), 'ssim_mean': mean('ssim'),
                 'seam_med': med('seam'), 'seam_mean': mean('seam'), 'edge_med': med('seam_edge'), 'edge_mean': mean('seam_edge'),
-                'tex_med': med('texture'), 'ring_med': med('tex_ring'), 'blobs': sum(r['blob'] for r in sel), 'ms_med': float(np.median(ms)) if ms else None}
+                'tex_med': med('texture'), 'ring_med': med('tex_ring'), 'blobs': sum(r['blob'] for r in sel), 'ms_med': float(np.median(ms)) if ms else None,
+                'in_med': med('seam_in'), 'in_mean': mean('seam_in'), 'out_med': med('seam_out'), 'out_mean': mean('seam_out'),
+                'cont_n': int(sum(not np.isnan(r['edge_cont']) for r in sel)),
+                'cont_med': float(np.nanmedian([r['edge_cont'] for r in sel])) if any(not np.isnan(r['edge_cont']) for r in sel) else float('nan'),
+                'cont_mean': float(np.nanmean([r['edge_cont'] for r in sel])) if any(not np.isnan(r['edge_cont']) for r in sel) else float('nan')}
     def table(sel_fn, ENG=ENG):
         L = ['| engine | cases | PSNR med / mean (dB) | SSIM med / mean | seam med / mean | seam on edges med / mean | texture med | texture ÷ ring med | blobs | time med (ms) |',
              '|---|---|---|---|---|---|---|---|---|---|']
@@ -183,6 +240,13 @@ if MODE == 'report':
                      f"{ok(s['edge_med'] <= tel['edge_med'] and s['edge_mean'] <= tel['edge_mean'])} ({s['edge_med']:.2f} / {s['edge_mean']:.2f} vs {tel['edge_med']:.2f} / {tel['edge_mean']:.2f}) | "
                      f"{ok(s['psnr_med'] >= tel['psnr_med'] and s['psnr_mean'] >= tel['psnr_mean'])} ({s['psnr_med']:.2f} / {s['psnr_mean']:.2f} vs {tel['psnr_med']:.2f} / {tel['psnr_mean']:.2f}) | "
                      f"{ok(s['blobs'] == 0)} ({s['blobs']}) | {wins}/{len(ps)} cases |")
+    L += ['\n## Seam inside and outside the hole, and straight edges across it, all cases\n',
+          'Seam split by side (see `seam_in`, `seam_out` in `eval.py`); edge continuity over the cases whose truth has a straight '
+          'edge crossing the hole (`edge_cont`; the share of the line inside the hole where the output has an edge within 2 px).\n',
+          '| engine | seam inside med / mean | seam outside med / mean | cases with a crossing edge | edge continuity med / mean |', '|---|---|---|---|---|']
+    for e in ['truth', 'probe_blur', 'probe_noise'] + ENGINES:
+        s = stats([r for r in rows if r['engine'] == e])
+        L.append(f"| {e} | {s['in_med']:.2f} / {s['in_mean']:.2f} | {s['out_med']:.2f} / {s['out_mean']:.2f} | {s['cont_n']} | {s['cont_med']:.2f} / {s['cont_mean']:.2f} |")
     for b in buckets:
         L += [f'\n## Hole size {b}\n'] + table(lambda r, b=b: r['bucket'] == b)
     for g in groups:
