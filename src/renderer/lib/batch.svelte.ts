@@ -3,22 +3,15 @@
 import type { BatchDto, JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
 import { describeError } from './api/errors';
 import { FolderCheck } from './folder-check.svelte';
-import { JobFollower } from './job-follower';
 import { isAbsolutePath } from './format';
+import { JobPanelStore, type JobRun } from './job-panel.svelte';
 import { batchWideModel, modelLabel, wideModelChoice } from './model-choice';
 
-export interface BatchRunState {
-  jobId: string;
-  status: 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+/** A batch-progress event's counts and position (the run's until the next one). */
+type BatchProgress = Omit<Extract<JobEvent, { type: 'batch-progress' }>, 'jobId' | 'type' | 'batchId' | 'paused'>;
+
+export interface BatchRunState extends BatchProgress, JobRun {
   batchId: number | null;
-  done: number;
-  total: number;
-  failed: number;
-  skipped: number;
-  fraction: number;
-  currentFile: string | null;
-  etaMs: number | null;
-  error: string | null;
   result: BatchDto | null;
   errors: Array<{ relPath: string; error: string }>;
   /** "name vN" of the imported model filling wide damage (null: PatchMatch, or tears not repaired). */
@@ -50,9 +43,8 @@ function blobUrl(img: { mime: string; bytes: Uint8Array } | null): string | null
   return img ? URL.createObjectURL(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })) : null;
 }
 
-export class BatchStore {
-  /** the folder of scans */
-  readonly source: FolderCheck;
+export class BatchStore extends JobPanelStore<BatchRunState> {
+  // source: the folder of scans
   outputDir = $state('');
   outputError = $state<string | null>(null);
 
@@ -69,34 +61,26 @@ export class BatchStore {
   /** Damage detector: the classical one (default) or the learned U-Net (experimental, opt-in). */
   detector = $state<BatchDetector>('classical');
 
-  run = $state<BatchRunState | null>(null);
-  starting = $state(false);
-  error = $state<string | null>(null);
   /** blob: URL of the finished batch's report page. */
   reportUrl = $state<string | null>(null);
   reportLoading = $state(false);
 
-  readonly #events: JobFollower;
-
   /** `inpainters`: the library's imported inpainting models (the editor's list, kept current by it). */
   constructor(
-    readonly api: RenovoApi,
+    api: RenovoApi,
     readonly inpainters: () => ModelDto[] = () => [],
   ) {
-    this.source = new FolderCheck(api, 'batch', '/home/me/Scans', 'Choose the folder of scans');
-    this.#events = new JobFollower(api, (e) => this.#onEvent(e));
+    super(api, new FolderCheck(api, 'batch', '/home/me/Scans', 'Choose the folder of scans'));
   }
 
   /** After a reload: show the batch still running in the engine (its events keep coming). */
   async attach(): Promise<void> {
-    try {
-      const running = (await this.api.listBatches({})).find((b) => b.jobId !== null && b.status === 'running');
-      if (!running || this.run) return;
+    await this.reattach(() => this.api.listBatches({}), (running) => {
       this.source.path = running.inputDir;
       this.outputDir = running.outputDir;
       const finished = running.done + running.failed + running.skipped;
-      this.run = {
-        jobId: running.jobId!,
+      return {
+        jobId: running.jobId,
         status: running.paused ? 'paused' : 'running',
         batchId: running.id,
         done: running.done,
@@ -112,25 +96,17 @@ export class BatchStore {
         wideModel: running.options.detectTears === true ? batchWideModel(running.options) : null,
         detector: batchDetector(running.options),
       };
-      this.#events.follow(running.jobId!);
-    } catch {
-      /* nothing to attach to */
-    }
+    });
   }
 
-  dispose(): void {
-    this.#events.dispose();
-    this.source.dispose();
+  override dispose(): void {
+    super.dispose();
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
   }
 
   /** The chosen wide-damage model while it is still in the library; null: PatchMatch. */
   get wideModel(): ModelDto | null {
     return wideModelChoice(this.inpainters(), this.wideModelId);
-  }
-
-  get active(): boolean {
-    return this.run !== null && ['starting', 'running', 'paused'].includes(this.run.status);
   }
 
   get canStart(): boolean {
@@ -163,16 +139,12 @@ export class BatchStore {
     }
     const input = this.source.info;
     if (!this.canStart || !input) return;
-    this.error = null;
-    this.starting = true;
-    this.#events.expect();
-    this.run = null;
     if (this.reportUrl) URL.revokeObjectURL(this.reportUrl);
     this.reportUrl = null;
     // only tears use it: without "Repair tears" no model is sent (nor checked)
     const wideModel = this.tears ? this.wideModel : null;
-    try {
-      const suffix = this.suffix.trim();
+    const suffix = this.suffix.trim();
+    await this.launch(async () => {
       const { jobId } = await this.api.startBatch({
         inputDir: input.path,
         outputDir: this.outputDir.trim(),
@@ -188,43 +160,16 @@ export class BatchStore {
           detector: this.detector,
         },
       });
-      this.run = { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null, detector: this.detector };
-      this.#events.follow(jobId);
-    } catch (e) {
-      this.#events.stop();
-      this.error = describeError(e);
-    } finally {
-      this.starting = false;
-    }
+      return { jobId, status: 'starting', batchId: null, done: 0, total: input.imageCount, failed: 0, skipped: 0, fraction: 0, currentFile: null, etaMs: null, error: null, result: null, errors: [], wideModel: wideModel ? modelLabel(wideModel) : null, detector: this.detector };
+    });
   }
 
   async pause(): Promise<void> {
-    if (!this.run) return;
-    try {
-      await this.api.pauseBatch({ jobId: this.run.jobId });
-      if (this.run) this.run = { ...this.run, status: 'paused' };
-    } catch (e) {
-      this.error = describeError(e);
-    }
+    await this.control((jobId) => this.api.pauseBatch({ jobId }), () => 'paused');
   }
 
   async resume(): Promise<void> {
-    if (!this.run) return;
-    try {
-      await this.api.resumeBatch({ jobId: this.run.jobId });
-      if (this.run) this.run = { ...this.run, status: 'running' };
-    } catch (e) {
-      this.error = describeError(e);
-    }
-  }
-
-  async cancel(): Promise<void> {
-    if (!this.run) return;
-    try {
-      await this.api.cancelJob({ jobId: this.run.jobId });
-    } catch (e) {
-      this.error = describeError(e);
-    }
+    await this.control((jobId) => this.api.resumeBatch({ jobId }), () => 'running');
   }
 
   /** Before/after thumbnails of the finished batch's files, as blob: URLs for the grid. */
@@ -303,34 +248,22 @@ export class BatchStore {
     }
   }
 
-  #onEvent(e: JobEvent): void {
+  protected onEvent(e: JobEvent): void {
     const run = this.run;
     if (!run) return;
     switch (e.type) {
-      case 'batch-progress':
-        this.run = {
-          ...run,
-          status: e.paused ? 'paused' : 'running',
-          batchId: e.batchId,
-          done: e.done,
-          total: e.total,
-          failed: e.failed,
-          skipped: e.skipped,
-          fraction: e.fraction,
-          currentFile: e.currentFile,
-          etaMs: e.etaMs,
-        };
+      case 'batch-progress': {
+        const { jobId: _jobId, type: _type, paused, ...progress } = e;
+        this.run = { ...run, ...progress, status: paused ? 'paused' : 'running' };
         break;
+      }
       case 'batch-done':
         this.run = { ...run, status: 'done', fraction: 1, etaMs: 0, currentFile: null, done: e.batch.done, failed: e.batch.failed, skipped: e.batch.skipped, total: e.batch.total, result: e.batch, errors: e.errors, wideModel: e.batch.options.detectTears === true ? batchWideModel(e.batch.options) : null, detector: batchDetector(e.batch.options) };
         if (e.batch.hasReport) void this.loadReport();
         void this.loadResults(e.batch.id);
         break;
       case 'cancelled':
-        this.run = { ...run, status: 'cancelled', etaMs: null, currentFile: null };
-        break;
-      case 'failed':
-        this.run = { ...run, status: 'failed', etaMs: null, error: e.error };
+        this.run = { ...run, currentFile: null };
         break;
       default:
         break;

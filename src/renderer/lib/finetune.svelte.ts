@@ -2,9 +2,8 @@
 // and the live run (losses, sample grid, ETA). Created once by App, so a run keeps going (and its
 // chart keeps filling) while the user is in another tab.
 import type { JobEvent, ModelDto, RenovoApi } from '../../shared/contract';
-import { describeError } from './api/errors';
 import { FolderCheck } from './folder-check.svelte';
-import { JobFollower } from './job-follower';
+import { JobPanelStore, type JobRun } from './job-panel.svelte';
 
 export type Preset = 'quick' | 'thorough';
 
@@ -14,24 +13,19 @@ export const PRESET_DEFAULTS: Record<Preset, { steps: number; lrD: number; lrG: 
   thorough: { steps: 2000, lrD: 5e-5, lrG: 5e-5, dSteps: 2, gSteps: 1, batch: 32 },
 };
 
-export interface TrainingRunState {
-  jobId: string;
+export interface TrainingRunState extends JobRun {
   name: string;
-  status: 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
   step: number;
   totalSteps: number;
   lossD: number | null;
   lossG: number | null;
-  etaMs: number | null;
   imageCount: number | null;
   sampleFile: string | null;
-  error: string | null;
   model: ModelDto | null;
 }
 
-export class FineTuneStore {
-  /** the folder of images to adapt to */
-  readonly source: FolderCheck;
+export class FineTuneStore extends JobPanelStore<TrainingRunState> {
+  // source: the folder of images to adapt to
 
   baseModelId = $state<number | null>(null);
   preset = $state<Preset>('quick');
@@ -46,34 +40,26 @@ export class FineTuneStore {
   advancedTouched = $state(false);
   name = $state('');
 
-  run = $state<TrainingRunState | null>(null);
   /** Loss history of the current run, for the chart. */
   losses = $state.raw<{ step: number; lossD: number; lossG: number }[]>([]);
-  starting = $state(false);
-  error = $state<string | null>(null);
-
-  readonly #events: JobFollower;
 
   constructor(
-    readonly api: RenovoApi,
+    api: RenovoApi,
     /** Called when a run produced a model version (the editor refreshes its model picker). */
     private readonly onModelAdded: (model: ModelDto) => void | Promise<void>,
   ) {
-    this.source = new FolderCheck(api, 'training', '/home/me/Pictures/monet', 'Choose a folder of images to adapt to');
-    this.#events = new JobFollower(api, (e) => this.#onEvent(e));
+    super(api, new FolderCheck(api, 'training', '/home/me/Pictures/monet', 'Choose a folder of images to adapt to'));
   }
 
   /** After a reload: show the training run still going in the engine (its events keep coming). */
   async attach(): Promise<void> {
-    try {
-      const live = (await this.api.listTrainingRuns({})).find((r) => r.jobId !== null && r.status === 'running');
-      if (!live || this.run) return;
+    await this.reattach(() => this.api.listTrainingRuns({}), (live) => {
       this.source.path = live.datasetPath;
       this.baseModelId = live.baseModelId;
       this.losses = live.losses;
       const last = live.losses.at(-1);
-      this.run = {
-        jobId: live.jobId!,
+      return {
+        jobId: live.jobId,
         name: '',
         status: 'running',
         step: last?.step ?? 0,
@@ -86,15 +72,7 @@ export class FineTuneStore {
         error: null,
         model: null,
       };
-      this.#events.follow(live.jobId!);
-    } catch {
-      /* nothing to attach to */
-    }
-  }
-
-  dispose(): void {
-    this.#events.dispose();
-    this.source.dispose();
+    });
   }
 
   applyPreset(preset: Preset): void {
@@ -110,23 +88,18 @@ export class FineTuneStore {
   }
 
   get canStart(): boolean {
-    const busy = this.run !== null && ['starting', 'running', 'paused'].includes(this.run.status);
-    return !busy && !this.starting && this.source.info !== null && this.source.info.imageCount >= 4 && this.baseModelId !== null;
+    return !this.active && !this.starting && this.source.info !== null && this.source.info.imageCount >= 4 && this.baseModelId !== null;
   }
 
   async start(): Promise<void> {
     const folder = this.source.info;
     if (!this.canStart || !folder) return;
-    this.error = null;
-    this.starting = true;
     this.losses = [];
-    this.#events.expect();
-    this.run = null;
-    try {
-      const advanced = this.advancedTouched
-        ? { steps: this.steps, lrD: this.lrD, lrG: this.lrG, dSteps: this.dSteps, gSteps: this.gSteps, batch: this.batch }
-        : undefined;
-      const name = this.name.trim();
+    const advanced = this.advancedTouched
+      ? { steps: this.steps, lrD: this.lrD, lrG: this.lrG, dSteps: this.dSteps, gSteps: this.gSteps, batch: this.batch }
+      : undefined;
+    const name = this.name.trim();
+    await this.launch(async () => {
       const { jobId, name: resultName } = await this.api.startTraining({
         baseModelId: this.baseModelId,
         dataDir: folder.path,
@@ -134,7 +107,7 @@ export class FineTuneStore {
         ...(name ? { name } : {}),
         ...(advanced ? { advanced } : {}),
       });
-      this.run = {
+      return {
         jobId,
         name: resultName,
         status: 'starting',
@@ -148,44 +121,19 @@ export class FineTuneStore {
         error: null,
         model: null,
       };
-      this.#events.follow(jobId);
-    } catch (e) {
-      this.#events.stop();
-      this.error = describeError(e);
-    } finally {
-      this.starting = false;
-    }
+    });
   }
 
+  /** Asks the run to pause; it shows as paused once the run says so (training-paused). */
   async pause(): Promise<void> {
-    if (!this.run) return;
-    try {
-      await this.api.pauseTraining({ jobId: this.run.jobId });
-    } catch (e) {
-      this.error = describeError(e);
-    }
+    await this.control((jobId) => this.api.pauseTraining({ jobId }), () => null);
   }
 
   async resume(): Promise<void> {
-    if (!this.run) return;
-    try {
-      const { resumed } = await this.api.resumeTraining({ jobId: this.run.jobId });
-      if (resumed && this.run) this.run = { ...this.run, status: 'running' };
-    } catch (e) {
-      this.error = describeError(e);
-    }
+    await this.control((jobId) => this.api.resumeTraining({ jobId }), ({ resumed }) => (resumed ? 'running' : null));
   }
 
-  async cancel(): Promise<void> {
-    if (!this.run) return;
-    try {
-      await this.api.cancelJob({ jobId: this.run.jobId });
-    } catch (e) {
-      this.error = describeError(e);
-    }
-  }
-
-  #onEvent(e: JobEvent): void {
+  protected onEvent(e: JobEvent): void {
     const run = this.run;
     if (!run) return;
     switch (e.type) {
@@ -213,12 +161,6 @@ export class FineTuneStore {
       case 'training-done':
         this.run = { ...run, status: 'done', step: run.totalSteps, etaMs: 0, model: e.model };
         void this.onModelAdded(e.model);
-        break;
-      case 'cancelled':
-        this.run = { ...run, status: 'cancelled', etaMs: null };
-        break;
-      case 'failed':
-        this.run = { ...run, status: 'failed', etaMs: null, error: e.error };
         break;
       default:
         break;
