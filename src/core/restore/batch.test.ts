@@ -1,33 +1,21 @@
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir, readdir, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile, mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store';
 import { runBatch, BatchPause, type BatchItemEvent } from './batch';
 import { REPORT_DIR } from './report';
 import { checkFolders, outputPathFor, scanFolder } from './scan';
 import { RestoreError } from './errors';
-import { hashTree, makeScanFolder } from '../../../test/fixtures/restore';
+import { batchDirs, hashTree, makeScanFolder, type BatchDirs } from '../../../test/fixtures/restore';
 import { FIXTURE_COPYRIGHT, jpegWithMetadata, rotatedJpeg } from '../../../test/fixtures/images';
 
-let root: string;
-let inDir: string;
-let outDir: string;
-let store: Store;
+let t: BatchDirs;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'renovo-batch-'));
-  inDir = join(root, 'scans');
-  outDir = join(root, 'restored');
-  await mkdir(inDir);
-  store = openStore(join(root, 'history.db'));
+  t = await batchDirs('renovo-batch-');
 });
 
-afterEach(async () => {
-  store.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterEach(() => t.remove());
 
 async function outputs(dir: string): Promise<string[]> {
   const all = Object.keys(await hashTree(dir)).map((p) => p.split('\\').join('/'));
@@ -36,9 +24,9 @@ async function outputs(dir: string): Promise<string[]> {
 
 describe('scan', () => {
   it('walks recursively, keeps image types, ignores system/hidden files and links', async () => {
-    const good = await makeScanFolder(inDir, { good: 4, bad: true, system: true });
-    await symlink(join(inDir, good[0]), join(inDir, 'link.jpg'));
-    const s = await scanFolder(inDir);
+    const good = await makeScanFolder(t.inDir, { good: 4, bad: true, system: true });
+    await symlink(join(t.inDir, good[0]), join(t.inDir, 'link.jpg'));
+    const s = await scanFolder(t.inDir);
     const rels = s.files.map((f) => f.relPath);
     expect(rels).toEqual([...good, 'album/truncated.jpg', 'not-a-photo.png', 'zero.jpg'].sort());
     expect(rels.some((r) => /Thumbs|DS_Store|\._|notes/.test(r))).toBe(false);
@@ -48,27 +36,27 @@ describe('scan', () => {
   it('maps outputs with a suffix and refuses nested or identical folders', async () => {
     expect(outputPathFor('/out', 'a/b/photo.JPG', '_restored')).toBe(join('/out', 'a', 'b', 'photo_restored.JPG'));
     expect(() => outputPathFor('/out', 'x.jpg', '../evil')).toThrow(RestoreError);
-    await expect(checkFolders(inDir, inDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
-    await expect(checkFolders(inDir, join(inDir, 'out'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
-    await expect(checkFolders(join(root, 'restored', 'in'), outDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
-    await expect(checkFolders(inDir, outDir)).resolves.toBeTruthy();
-    await expect(checkFolders(inDir, join(inDir, '..restored'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
-    await expect(checkFolders(inDir, join(root, '..scans'))).resolves.toBeTruthy();
+    await expect(checkFolders(t.inDir, t.inDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(t.inDir, join(t.inDir, 'out'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(join(t.root, 'restored', 'in'), t.outDir)).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(t.inDir, t.outDir)).resolves.toBeTruthy();
+    await expect(checkFolders(t.inDir, join(t.inDir, '..restored'))).rejects.toMatchObject({ code: 'BAD_FOLDERS' });
+    await expect(checkFolders(t.inDir, join(t.root, '..scans'))).resolves.toBeTruthy();
   });
 });
 
 describe('runBatch', () => {
   it('restores a folder, mirrors it, records bad files and skips them, keeps EXIF, never touches the input', async () => {
-    const good = await makeScanFolder(inDir, { good: 4, bad: true, system: true });
-    const before = await hashTree(inDir);
+    const good = await makeScanFolder(t.inDir, { good: 4, bad: true, system: true });
+    const before = await hashTree(t.inDir);
     const events: BatchItemEvent[] = [];
     let lastFraction = 0;
     let sawCurrent = false;
     const summary = await runBatch({
-      inputDir: inDir,
-      outputDir: outDir,
+      inputDir: t.inDir,
+      outputDir: t.outDir,
       options: { sensitivity: 0.5, suffix: '_r' },
-      store,
+      store: t.store,
       workers: 2,
       workerScript: '', // in-process
       onItem: (e) => events.push(e),
@@ -89,9 +77,9 @@ describe('runBatch', () => {
     expect(byPath['zero.jpg']).toMatch(/empty/);
     expect(byPath['album/truncated.jpg']).toMatch(/truncated/);
     expect(byPath['not-a-photo.png']).toMatch(/not an image/);
-    expect(await outputs(outDir)).toEqual(good.map((r) => r.replace(/\.(jpg|png)$/, '_r.$1')).sort());
+    expect(await outputs(t.outDir)).toEqual(good.map((r) => r.replace(/\.(jpg|png)$/, '_r.$1')).sort());
     // EXIF carried over (first scan was written with EXIF)
-    const meta = await sharp(await readFile(join(outDir, good.find((g) => g === 'scan 00.jpg')!.replace('.jpg', '_r.jpg')))).metadata();
+    const meta = await sharp(await readFile(join(t.outDir, good.find((g) => g === 'scan 00.jpg')!.replace('.jpg', '_r.jpg')))).metadata();
     expect(meta.exif?.toString('latin1')).toContain('Renovo batch test');
     // report
     const report = JSON.parse(await readFile(summary.report!.json, 'utf8')) as { items: Array<{ status: string; thumbs: unknown }> };
@@ -101,34 +89,34 @@ describe('runBatch', () => {
     expect(html).toContain('thumbs/');
     expect(html).toContain('truncated');
     // database
-    const job = store.batches.get(summary.batchId)!;
+    const job = t.store.batches.get(summary.batchId)!;
     expect(job.status).toBe('done');
-    expect(store.batches.items(summary.batchId, 'done').every((i) => /^[0-9a-f]{64}$/.test(i.sha256 ?? ''))).toBe(true);
-    expect(await hashTree(inDir)).toEqual(before);
+    expect(t.store.batches.items(summary.batchId, 'done').every((i) => /^[0-9a-f]{64}$/.test(i.sha256 ?? ''))).toBe(true);
+    expect(await hashTree(t.inDir)).toEqual(before);
     expect(events.filter((e) => e.status === 'done')).toHaveLength(4);
   });
 
   it('detector option: validated, stored with the batch and passed to each file', async () => {
-    await makeScanFolder(inDir, { good: 1 });
-    await expect(runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'neural' as never } })).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
-    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+    await makeScanFolder(t.inDir, { good: 1 });
+    await expect(runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { detector: 'neural' as never } })).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
+    const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { detector: 'learned' } });
     expect(s.done).toBe(1);
     expect(s.options.detector).toBe('learned');
-    expect(store.batches.get(s.batchId)?.options).toMatchObject({ detector: 'learned' });
-    expect(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8')).toMatch(/"detector":\s*"learned"/);
+    expect(t.store.batches.get(s.batchId)?.options).toMatchObject({ detector: 'learned' });
+    expect(await readFile(join(t.outDir, REPORT_DIR, 'report.json'), 'utf8')).toMatch(/"detector":\s*"learned"/);
   });
 
   it('learned detector with a missing or corrupt model: the batch completes with the classical detector and the report says why', async () => {
-    await makeScanFolder(inDir, { good: 2 });
+    await makeScanFolder(t.inDir, { good: 2 });
     const saved = process.env.RENOVO_MODELS_DIR;
     try {
       // missing: the models folder has no damage-unet/
-      process.env.RENOVO_MODELS_DIR = join(root, 'no-models');
-      const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+      process.env.RENOVO_MODELS_DIR = join(t.root, 'no-models');
+      const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { detector: 'learned' } });
       expect(s.status).toBe('done');
       expect(s.done).toBe(2);
       expect(s.failed).toBe(0);
-      const json = JSON.parse(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8'));
+      const json = JSON.parse(await readFile(join(t.outDir, REPORT_DIR, 'report.json'), 'utf8'));
       expect(json.detector).toMatchObject({ requested: 'learned', used: { classical: 2, learned: 0 } });
       expect(json.detector.warnings).toHaveLength(1);
       expect(json.detector.warnings[0]).toMatch(/learned damage detector unavailable, used the classical detector: damage detector model not found \(.*no-models.*manifest\.json is missing\)/);
@@ -136,18 +124,18 @@ describe('runBatch', () => {
         expect(item.detector).toBe('classical');
         expect(item.warnings.join(' ')).toMatch(/model not found/);
       }
-      const html = await readFile(join(outDir, REPORT_DIR, 'index.html'), 'utf8');
+      const html = await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8');
       expect(html).toMatch(/Damage detector: learned \(experimental\) — ran: classical on 2 files/);
       expect(html).toMatch(/class="msg warn">warning: learned damage detector unavailable, used the classical detector: damage detector model not found/);
 
       // corrupt: a manifest whose weights are not a safetensors file (another folder: load failures are remembered per folder)
-      const models = join(root, 'bad-models');
+      const models = join(t.root, 'bad-models');
       await mkdir(join(models, 'damage-unet'), { recursive: true });
       await writeFile(join(models, 'damage-unet', 'manifest.json'), JSON.stringify({ architecture: { spec: { arch: 'unet-seg', inC: 1, widths: [4, 8] } }, files: {} }));
       await writeFile(join(models, 'damage-unet', 'weights.safetensors'), 'not a safetensors file');
       process.env.RENOVO_MODELS_DIR = models;
-      const out2 = join(root, 'restored-2');
-      const s2 = await runBatch({ inputDir: inDir, outputDir: out2, store, workers: 1, workerScript: '', options: { detector: 'learned' } });
+      const out2 = join(t.root, 'restored-2');
+      const s2 = await runBatch({ inputDir: t.inDir, outputDir: out2, store: t.store, workers: 1, workerScript: '', options: { detector: 'learned' } });
       expect(s2.done).toBe(2);
       const json2 = JSON.parse(await readFile(join(out2, REPORT_DIR, 'report.json'), 'utf8'));
       expect(json2.detector).toMatchObject({ requested: 'learned', used: { classical: 2, learned: 0 } });
@@ -161,42 +149,42 @@ describe('runBatch', () => {
   });
 
   it('a classical batch reports its detector and no detector warning', async () => {
-    await makeScanFolder(inDir, { good: 1 });
-    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    await makeScanFolder(t.inDir, { good: 1 });
+    const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
     expect(s.done).toBe(1);
-    const json = JSON.parse(await readFile(join(outDir, REPORT_DIR, 'report.json'), 'utf8'));
+    const json = JSON.parse(await readFile(join(t.outDir, REPORT_DIR, 'report.json'), 'utf8'));
     expect(json.detector).toEqual({ requested: 'classical', used: { classical: 1, learned: 0 }, warnings: [] });
-    expect(await readFile(join(outDir, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/Damage detector: classical — ran: classical on 1 file</);
+    expect(await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/Damage detector: classical — ran: classical on 1 file</);
   });
 
   it('never overwrites an existing output unless asked', async () => {
-    await makeScanFolder(inDir, { good: 2 });
-    await mkdir(outDir, { recursive: true });
-    const mine = join(outDir, 'scan 00.jpg');
+    await makeScanFolder(t.inDir, { good: 2 });
+    await mkdir(t.outDir, { recursive: true });
+    const mine = join(t.outDir, 'scan 00.jpg');
     await writeFile(mine, 'my own file');
-    const s1 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    const s1 = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
     expect(s1.skipped).toBe(1);
     expect(s1.done).toBe(1);
     expect(await readFile(mine, 'utf8')).toBe('my own file');
-    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '', options: { overwrite: true } });
+    const s2 = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { overwrite: true } });
     expect(s2.resumed).toBe(false);
     expect(s2.done).toBe(2);
     expect((await readFile(mine)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 
   it('resume: an output written just before a crash is recognised (journal) and not redone; a foreign file is left alone', async () => {
-    await makeScanFolder(inDir, { good: 3 });
-    const s1 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    await makeScanFolder(t.inDir, { good: 3 });
+    const s1 = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
     expect(s1.done).toBe(3);
     // simulate: killed after writing outputs 0 and 1 but before their rows were committed, and
     // someone else put a file at output 2's path meanwhile
-    const items = store.batches.items(s1.batchId);
-    store.db.prepare("UPDATE batch_jobs SET status = 'running', finished_at = NULL WHERE id = ?").run(s1.batchId);
-    store.db.prepare("UPDATE batch_items SET status = 'pending', sha256 = NULL WHERE batch_id = ?").run(s1.batchId);
+    const items = t.store.batches.items(s1.batchId);
+    t.store.db.prepare("UPDATE batch_jobs SET status = 'running', finished_at = NULL WHERE id = ?").run(s1.batchId);
+    t.store.db.prepare("UPDATE batch_items SET status = 'pending', sha256 = NULL WHERE batch_id = ?").run(s1.batchId);
     const st0 = await stat(items[0].outputPath);
     await writeFile(items[2].outputPath, 'not ours');
-    await writeFile(join(outDir, `.${'scan 00.jpg'}.0123456789ab.tmp`), 'half a file');
-    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    await writeFile(join(t.outDir, `.${'scan 00.jpg'}.0123456789ab.tmp`), 'half a file');
+    const s2 = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
     expect(s2.resumed).toBe(true);
     expect(s2.batchId).toBe(s1.batchId);
     expect(s2.recovered).toBe(2);
@@ -206,19 +194,19 @@ describe('runBatch', () => {
     const st1 = await stat(items[0].outputPath);
     expect(st1.mtimeMs).toBe(st0.mtimeMs);
     expect(st1.ino).toBe(st0.ino);
-    expect((await readdir(outDir)).some((n) => n.endsWith('.tmp'))).toBe(false);
-    expect(store.batches.items(s1.batchId)).toHaveLength(3);
+    expect((await readdir(t.outDir)).some((n) => n.endsWith('.tmp'))).toBe(false);
+    expect(t.store.batches.items(s1.batchId)).toHaveLength(3);
   });
 
   it('cancel leaves the batch resumable; pause holds new files', async () => {
-    await makeScanFolder(inDir, { good: 4 });
+    await makeScanFolder(t.inDir, { good: 4 });
     const ac = new AbortController();
     const pause = new BatchPause();
     let doneCount = 0;
     const s1 = await runBatch({
-      inputDir: inDir,
-      outputDir: outDir,
-      store,
+      inputDir: t.inDir,
+      outputDir: t.outDir,
+      store: t.store,
       workers: 1,
       workerScript: '',
       signal: ac.signal,
@@ -232,24 +220,24 @@ describe('runBatch', () => {
     });
     expect(s1.status).toBe('cancelled');
     expect(s1.done).toBe(1);
-    expect(store.batches.get(s1.batchId)!.status).toBe('running');
-    const s2 = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 2, workerScript: '' });
+    expect(t.store.batches.get(s1.batchId)!.status).toBe('running');
+    const s2 = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 2, workerScript: '' });
     expect(s2.resumed).toBe(true);
     expect(s2.processedThisRun).toBe(3);
     expect(s2.done).toBe(4);
-    expect(await outputs(outDir)).toHaveLength(4);
+    expect(await outputs(t.outDir)).toHaveLength(4);
   });
 
   it('keeps ICC profile, EXIF and XMP, and writes EXIF-rotated scans upright', async () => {
-    await writeFile(join(inDir, 'p3.jpg'), await jpegWithMetadata(192, 128));
-    await writeFile(join(inDir, 'rotated.jpg'), await rotatedJpeg(192, 128));
-    const s = await runBatch({ inputDir: inDir, outputDir: outDir, store, workers: 1, workerScript: '' });
+    await writeFile(join(t.inDir, 'p3.jpg'), await jpegWithMetadata(192, 128));
+    await writeFile(join(t.inDir, 'rotated.jpg'), await rotatedJpeg(192, 128));
+    const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
     expect(s.done).toBe(2);
-    const p3 = await sharp(await readFile(join(outDir, 'p3.jpg'))).metadata();
+    const p3 = await sharp(await readFile(join(t.outDir, 'p3.jpg'))).metadata();
     expect(p3.icc?.length ?? 0).toBeGreaterThan(0);
     expect(p3.exif?.toString('latin1')).toContain(FIXTURE_COPYRIGHT);
     expect(p3.xmp?.length ?? 0).toBeGreaterThan(0);
-    const rot = await sharp(await readFile(join(outDir, 'rotated.jpg'))).metadata();
+    const rot = await sharp(await readFile(join(t.outDir, 'rotated.jpg'))).metadata();
     expect([rot.width, rot.height]).toEqual([192, 128]);
     expect(rot.orientation ?? 1).toBe(1);
   });
