@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError, guard } from './errors';
-import { fromJson, ms, toJson } from './json';
+import { fromJson, ms, oneRow, toJson } from './json';
 import type {
   BatchItemResult,
   BatchItemRow,
@@ -117,10 +117,7 @@ export function batchesRepo(db: Database): BatchesRepo {
      WHERE id = ? AND status = 'running'`,
   );
 
-  const get = (id: number): BatchJobRow | undefined => {
-    const r = jobById.get(id);
-    return r && toJob(r);
-  };
+  const get = oneRow(jobById, toJob);
 
   return {
     create: (b) =>
@@ -133,10 +130,7 @@ export function batchesRepo(db: Database): BatchesRepo {
         return get(Number(info.lastInsertRowid))!;
       }),
     get,
-    findUnfinished: (inputDir, outputDir) => {
-      const r = unfinished.get(inputDir, outputDir);
-      return r && toJob(r);
-    },
+    findUnfinished: oneRow(unfinished, toJob),
     list: () => allJobs.all().map(toJob),
     addItems: (batchId, items) =>
       guard('batches.addItems', () =>

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError, guard } from './errors';
-import { fromJson, ms, toJson } from './json';
+import { fromJson, ms, oneRow, toJson } from './json';
 import type { EditKind, EditRow, NewEdit } from './types';
 
 interface Raw {
@@ -66,10 +66,7 @@ export function editsRepo(db: Database): EditsRepo {
   );
   const remove = db.prepare('DELETE FROM edits WHERE id = ?');
 
-  const get = (id: number): EditRow | undefined => {
-    const r = byId.get(id);
-    return r && toRow(r);
-  };
+  const get = oneRow(byId, toRow);
 
   return {
     add: (e) =>

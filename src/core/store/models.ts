@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError, guard } from './errors';
-import { fromJson, toJson } from './json';
+import { fromJson, oneRow, toJson } from './json';
 import type { ModelSource, ModelVersionRow, NewModelVersion } from './types';
 
 interface Raw {
@@ -58,10 +58,9 @@ export function modelsRepo(db: Database): ModelsRepo {
   const all = db.prepare<[], Raw>('SELECT * FROM model_versions ORDER BY name, version');
   const remove = db.prepare('DELETE FROM model_versions WHERE id = ?');
 
-  const get = (id: number): ModelVersionRow | undefined => {
-    const r = byId.get(id);
-    return r && toRow(r);
-  };
+  const get = oneRow(byId, toRow);
+  const latest = oneRow(latestByName, toRow);
+  const exact = oneRow(byNameVersion, toRow);
 
   return {
     add: (m) =>
@@ -79,10 +78,7 @@ export function modelsRepo(db: Database): ModelsRepo {
         return get(Number(info.lastInsertRowid))!;
       }),
     get,
-    findByName: (name, version) => {
-      const r = version === undefined ? latestByName.get(name) : byNameVersion.get(name, version);
-      return r && toRow(r);
-    },
+    findByName: (name, version) => (version === undefined ? latest(name) : exact(name, version)),
     list: () => all.all().map(toRow),
     delete: (id) =>
       guard('models.delete', () => {

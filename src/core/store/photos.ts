@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { guard } from './errors';
+import { oneRow } from './json';
 import type { NewPhoto, PhotoRow } from './types';
 
 interface Raw {
@@ -43,10 +44,7 @@ export function photosRepo(db: Database): PhotosRepo {
   const bySha = db.prepare<[string], Raw>('SELECT * FROM photos WHERE sha256 = ?');
   const all = db.prepare<[], Raw>('SELECT * FROM photos ORDER BY imported_at DESC, id DESC');
 
-  const findBySha = (sha256: string): PhotoRow | undefined => {
-    const r = bySha.get(sha256);
-    return r && toRow(r);
-  };
+  const findBySha = oneRow(bySha, toRow);
 
   return {
     add: (p) =>
@@ -63,10 +61,7 @@ export function photosRepo(db: Database): PhotosRepo {
           return findBySha(p.sha256)!;
         })(),
       ),
-    get: (id) => {
-      const r = byId.get(id);
-      return r && toRow(r);
-    },
+    get: oneRow(byId, toRow),
     findBySha,
     list: () => all.all().map(toRow),
   };

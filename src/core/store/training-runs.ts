@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError, guard } from './errors';
-import { fromJson, ms, toJson } from './json';
+import { fromJson, ms, oneRow, toJson } from './json';
 import { hostname } from 'node:os';
 import type {
   NewTrainingRun,
@@ -134,10 +134,7 @@ export function trainingRunsRepo(db: Database): TrainingRunsRepo {
       })(),
     );
 
-  const get = (id: number): TrainingRunRow | undefined => {
-    const r = byId.get(id);
-    return r && toRow(r);
-  };
+  const get = oneRow(byId, toRow);
 
   return {
     start: (r) =>
