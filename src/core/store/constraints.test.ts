@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError, openStore, type NewModelVersion, type Store } from './index';
+import { StoreError, openStore, type NewEdit, type NewModelVersion, type Store } from './index';
 import { modelVersion, photo } from '../../../test/fixtures/store';
 
 let store: Store;
@@ -20,21 +20,24 @@ function rejected(fn: () => unknown): StoreError {
 
 const model = (name: string, version: number, parentId: number | null = null): NewModelVersion => modelVersion(name, version, parentId);
 
+/** An edit to add: a root restore of `photoId` unless `extra` says otherwise. */
+const edit = (photoId: number, extra: Partial<NewEdit> = {}): NewEdit => ({
+  photoId,
+  parentId: null,
+  kind: 'restore',
+  engine: 'x',
+  modelVersionId: null,
+  params: {},
+  maskFile: null,
+  outputFile: 'outputs/x.png',
+  durationMs: 1,
+  ...extra,
+});
+
 describe('constraints', () => {
   it('rejects bad enum values', () => {
     const p = store.photos.add(photo('a'));
-    const bad = (kind: string) => () =>
-      store.edits.add({
-        photoId: p.id,
-        parentId: null,
-        kind: kind as 'inpaint',
-        engine: 'x',
-        modelVersionId: null,
-        params: {},
-        maskFile: null,
-        outputFile: 'outputs/x.png',
-        durationMs: 1,
-      });
+    const bad = (kind: string) => () => store.edits.add(edit(p.id, { kind: kind as 'inpaint' }));
     const e = rejected(bad('sharpen'));
     expect(e.code).toBe('CONSTRAINT');
     expect(e.message).toMatch(/CHECK/);
@@ -58,19 +61,7 @@ describe('constraints', () => {
   });
 
   it('rejects a missing photo (foreign key)', () => {
-    const e = rejected(() =>
-      store.edits.add({
-        photoId: 999,
-        parentId: null,
-        kind: 'restore',
-        engine: 'x',
-        modelVersionId: null,
-        params: {},
-        maskFile: null,
-        outputFile: 'outputs/x.png',
-        durationMs: 1,
-      }),
-    );
+    const e = rejected(() => store.edits.add(edit(999)));
     expect(e.code).toBe('CONSTRAINT');
     expect(e.message).toMatch(/FOREIGN KEY/);
     expect(e.cause).toBeDefined();

@@ -18,6 +18,22 @@ const TABLES = [
 let cleanup = (): void => {};
 afterEach(() => cleanup());
 
+/** A path in a fresh temporary folder, removed after the test. */
+function tempFile(...parts: string[]): string {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  return path.join(t.dir, ...parts);
+}
+
+/** Opens `file` without the store, with migrations 1..version applied: as an older Renovo left it. */
+function olderDatabase(file: string, version: number): Database.Database {
+  const raw = new Database(file);
+  raw.pragma('foreign_keys = ON');
+  for (const m of migrations.slice(0, version)) raw.exec(m.sql);
+  raw.pragma(`user_version = ${version}`);
+  return raw;
+}
+
 function tables(db: Database.Database): string[] {
   return db
     .prepare<[], { name: string }>(
@@ -34,9 +50,7 @@ describe('migrations', () => {
   });
 
   it('create every table from an empty database and set user_version', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'nested', 'dir', 'renovo.db'); // parent dirs are created
+    const file = tempFile('nested', 'dir', 'renovo.db'); // parent dirs are created
     const store = openStore(file);
     expect(tables(store.db)).toEqual(TABLES);
     expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
@@ -54,9 +68,7 @@ describe('migrations', () => {
   });
 
   it('reopening is idempotent and keeps data', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'renovo.db');
+    const file = tempFile('renovo.db');
     const a = openStore(file);
     a.photos.add(photo('kept'));
     const schema = a.db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
@@ -69,13 +81,8 @@ describe('migrations', () => {
   });
 
   it('upgrades a database left at an older version', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'renovo.db');
-    const raw = new Database(file);
-    raw.exec(migrations[0]!.sql);
-    raw.pragma('user_version = 1');
-    raw.close();
+    const file = tempFile('renovo.db');
+    olderDatabase(file, 1).close();
     const store = openStore(file);
     expect(tables(store.db)).toEqual(TABLES);
     expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
@@ -83,13 +90,8 @@ describe('migrations', () => {
   });
 
   it('006 rebuilds training_runs without losing runs or their metrics (no cascade)', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'renovo.db');
-    const raw = new Database(file);
-    raw.pragma('foreign_keys = ON');
-    for (const m of migrations.slice(0, 5)) raw.exec(m.sql);
-    raw.pragma('user_version = 5');
+    const file = tempFile('renovo.db');
+    const raw = olderDatabase(file, 5);
     raw.prepare(`INSERT INTO training_runs (kind, dataset_path, image_count, dataset_hash, params) VALUES ('train', '/d', 8, 'h', '{"runDir":"/runs/a"}')`).run();
     raw.prepare(`INSERT INTO training_metrics (run_id, step, name, value) VALUES (1, 10, 'lossD', 0.5)`).run();
     raw.close();
@@ -104,9 +106,7 @@ describe('migrations', () => {
   });
 
   it('refuses a database newer than the code with SCHEMA_TOO_NEW', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'renovo.db');
+    const file = tempFile('renovo.db');
     openStore(file).close();
     const raw = new Database(file);
     raw.pragma(`user_version = ${migrations.length + 1}`);
@@ -127,9 +127,7 @@ describe('migrations', () => {
   });
 
   it('a file that is not a database gives a StoreError naming the file', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'not-a.db');
+    const file = tempFile('not-a.db');
     writeFileSync(file, 'this is not sqlite '.repeat(100));
     expect(() => openStore(file)).toThrow(StoreError);
     expect(() => openStore(file)).toThrow(/not-a\.db/);
@@ -148,9 +146,7 @@ describe('migrations', () => {
 
 describe('integrity', () => {
   it('a database with 4 KB of garbage mid-file is refused on open with a way to recover (issue 14.6)', () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
-    const file = path.join(t.dir, 'renovo.db');
+    const file = tempFile('renovo.db');
     const s = openStore(file);
     s.transaction(() => {
       for (let i = 0; i < 2000; i++) s.photos.add(photo(`p${i}`));
