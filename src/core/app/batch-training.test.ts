@@ -23,6 +23,23 @@ const events: JobEvent[] = [];
 
 const waitFor = (jobId: string, types: JobEvent['type'][], timeoutMs?: number): Promise<JobEvent> => waitForJob(events, jobId, types, timeoutMs);
 
+/** The batch job's batch-done event; rejects when the job ends any other way. */
+async function batchDone(jobId: string): Promise<Extract<JobEvent, { type: 'batch-done' }>> {
+  const end = await waitFor(jobId, ['batch-done', 'failed', 'cancelled']);
+  if (end.type !== 'batch-done') throw new Error(JSON.stringify(end));
+  return end;
+}
+
+/** A folder `name` of the test folder: scans a.jpg and album/b.jpg (seeds `seeds`) and an unreadable bad.jpg. */
+async function scansWithABadFile(name: string, seeds: [number, number], width: number, height: number): Promise<string> {
+  const input = join(dir, name);
+  await mkdir(join(input, 'album'), { recursive: true });
+  await writeFile(join(input, 'a.jpg'), await scanJpeg(seeds[0], width, height));
+  await writeFile(join(input, 'album', 'b.jpg'), await scanJpeg(seeds[1], width, height));
+  await writeFile(join(input, 'bad.jpg'), Buffer.from('not a jpeg'));
+  return input;
+}
+
 async function expectApiError(p: Promise<unknown>, code: string): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(ApiError);
   await expect(p).rejects.toMatchObject({ code });
@@ -72,12 +89,8 @@ describe('folders and batch restoration', () => {
   });
 
   it('runs a batch with progress, records it, serves its report, and refuses bad folders', async () => {
-    const input = join(dir, 'scans');
+    const input = await scansWithABadFile('scans', [1, 2], 160, 120);
     const output = join(dir, 'restored');
-    await mkdir(join(input, 'album'), { recursive: true });
-    await writeFile(join(input, 'a.jpg'), await scanJpeg(1, 160, 120));
-    await writeFile(join(input, 'album', 'b.jpg'), await scanJpeg(2, 160, 120));
-    await writeFile(join(input, 'bad.jpg'), Buffer.from('not a jpeg'));
     const before = await hashTree(input);
 
     await expectApiError(service.startBatch({ inputDir: input, outputDir: join(input, 'out'), options: {} }), 'INVALID_INPUT');
@@ -86,8 +99,7 @@ describe('folders and batch restoration', () => {
     await expectApiError(service.startBatch({ inputDir: input, outputDir: join(dir, 'a-file'), options: {} }), 'INVALID_INPUT');
 
     const { jobId } = await service.startBatch({ inputDir: input, outputDir: output, options: { sensitivity: 0.6, suffix: '_r', workers: 1 } });
-    const end = await waitFor(jobId, ['batch-done', 'failed', 'cancelled']);
-    if (end.type !== 'batch-done') throw new Error(JSON.stringify(end));
+    const end = await batchDone(jobId);
     expect(end.batch).toMatchObject({ total: 3, done: 2, failed: 1, status: 'done', hasReport: true, jobId: null });
     expect(end.errors.map((e) => e.relPath)).toEqual(['bad.jpg']);
     const progress = events.filter((e) => e.jobId === jobId && e.type === 'batch-progress');
@@ -121,16 +133,11 @@ describe('folders and batch restoration', () => {
   });
 
   it('re-runs one file of a batch at another sensitivity: new output, updated record a resume keeps; bad payloads change nothing', async () => {
-    const input = join(dir, 'rerun-scans');
+    const input = await scansWithABadFile('rerun-scans', [5, 6], 200, 150);
     const output = join(dir, 'rerun-restored');
-    await mkdir(join(input, 'album'), { recursive: true });
-    await writeFile(join(input, 'a.jpg'), await scanJpeg(5, 200, 150));
-    await writeFile(join(input, 'album', 'b.jpg'), await scanJpeg(6, 200, 150));
-    await writeFile(join(input, 'bad.jpg'), Buffer.from('not a jpeg'));
     const inputBefore = await hashTree(input);
     const { jobId } = await service.startBatch({ inputDir: input, outputDir: output, options: { sensitivity: 0.5, workers: 1 } });
-    const end = await waitFor(jobId, ['batch-done', 'failed', 'cancelled']);
-    if (end.type !== 'batch-done') throw new Error(JSON.stringify(end));
+    const end = await batchDone(jobId);
     const batchId = end.batch.id;
     const db = new Database(join(dir, 'lib', 'renovo.db'));
     try {
