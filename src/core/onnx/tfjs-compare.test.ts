@@ -31,6 +31,17 @@ interface Spec {
   theirs: (xs: Record<string, tf.Tensor>) => tf.Scalar;
 }
 
+/** How far our gradient is from tfjs's (largest absolute difference) and how large tfjs's is. */
+function gradientGap(theirs: tf.Tensor, mine: ArrayLike<number>): { maxDiff: number; maxRef: number } {
+  const ref = theirs.dataSync() as Float32Array;
+  let maxDiff = 0, maxRef = 0;
+  for (let k = 0; k < ref.length; k++) {
+    maxDiff = Math.max(maxDiff, Math.abs(ref[k] - mine[k]));
+    maxRef = Math.max(maxRef, Math.abs(ref[k]));
+  }
+  return { maxDiff, maxRef };
+}
+
 async function compare(spec: Spec): Promise<{ name: string; err: number }[]> {
   const names = Object.keys(spec.shapes);
   const g = new Graph('cmp');
@@ -50,13 +61,7 @@ async function compare(spec: Spec): Promise<{ name: string; err: number }[]> {
   const { value, grads } = tf.valueAndGrads(fn)(inputs);
   const res = [{ name: 'loss', err: Math.abs(ours.loss[0] - value.dataSync()[0]) / (Math.abs(value.dataSync()[0]) + 1e-6) }];
   grads.forEach((gt, i) => {
-    const ref = gt.dataSync() as Float32Array;
-    const mine = ours[`d_${names[i]}`];
-    let maxDiff = 0, maxRef = 0;
-    for (let k = 0; k < ref.length; k++) {
-      maxDiff = Math.max(maxDiff, Math.abs(ref[k] - mine[k]));
-      maxRef = Math.max(maxRef, Math.abs(ref[k]));
-    }
+    const { maxDiff, maxRef } = gradientGap(gt, ours[`d_${names[i]}`]);
     res.push({ name: names[i], err: maxDiff / Math.max(maxRef, 1e-4) }); // exact-zero gradients (bias before BN) compare absolutely
   });
   tf.dispose([...inputs, value, ...grads]);
@@ -187,13 +192,7 @@ describe('agreement with @tensorflow/tfjs-core autodiff', () => {
     expect(Math.abs(ours.loss[0] - value.dataSync()[0])).toBeLessThan(1e-4 * Math.abs(value.dataSync()[0]));
     const bad: string[] = [];
     grads.forEach((gt, i) => {
-      const ref = gt.dataSync() as Float32Array;
-      const mine = ours[`d_${names[i]}`];
-      let maxDiff = 0, maxRef = 0;
-      for (let k = 0; k < ref.length; k++) {
-        maxDiff = Math.max(maxDiff, Math.abs(ref[k] - mine[k]));
-        maxRef = Math.max(maxRef, Math.abs(ref[k]));
-      }
+      const { maxDiff, maxRef } = gradientGap(gt, ours[`d_${names[i]}`]);
       if (!(maxDiff <= 1e-3 * maxRef + 1e-7)) bad.push(`${names[i]}: max diff ${maxDiff}, max |g| ${maxRef}`);
     });
     tf.dispose([...inputs, value, ...grads]);
