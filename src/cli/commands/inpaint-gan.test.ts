@@ -1,29 +1,25 @@
 // renovo inpaint --engine gan-zopt: option checks and a clear error for an unknown model (the
 // engine itself is covered in src/core/inpaint/gan and src/core/app/gan-inpaint.test.ts).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
+import { maskPng } from '../../../test/fixtures/images';
+import { cliTestDir, type CliTestDir, type MainResult } from '../../../test/integration/cli-in-process';
 import { HELP } from '../help';
 
+let cli: CliTestDir;
 let dir: string;
 
-const run = (...args: string[]): Promise<MainResult> => runMain(join(dir, 'lib'), ...args);
+const run = (...args: string[]): Promise<MainResult> => cli.run(...args);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'renovo-cli-gan-'));
-  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
+  cli = await cliTestDir('renovo-cli-gan-');
+  dir = cli.dir;
   await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 90, g: 120, b: 200 } } }).png().toFile(join(dir, 'p.png'));
-  const m = Buffer.alloc(40 * 40);
-  for (let y = 15; y < 25; y++) for (let x = 15; x < 25; x++) m[y * 40 + x] = 255;
-  await sharp(m, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(join(dir, 'm.png'));
+  await writeFile(join(dir, 'm.png'), await maskPng(40, 40, { kind: 'rect', x: 15, y: 15, width: 10, height: 10 }));
 });
-afterAll(async () => {
-  delete process.env.RENOVO_MODELS_DIR;
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.remove());
 
 describe('renovo inpaint --engine gan-zopt', () => {
   const photo = (): string[] => [join(dir, 'p.png'), '--mask', join(dir, 'm.png'), '-o', join(dir, 'out.png')];

@@ -1,32 +1,28 @@
 // renovo models import / inpaint --engine onnx / models show|delete for an imported inpainter
 // (issue 18), in-process; the inpaint job runs on the built worker (dist/, as npm test builds it).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskPng } from '../../../test/fixtures/images';
 import { lamaLikeModel } from '../../../test/fixtures/onnx-inpainters';
-import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
+import { cliTestDir, type CliTestDir, type MainResult } from '../../../test/integration/cli-in-process';
 import { HELP } from '../help';
 
+let cli: CliTestDir;
 let dir: string;
 
-const run = (...args: string[]): Promise<MainResult> => runMain(join(dir, 'lib'), ...args);
+const run = (...args: string[]): Promise<MainResult> => cli.run(...args);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'renovo-cli-import-'));
-  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
+  cli = await cliTestDir('renovo-cli-import-');
+  dir = cli.dir;
   await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 200 } } }).png().toFile(join(dir, 'p.png'));
-  const m = Buffer.alloc(64 * 48);
-  for (let y = 15; y < 30; y++) for (let x = 20; x < 40; x++) m[y * 64 + x] = 255;
-  await sharp(m, { raw: { width: 64, height: 48, channels: 1 } }).png().toFile(join(dir, 'm.png'));
+  await writeFile(join(dir, 'm.png'), await maskPng(64, 48, { kind: 'rect', x: 20, y: 15, width: 20, height: 15 }));
   await writeFile(join(dir, 'lama_fp32.onnx'), lamaLikeModel([0, 255, 0]));
   await writeFile(join(dir, 'lama256.onnx'), lamaLikeModel([0, 255, 0], { side: 256 }));
 });
-afterAll(async () => {
-  delete process.env.RENOVO_MODELS_DIR;
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.remove());
 
 describe('renovo models import', () => {
   it('checks its options', async () => {

@@ -1,32 +1,29 @@
-import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../core/app';
-import { runMain, type MainResult } from '../../../test/integration/cli-in-process';
+import { cliTestDir, type CliTestDir, type MainResult } from '../../../test/integration/cli-in-process';
 
+let cli: CliTestDir;
 let dir: string;
 let lib: string;
 let data: string;
 const tiny = ['--arch', 'dcgan16', '--ngf', '4', '--ndf', '4', '--batch', '4', '--threads', '1'];
 
-const run = (...args: string[]): Promise<MainResult> => runMain(lib, ...args);
+const run = (...args: string[]): Promise<MainResult> => cli.run(...args);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'renovo-cli-train-'));
+  cli = await cliTestDir('renovo-cli-train-');
+  dir = cli.dir;
   lib = join(dir, 'lib');
   data = join(dir, 'data');
   await mkdir(join(data, 'nested'), { recursive: true });
   for (let i = 0; i < 10; i++) {
     await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: 20 * i, g: 90, b: 200 - 10 * i } } }).jpeg().toFile(join(data, i < 5 ? '' : 'nested', `p${i}.jpg`));
   }
-  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
 });
-afterAll(async () => {
-  delete process.env.RENOVO_MODELS_DIR;
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.remove());
 
 describe('renovo train / finetune / models', () => {
   it('trains, fine-tunes with lineage, shows, exports and deletes model versions', async () => {
