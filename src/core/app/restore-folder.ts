@@ -13,10 +13,8 @@ import {
   runBatch,
   scanFolder,
   threadExecutor,
-  type BatchItemEvent,
   type BatchOptions,
-  type BatchPause,
-  type BatchProgress,
+  type BatchRunControls,
   type BatchSummary,
 } from '../restore';
 import type { Store } from '../store';
@@ -82,40 +80,23 @@ export function batchOptions(library: Library, options: BatchRequestOptions): Ba
   return wideModel === undefined ? rest : { ...rest, wideModel: wideModelRef(library, wideModel) };
 }
 
-export interface RestoreFolderRun {
-  /** files restored at once (default min(2, cores)) */
-  workers?: number;
+export interface RestoreFolderRun extends BatchRunControls {
   /**
    * The caller answers other requests meanwhile (the service): files run on worker threads even
    * one at a time when the bundled restore worker exists. Otherwise the batch core picks (one file
    * at a time runs in this thread).
    */
   background?: boolean;
-  signal?: AbortSignal;
-  pause?: BatchPause;
-  onProgress?: (p: BatchProgress) => void;
-  /** each file as it finishes (done, failed or skipped) */
-  onItem?: (e: BatchItemEvent) => void;
 }
 
 /** Runs a checked batch to its end or its cancellation (summary.status 'cancelled'). */
 export async function restoreFolder(store: Store, folders: CheckedFolders, options: BatchOptions, run: RestoreFolderRun = {}): Promise<BatchSummary> {
+  const { background, ...controls } = run;
   const workers = run.workers ?? Math.min(2, availableParallelism());
-  const script = run.background ? findRestoreWorker() : null;
-  const executor = run.background ? (script ? threadExecutor(script, workers) : inProcessExecutor(workers)) : undefined;
+  const script = background ? findRestoreWorker() : null;
+  const executor = background ? (script ? threadExecutor(script, workers) : inProcessExecutor(workers)) : undefined;
   try {
-    return await runBatch({
-      inputDir: folders.inputDir,
-      outputDir: folders.outputDir,
-      options,
-      store,
-      workers,
-      executor,
-      signal: run.signal,
-      pause: run.pause,
-      onProgress: run.onProgress,
-      onItem: run.onItem,
-    });
+    return await runBatch({ ...controls, inputDir: folders.inputDir, outputDir: folders.outputDir, options, store, workers, executor });
   } finally {
     await executor?.close().catch(() => undefined);
   }

@@ -103,21 +103,26 @@ export class BatchPause {
   }
 }
 
-export interface RunBatchParams {
+/** How a batch runs: files at once, cancellation, pause, and what it reports as it goes. */
+export interface BatchRunControls {
+  /** files processed at once (default min(2, cores)) */
+  workers?: number;
+  signal?: AbortSignal;
+  pause?: BatchPause;
+  onProgress?: (p: BatchProgress) => void;
+  /** each file as it finishes (done, failed or skipped) */
+  onItem?: (e: BatchItemEvent) => void;
+}
+
+export interface RunBatchParams extends BatchRunControls {
   inputDir: string;
   outputDir: string;
   options?: BatchOptions;
   store: Store;
-  /** files processed at once (default min(2, cores)) */
-  workers?: number;
   /** a FileExecutor to use instead of the default (worker threads when a bundled worker exists) */
   executor?: FileExecutor;
   /** path of the bundled worker.ts; default: findRestoreWorker(); none → in-process */
   workerScript?: string;
-  signal?: AbortSignal;
-  pause?: BatchPause;
-  onProgress?: (p: BatchProgress) => void;
-  onItem?: (e: BatchItemEvent) => void;
 }
 
 export interface BatchSummary {

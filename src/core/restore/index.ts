@@ -14,6 +14,7 @@ export {
   type BatchProgress,
   type BatchItemEvent,
   type BatchSummary,
+  type BatchRunControls,
   type RunBatchParams,
 } from './batch';
 export { REPORT_DIR } from './report';
