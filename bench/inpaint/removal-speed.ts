@@ -13,7 +13,7 @@ import type { ImageBuffer, MaskBuffer } from '../../src/core/image/types';
 
 const PHOTO = process.env.PHOTO ?? '/usr/lib/python3/dist-packages/skimage/data/coffee.png';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const LEGACY: PatchMatchTuning = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false };
+const LEGACY: PatchMatchTuning = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false, matchDetail: false };
 
 /** The photo upscaled to w×h with Gaussian-ish grain (σ≈4), so it is not unnaturally smooth. */
 async function photo(w: number, h: number): Promise<ImageBuffer> {

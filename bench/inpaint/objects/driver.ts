@@ -21,7 +21,7 @@ mkdirSync(outDir, { recursive: true });
 
 // The engine as it was before issue 12: every PatchMatch option whose default changed, set to its
 // old value (checked bit-exact against commit 2044fd9, BENCHMARKS.md).
-const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false };
+const LEGACY = { textureWeight: 0, coarseInit: 'membrane', reconstruction: 'vote', voteSize: 15, finalVoteSize: 27, coarsestHole: 2, fineSearch: 1e9, sharpLevels: 0, searchMargin: 0.75, halo: 0, hedgeShading: false, matchDetail: false };
 
 const tuning = process.env.TUNING ? (JSON.parse(process.env.TUNING) as InpaintOptions['patchmatch']) : undefined;
 const newSeed = Number(process.env.SEED ?? 1);

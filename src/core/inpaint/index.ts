@@ -11,6 +11,7 @@ import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { hedgeShading } from './shading';
+import { matchDetail } from './detail';
 import { ganInpaint, type GanHoleReport, type GanModel, type GanParams } from './gan';
 import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
 import type { Runtime } from '../onnx/runtime';
@@ -57,6 +58,8 @@ export type PatchMatchTuning = Pick<PatchMatchOptions,
   searchMargin?: number;
   /** pull the fill's shading halfway toward the membrane (shading.ts), default true */
   hedgeShading?: boolean;
+  /** bring the fill's fine detail up to its surroundings' energy (detail.ts), default true */
+  matchDetail?: boolean;
 };
 
 /** holes: the number of connected holes filled; gan: the parameters used, provider and per-hole results (engine 'gan-zopt'); onnx: what the imported model ran on (engine 'onnx'). */
@@ -215,6 +218,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     let final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
     // not with a source area: the membrane takes every border colour, the excluded ones included
     if (engine === 'patchmatch' && !allowed && options.patchmatch?.hedgeShading !== false) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
+    if (engine === 'patchmatch' && options.patchmatch?.matchDetail !== false) final = { values: matchDetail(final.values, final.box, crop), box: final.box };
     pasteHoles(out, width, channels, crop, final.values, final.box);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);
