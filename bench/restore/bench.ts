@@ -5,7 +5,7 @@
 //  2. peak memory on a 50-megapixel scan (separate processes: restore vs decode+encode only);
 //  3. detection precision/recall on the synthetic set with ground truth (2 px tolerance), plus
 //     the fraction flagged on the same photos without damage.
-// Usage: node bench.mjs WORK_DIR RUNS
+// Usage: node bench.mjs WORK_DIR RUNS          (DETECTOR=learned: the batch uses the learned damage detector)
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +15,8 @@ import { openStore } from '../../src/core/store';
 import { runBatch, inProcessExecutor, threadExecutor } from '../../src/core/restore';
 import { detectDamage } from '../../src/core/restore/detect/index';
 import { addDamage, maskScores, synthPhoto } from '../../test/fixtures/synth';
+
+const DETECTOR = process.env.DETECTOR === 'learned' ? 'learned' : undefined;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,7 +43,12 @@ async function throughput(work: string, runs: number): Promise<Record<string, un
       const executor = mode === 'threads2' ? threadExecutor(worker, 2) : inProcessExecutor(mode === 'inproc2' ? 2 : 1);
       const c0 = cpuNow();
       const t0 = performance.now();
-      const s = await runBatch({ inputDir: scans, outputDir: out, store, executor, options: { sensitivity: 0.5 } });
+      const s = await runBatch({ inputDir: scans, outputDir: out, store, executor, options: { sensitivity: 0.5, detector: DETECTOR } });
+      if (DETECTOR === 'learned' && s.report) {
+        // the batch falls back to the classical detector when the model is missing: say so, do not time it
+        const used = (JSON.parse(await readFile(s.report.json, 'utf8')) as { detector?: { used?: { learned?: number } } }).detector?.used?.learned ?? 0;
+        if (used !== files.length) throw new Error(`${mode}: the learned detector ran on ${used}/${files.length} files`);
+      }
       const ms = performance.now() - t0;
       await executor.close();
       store.close();
