@@ -96,7 +96,11 @@ function session(model: DetectorModel): Promise<CompiledGraph> {
 
 /** Area-average (down) or bilinear (up) resampling of a byte plane. */
 function resample(src: Uint8Array, W: number, H: number, w: number, h: number): Uint8Array {
-  return Uint8Array.from(resampleInterleaved(src, 1, W, H, w, h), (v) => Math.round(v));
+  const v = resampleInterleaved(src, 1, W, H, w, h);
+  const out = new Uint8Array(v.length);
+  // a plain loop: Uint8Array.from with a map function cost ~110 ms on a 1024×683 plane
+  for (let i = 0; i < v.length; i++) out[i] = Math.round(v[i]);
+  return out;
 }
 
 /** Damage probability (0..255) of every working-scale pixel, tile by tile. */
