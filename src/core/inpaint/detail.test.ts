@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DETAIL_GAIN_MAX, matchDetail } from './detail';
 import { holeBox, wholeCrop, cutBox, type Crop } from './regions';
 import { mulberry32 } from '../random';
+import { inpaint } from './index';
 
 // a 120×100 grey photo with grain of amplitude `around`, a 40×40 hole in the middle filled with
 // grain of amplitude `inside` (3 channels, the same grain in each)
@@ -63,5 +64,21 @@ describe('matchDetail', () => {
       else if (x === 60 && y > 40 && y < 60) deep += d;
     }
     expect(edge).toBeLessThan(deep / 2);
+  });
+
+  it('works on grey and RGBA photos through inpaint (alpha and known pixels kept)', async () => {
+    const w = 96, h = 80;
+    const rand = mulberry32(3);
+    const mask = { width: w, height: h, data: Uint8Array.from({ length: w * h }, (_, p) => (p % w >= 30 && p % w < 60 && ((p / w) | 0) >= 25 && ((p / w) | 0) < 55 ? 255 : 0)) };
+    for (const channels of [1, 4] as const) {
+      const data = new Uint8Array(w * h * channels);
+      for (let p = 0; p < w * h; p++) for (let c = 0; c < channels; c++) data[p * channels + c] = c === 3 ? 200 : Math.round(128 + 40 * (rand() - 0.5) + 30 * Math.sin(p / 7));
+      const res = await inpaint({ width: w, height: h, channels, data }, mask, { engine: 'patchmatch', seed: 1 });
+      expect(res.image.channels).toBe(channels);
+      for (let p = 0; p < w * h; p++) {
+        if (!mask.data[p]) for (let c = 0; c < channels; c++) expect(res.image.data[p * channels + c]).toBe(data[p * channels + c]);
+        else if (channels === 4) expect(res.image.data[p * 4 + 3]).toBe(200);
+      }
+    }
   });
 });
