@@ -12,7 +12,7 @@ const nodeBundles = [
   { entryPoints: { index: 'src/main/index.ts', 'core-process': 'src/main/core-process.ts' }, outdir: 'dist/main', external: ['electron'], packages: 'external' },
   { entryPoints: { index: 'src/preload/index.ts' }, outdir: 'dist/preload', external: ['electron'] },
   { entryPoints: { index: 'src/cli/index.ts' }, outdir: 'dist/cli', packages: 'external' },
-  { entryPoints: { index: 'src/core/app/workers/job-worker.ts', restore: 'src/core/restore/worker.ts', kernels: 'src/core/app/workers/kernel-worker.ts' }, outdir: 'dist/worker', packages: 'external' },
+  { entryPoints: { index: 'src/core/app/workers/job-worker.ts', restore: 'src/core/app/workers/restore-worker.ts', kernels: 'src/core/app/workers/kernel-worker.ts' }, outdir: 'dist/worker', packages: 'external' },
 ];
 
 const started = Date.now();

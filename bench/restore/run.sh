@@ -11,7 +11,7 @@ ONLY="${2:-}"
 OUT=bench/out/restore
 mkdir -p "$OUT"
 B="node_modules/.bin/esbuild --bundle --platform=node --packages=external --log-level=warning"
-$B --format=cjs src/core/restore/worker.ts --outfile="$OUT/restore-worker.cjs"
+$B --format=cjs src/core/app/workers/restore-worker.ts --outfile="$OUT/restore-worker.cjs"
 $B --format=esm bench/restore/gen.ts --outfile="$OUT/gen.mjs"
 $B --format=esm bench/restore/mem.ts --outfile="$OUT/mem.mjs"
 $B --format=esm bench/restore/bench.ts --outfile="$OUT/bench.mjs"

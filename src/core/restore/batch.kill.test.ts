@@ -24,7 +24,7 @@ beforeAll(async () => {
   worker = join(bundleDir, 'restore-worker.cjs');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, packages: 'external' as const, logLevel: 'warning' as const, target: 'node20' };
   await build({ ...common, entryPoints: [join(repo, 'test', 'fixtures', 'batch-child.ts')], outfile: child });
-  await build({ ...common, entryPoints: [join(__dirname, 'worker.ts')], outfile: worker });
+  await build({ ...common, entryPoints: [join(__dirname, '..', 'app', 'workers', 'restore-worker.ts')], outfile: worker });
 });
 
 afterAll(async () => {

@@ -34,7 +34,7 @@ export type RestoreTasks = { 'restore-file': { input: FileTask; output: FileResu
 export function threadExecutor(script: string, size: number): FileExecutor {
   const workerPath = resolve(script);
   // fail the whole batch up front rather than every file one by one
-  if (!existsSync(workerPath)) throw new Error(`restore worker not found: ${workerPath} (bundle src/core/restore/worker.ts)`);
+  if (!existsSync(workerPath)) throw new Error(`restore worker not found: ${workerPath} (bundle src/core/app/workers/restore-worker.ts)`);
   const concurrency = Math.max(1, size);
   const runner = new JobRunner<RestoreTasks>({ workerPath, size: concurrency, cancelGraceMs: 0 });
   return {
