@@ -5,9 +5,9 @@
 // on bench/inpaint/objects, its Laplacian variance was 0.55 of the truth's. A grain-matching step
 // like a retoucher's: the detail (each pixel minus the σ 1 px Gaussian mean of its own side of the
 // hole's edge) is scaled by one gain per crop, from the luma detail variance of the known ring
-// around the hole over that of the fill,
-// never below 1 and at most DETAIL_GAIN_MAX, faded in over the first FADE_PX inside the hole so
-// the seam is not sharpened. It never invents structure: a flat fill stays flat.
+// around the hole over that of the fill, never below 1 and at most DETAIL_GAIN_MAX, faded in over
+// the first FADE_PX inside the hole so the seam is not sharpened. It never invents structure: a
+// flat fill stays flat.
 
 import { squaredDistanceTransform } from '../../shared/raster/distance';
 import type { Crop, Rect } from './regions';
@@ -18,7 +18,7 @@ export const DETAIL_GAIN_MAX = 1.5;
 const DETAIL_SIGMA = 1;
 /** The known ring whose detail sets the target: pixels 2..RING_PX from the hole. */
 const RING_PX = 24;
-/** The gain fades in over this many px inside the hole (and the fill's own statistics skip them). */
+/** The gain fades in over this many px inside the hole (the fill's statistics skip only its edge pixels). */
 const FADE_PX = 3;
 
 /**

@@ -1,5 +1,5 @@
 // Where batch files are processed: in this thread, or on a pool of worker threads running
-// worker.ts (bundled). The batch runner only sees the FileExecutor interface.
+// app/workers/restore-worker.ts (bundled). The batch runner only sees the FileExecutor interface.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { JobRunner } from '../jobs';
