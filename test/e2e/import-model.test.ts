@@ -13,7 +13,7 @@ import { lamaLikeModel } from '../fixtures/onnx-inpainters';
 import { addDamage, synthPhoto } from '../fixtures/synth';
 import { scanJpeg } from '../fixtures/restore';
 import { OUT_DIR, describeE2e, startSession, type E2eSession } from './bridge';
-import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile } from './editor-helpers';
+import { apiCall, currentPhoto, decodeMask, dragImage, libraryFile, openPhotoFile } from './editor-helpers';
 
 describeE2e('Import model… in the engine picker (Chromium against renovo serve)', () => {
   let session: E2eSession;
@@ -57,9 +57,8 @@ describeE2e('Import model… in the engine picker (Chromium against renovo serve
     expect(await page.locator('[data-testid="onnx-model-select"] option:checked').textContent()).toBe('big-lama v1');
     expect(await page.locator('[data-testid="onnx-model-summary"]').textContent()).toMatch(/^lama-512: 512×512/);
 
-    await page.locator('[data-testid="open-input"]').first().setInputFiles(join(workDir, 'field.png'));
-    await page.locator('[data-testid="stage"]').waitFor();
-    await expect.poll(() => page.locator('[data-testid="stage"]').getAttribute('data-scale')).not.toBeNull();
+    // wait for the library's photo, not just the stage: strokes on the local stand-in preview are ignored
+    await openPhotoFile(page, join(workDir, 'field.png'));
     await dragImage(page, [{ x: 140, y: 110 }, { x: 180, y: 110 }, { x: 180, y: 130 }, { x: 140, y: 130 }]);
     if (await page.locator('[data-testid="blend-toggle"]').isChecked()) await page.locator('[data-testid="blend-toggle"]').uncheck();
     await page.locator('[data-testid="remove-button"]').click();
