@@ -1,13 +1,17 @@
 // Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
-//     [--clean-fraction F] [--hard P] [--sharpen Q]
+//     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--init WEIGHTS]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
 // hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
 // the clean crops and adds fine grain to half of those (the acutance of sharp scans). --content-scale near 1 keeps sources unscaled (sharp).
+// --highlights P blows out the highlights of a fraction P of the crops (over-exposure, lamps, bright
+// walls), never marked as damage. --init starts a new run from a shipped detector's weights
+// (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { DEFAULT_UNET } from '../src/core/nets/unet';
@@ -15,7 +19,7 @@ import { Runtime } from '../src/core/onnx/runtime';
 import { loadFilmMarks } from '../src/core/restore/damage/film';
 import { listCleanPhotos, loadSilhouettes, makeBatch } from '../src/core/train/damage-data';
 import { Rng } from '../src/core/random';
-import { SegTrainer, loadSegCheckpoint, saveSegCheckpoint, type SegState } from '../src/core/train/segment';
+import { SegTrainer, decodeUnetWeights, loadSegCheckpoint, saveSegCheckpoint, type SegState } from '../src/core/train/segment';
 
 const FOLDERS = ['landscapes', 'faces'];
 const HOLDOUT = 5;
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
     'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
+    highlights: { type: 'string', default: '0' }, init: { type: 'string' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -43,21 +48,26 @@ async function main(): Promise<void> {
     console.log(`posWeight ${hyper.posWeight} -> ${v['pos-weight']} from step ${resumed.state.step}`);
     hyper = { ...hyper, posWeight: Number(v['pos-weight']) };
   }
-  let trainer = resumed?.trainer ?? new SegTrainer(DEFAULT_UNET, hyper);
+  const initial = !resumed && v.init ? decodeUnetWeights(new Uint8Array(readFileSync(v.init)), DEFAULT_UNET, v.init) : undefined;
+  let trainer = resumed?.trainer ?? new SegTrainer(DEFAULT_UNET, hyper, initial);
   if (resumed && resumed.trainer.hyper.posWeight !== hyper.posWeight) {
     // the weighting is baked into the loss graph: rebuild it, keeping weights and Adam state
     const old = resumed.trainer;
     trainer = new SegTrainer(old.spec, { ...hyper }, old.weights);
     trainer.adam.state = old.adam.state;
   }
-  const rng = new Rng(hyper.seed);
+  // a run started from shipped weights continues that model's step count and history (its
+  // manifest beside the weights), on a fresh stream of training crops
+  const initManifest = initial && existsSync(join(dirname(v.init!), 'manifest.json')) ? JSON.parse(readFileSync(join(dirname(v.init!), 'manifest.json'), 'utf8')) : null;
+  let step = resumed?.state.step ?? Number(initManifest?.training?.steps ?? 0);
+  const rng = new Rng(hyper.seed + (resumed ? 0 : step));
   if (resumed) rng.state = resumed.state.rng;
-  let step = resumed?.state.step ?? 0;
-  let elapsed = resumed?.state.elapsedMs ?? 0;
+  let elapsed = resumed?.state.elapsedMs ?? Number(initManifest?.training?.wallTimeMs ?? 0);
   const losses: number[] = resumed?.state.losses ?? [];
   console.log(`${resumed ? `resumed at step ${step}` : 'new run'}; ${set.train.length} training photos (${JSON.stringify(set.counts)}), held out ${set.heldOut.map((h) => h.files.length).join('+')}; film masks ${film.length}; silhouettes ${silhouettes.length} (hard ${hardP})`);
   // every (re)start of the run, so the manifest can say how the weights were made
-  const history = [...((resumed?.state.meta.history as unknown[]) ?? []), { fromStep: step, command: process.argv.slice(1).join(' '), posWeight: hyper.posWeight, at: new Date().toISOString() }];
+  const before = (resumed?.state.meta.history ?? initManifest?.training?.history ?? []) as unknown[];
+  const history = [...before, { fromStep: step, ...(initial ? { init: v.init } : {}), command: process.argv.slice(1).join(' '), posWeight: hyper.posWeight, at: new Date().toISOString() }];
   const state = (): SegState => ({
     format: 'renovo-seg-checkpoint/1', step, adamT: trainer.adam.state.t, rng: rng.state, spec: trainer.spec, hyper, elapsedMs: Math.round(elapsed), losses,
     meta: { command: process.argv.slice(1).join(' '), history, data: { root: v.data, folders: FOLDERS, silhouettes: silhouettes.length ? 'silhouettes/' : undefined, counts: set.counts, holdoutPercent: HOLDOUT, heldOut: set.heldOut }, filmMasks: film.length },
@@ -70,7 +80,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights) });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

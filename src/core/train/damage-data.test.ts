@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthPhoto } from '../../../test/fixtures/synth';
-import { addHardContent, makeSample, sharpenGrain, type Silhouette } from './damage-data';
+import { addHardContent, addHighlights, makeSample, sharpenGrain, type Silhouette } from './damage-data';
 import { Rng } from '../random';
 
 const disc = (n: number): Silhouette => ({ width: n, height: n, data: Uint8Array.from({ length: n * n }, (_, i) => ((i % n) - n / 2) ** 2 + (((i / n) | 0) - n / 2) ** 2 < (n / 2.2) ** 2 ? 255 : 0) });
@@ -40,6 +40,24 @@ describe('detector training samples: hard negatives', () => {
       expect(r.image.width).toBe(64);
       expect(r.mask.every((v) => v === 0)).toBe(true);
     }
+  });
+
+  it('highlights clip part of a crop to near-white, and clean samples with them keep an empty mask', async () => {
+    const base = synthPhoto(64, 64, { seed: 4 });
+    let brighter = 0;
+    for (let s = 0; s < 8; s++) {
+      const out = addHighlights(base, new Rng(s));
+      expect(out.data.length).toBe(base.data.length);
+      let bright = 0, before = 0;
+      for (let i = 0; i < out.data.length; i += 3) {
+        if (out.data[i] >= 230) bright++;
+        if (base.data[i] >= 230) before++;
+      }
+      if (bright > before + 64) brighter++;
+    }
+    expect(brighter).toBeGreaterThanOrEqual(6);
+    const r = await makeSample(photo, new Rng(7), { size: 64, contentScale: [1, 1.5], cleanFraction: 1, highlights: 1 });
+    expect(r.mask.every((v) => v === 0)).toBe(true);
   });
 
   it('sharpenGrain raises local contrast and keeps the size', async () => {

@@ -50,6 +50,10 @@ export interface SampleOptions {
    *  shapes with crisp edges, object silhouettes filled with flat or bright colours, a print border)
    *  is drawn onto the clean photo before it is aged and damaged; it is never damage (mask 0) */
   hard?: { p: number; silhouettes: Silhouette[]; sharpen?: number };
+  /** with probability `p`, blown-out highlights on the clean photo (never damage): a lamp, bright
+   *  wall or studio backdrop, or the whole print over-exposed; the detector must not call
+   *  smooth clipped areas flaking */
+  highlights?: number;
 }
 
 /** A binary object outline (0/255, one channel). */
@@ -89,6 +93,34 @@ export async function sharpenGrain(img: ImageBuffer, rng: Rng): Promise<ImageBuf
     for (let i = 0; i < w * h; i++) {
       const n = rng.normal() * amp;
       for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(out[i * 3 + c] + n)));
+    }
+  }
+  return { ...img, data: out };
+}
+
+/** Blown-out highlights: either the whole crop over-exposed (gain 1.3–2.5, clipped at white), or
+ *  one large soft-edged bright region (a lamp, sunlit wall, backdrop or shirt) of near-white with a
+ *  gentle shading gradient, blended over the photo. Returns a new image. */
+export function addHighlights(img: ImageBuffer, rng: Rng): ImageBuffer {
+  const { width: S, height: H } = img;
+  const out = new Uint8Array(img.data.length);
+  if (rng.uniform() < 0.4) {
+    const gain = 1.3 + 1.2 * rng.uniform(), lift = rng.int(30);
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.round(img.data[i] * gain + lift));
+    return { ...img, data: out };
+  }
+  const cx = rng.int(S), cy = rng.int(H);
+  const rx = S * (0.15 + 0.6 * rng.uniform()), ry = H * (0.15 + 0.6 * rng.uniform());
+  const soft = 0.05 + 0.4 * rng.uniform(); // edge width as a share of the radius (0.05: a crisp lamp)
+  const level = 235 + rng.int(21), tint = [0, rng.int(8), rng.int(16)];
+  const gx = (rng.uniform() - 0.5) * 30 / S, gy = (rng.uniform() - 0.5) * 30 / H;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < S; x++) {
+      const r = Math.hypot((x - cx) / rx, (y - cy) / ry);
+      const a = r <= 1 - soft ? 1 : r >= 1 ? 0 : (1 - r) / soft;
+      const i = (y * S + x) * 3;
+      const v = level + gx * (x - cx) + gy * (y - cy);
+      for (let c = 0; c < 3; c++) out[i + c] = Math.max(0, Math.min(255, Math.round(img.data[i + c] * (1 - a) + (v - tint[c]) * a)));
     }
   }
   return { ...img, data: out };
@@ -210,6 +242,7 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
   if (o.hard && rng.uniform() < o.hard.p) c = await addHardContent(c, rng, o.hard.silhouettes);
   // crisp, grainy scans: unsharp masking (scanner/camera sharpening) and fine grain on clean content
   if (o.hard?.sharpen && rng.uniform() < o.hard.sharpen) c = await sharpenGrain(c, rng);
+  if (o.highlights && rng.uniform() < o.highlights) c = addHighlights(c, rng);
   // a quarter stay colour photos as they are (film scans, modern prints, blown highlights)
   const aged = rng.uniform() < 0.25 ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;
