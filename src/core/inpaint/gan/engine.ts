@@ -2,7 +2,9 @@
 // For each hole: a square window with context, resampled to the model's resolution; ẑ found by
 // optimizeLatent; the fill M ⊙ y + (1 − M) ⊙ G(ẑ) upsampled to the window and Poisson-blended
 // into the full-resolution photo, optionally after a PatchMatch texture refinement guided by the
-// GAN fill (refine.ts).
+// GAN fill (refine.ts). With a z-encoder (encoder.ts, issue 17) the search starts from E(window)
+// and a few jittered copies and stops when the loss stops improving (≤ 100 iterations); without
+// one it cold-starts from random latents (1500 × 16) and says so in its report.
 import type { ImageBuffer, MaskBuffer, RunControl } from '../../image/types';
 import { blendFillPlanes } from '../../blend/poisson';
 import { throwIfAborted } from '../../platform/cancel';
@@ -15,6 +17,7 @@ import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
 import { refineGanFill } from './refine';
+import { checkEncoder, encodeWindow, encoderSession, warmStarts, type GanEncoder } from './encoder';
 import { modelToWindow, planWindow, windowToModel, type WindowOptions } from './window';
 
 /** A model version's G and D, as the engine needs them. */
@@ -24,6 +27,8 @@ export interface GanModel {
   spec: DcganSpec;
   /** G.* and D.* parameters and BN running statistics. */
   weights: ReadonlyMap<string, Float32Array>;
+  /** The model's z-encoder, when it has one (trained against exactly this G: checked before use). */
+  encoder?: GanEncoder;
 }
 
 export interface GanParams {
@@ -43,12 +48,30 @@ export interface GanParams {
   zClip?: number;
   /** Texture refinement of the fill at full resolution: 'patchmatch' guided by the GAN fill (default 'off'). */
   refine?: GanRefine;
+  /** Where the z-search starts: 'auto' (the encoder when the model has one, else cold), 'encoder' (required), 'cold' (default 'auto'). */
+  start?: GanStart;
+  /** Warm start: restarts (E's output + jittered copies; default 4). */
+  warmRestarts?: number;
+  /** Warm start: maximum iterations (default 100). */
+  warmIterations?: number;
+  /** Warm start: stop when the best loss has not improved by 0.1 % for this many iterations (default 15). */
+  patience?: number;
+  /** Warm start: standard deviation of the jitter added to E's output for the other restarts (default 0.5). */
+  jitter?: number;
 }
+
+export const GAN_STARTS = ['auto', 'encoder', 'cold'] as const;
+export type GanStart = (typeof GAN_STARTS)[number];
 
 export const GAN_REFINES = ['off', 'patchmatch'] as const;
 export type GanRefine = (typeof GAN_REFINES)[number];
 
-export const GAN_DEFAULTS = { lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3, refine: 'off' as GanRefine };
+export const GAN_DEFAULTS = {
+  lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3, refine: 'off' as GanRefine,
+  start: 'auto' as GanStart, warmRestarts: 4, warmIterations: 100, patience: 15, jitter: 0.5,
+};
+/** The notice a cold start carries when the model has no encoder. */
+export const NO_ENCODER_NOTICE = 'this model has no z-encoder: the latent search cold-started from random latents (slow: up to 1500 iterations × 16 restarts); train one with scripts/train-encoder.ts';
 
 export interface GanProgress {
   hole: number;
@@ -76,6 +99,12 @@ export interface GanHoleReport {
   restartLosses: number[];
   iterations: number;
   stoppedBy: ZOptResult['stoppedBy'];
+  /** Where the search started: E(window) + jittered copies, or random latents. */
+  start: 'encoder' | 'cold';
+  /** Warm start: the loss at E's output itself (before any iteration). */
+  encoderLoss?: number;
+  /** Set when the search cold-started because the model has no encoder. */
+  notice?: string;
 }
 
 export interface GanInpaintResult {
@@ -85,6 +114,10 @@ export interface GanInpaintResult {
   provider: string;
   params: Required<GanParams>;
   reports: GanHoleReport[];
+  /** Where the z-search started for every hole. */
+  start: 'encoder' | 'cold';
+  /** Set when the search cold-started because the model has no encoder. */
+  notice?: string;
 }
 
 let sharedRuntime: Runtime | null = null;
@@ -119,6 +152,7 @@ export function ganSession(runtime: Runtime, model: GanModel, restarts: number, 
 function checkParams(o: GanInpaintOptions): Required<GanParams> {
   const p = { ...GAN_DEFAULTS, ...Object.fromEntries(Object.entries({
     lambda: o.lambda, iterations: o.iterations, restarts: o.restarts, learningRate: o.learningRate, gradTol: o.gradTol, loss: o.loss, zClip: o.zClip, refine: o.refine,
+    start: o.start, warmRestarts: o.warmRestarts, warmIterations: o.warmIterations, patience: o.patience, jitter: o.jitter,
   }).filter(([, v]) => v !== undefined)) } as Required<GanParams>;
   const bad = (what: string): never => { throw new InpaintError('BAD_GAN_PARAMS', `inpaint (gan-zopt): ${what}`); };
   if (!(p.lambda >= 0 && Number.isFinite(p.lambda))) bad(`lambda must be a finite number ≥ 0 (got ${p.lambda})`);
@@ -128,6 +162,11 @@ function checkParams(o: GanInpaintOptions): Required<GanParams> {
   if (!(p.gradTol >= 0)) bad(`gradTol must be ≥ 0 (got ${p.gradTol})`);
   if (!(p.zClip > 0)) bad(`zClip must be > 0 (got ${p.zClip})`);
   if (!GAN_REFINES.includes(p.refine)) bad(`refine must be one of ${GAN_REFINES.join(', ')} (got ${String(p.refine)})`);
+  if (!GAN_STARTS.includes(p.start)) bad(`start must be one of ${GAN_STARTS.join(', ')} (got ${String(p.start)})`);
+  if (!Number.isInteger(p.warmRestarts) || p.warmRestarts < 1) bad(`warmRestarts must be an integer ≥ 1 (got ${p.warmRestarts})`);
+  if (!Number.isInteger(p.warmIterations) || p.warmIterations < 0) bad(`warmIterations must be an integer ≥ 0 (got ${p.warmIterations})`);
+  if (!Number.isInteger(p.patience) || p.patience < 1) bad(`patience must be an integer ≥ 1 (got ${p.patience})`);
+  if (!(p.jitter >= 0 && Number.isFinite(p.jitter))) bad(`jitter must be a finite number ≥ 0 (got ${p.jitter})`);
   if (!CONTEXT_LOSSES.includes(p.loss)) bad(`loss must be one of ${CONTEXT_LOSSES.join(', ')} (got ${String(p.loss)})`);
   return p;
 }
@@ -151,7 +190,13 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
   throwIfAborted(o.signal);
   const runtime = o.runtime ?? defaultGanRuntime();
   const norm = params.loss.endsWith('l2') ? 'l2' : 'l1';
-  const session = await ganSession(runtime, model, params.restarts, norm, params.lambda > 0);
+  if (params.start === 'encoder' && !model.encoder) throw new InpaintError('NO_ENCODER', `inpaint (gan-zopt): start 'encoder' asked for, but model '${model.id}' has no z-encoder (train one with scripts/train-encoder.ts)`);
+  const warm = params.start !== 'cold' && !!model.encoder;
+  if (warm) checkEncoder(model.id, spec, model.weights, model.encoder as GanEncoder); // ENCODER_MISMATCH before any work
+  const notice = !warm && params.start === 'auto' ? NO_ENCODER_NOTICE : undefined;
+  const restarts = warm ? params.warmRestarts : params.restarts;
+  const session = await ganSession(runtime, model, restarts, norm, params.lambda > 0);
+  const eSession = warm ? await encoderSession(runtime, `${model.id}|${model.encoder?.sha256 ?? model.encoder?.generatorDigest}`, model.encoder as GanEncoder) : null;
   const out = new Uint8Array(image.data);
   const remaining = new Uint8Array(mask.data.length); // a loop: TypedArray.from with a map costs ~150 ns a pixel
   for (let i = 0; i < remaining.length; i++) remaining[i] = mask.data[i] ? 1 : 0;
@@ -164,9 +209,11 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     const side = crop.w;
     const { y, unknown } = windowToModel(crop.data, crop.hole, side, crop.C, R, spec.nc);
     const w = contextWeights(unknown, R, R, params.loss);
+    const seed = (o.seed ?? 1) + 7919 * h;
+    const init = eSession && model.encoder ? warmStarts(await encodeWindow(eSession, model.encoder.spec, y, unknown), restarts, params.jitter, seed, params.zClip) : undefined;
     const res = await optimizeLatent(session, { y, w, nz: spec.nz }, {
-      restarts: params.restarts, iterations: params.iterations, learningRate: params.learningRate, gradTol: params.gradTol,
-      zClip: params.zClip, lambda: params.lambda, seed: (o.seed ?? 1) + 7919 * h, signal: o.signal,
+      restarts, iterations: warm ? params.warmIterations : params.iterations, learningRate: params.learningRate, gradTol: params.gradTol,
+      zClip: params.zClip, lambda: params.lambda, seed, signal: o.signal, init, ...(warm ? { patience: params.patience } : {}),
       onIteration: (s) => {
         const frac = (h + (s.iteration / Math.max(1, s.iterations)) * 0.95) / windows.length;
         const eta = s.etaMs + (windows.length - h - 1) * (s.elapsedMs + s.etaMs);
@@ -187,9 +234,12 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     const final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal, source });
     pasteHoles(out, width, channels, crop, final);
     for (let yy = 0; yy < side; yy++) for (let xx = 0; xx < side; xx++) remaining[(yy + rect.y0) * width + xx + rect.x0] = 0;
-    reports.push({ window: { x0: rect.x0, y0: rect.y0, side }, loss: res.loss, chosen: res.chosen, restartLosses: res.restartLosses, iterations: res.iterations, stoppedBy: res.stoppedBy });
+    reports.push({
+      window: { x0: rect.x0, y0: rect.y0, side }, loss: res.loss, chosen: res.chosen, restartLosses: res.restartLosses, iterations: res.iterations, stoppedBy: res.stoppedBy,
+      start: warm ? 'encoder' : 'cold', ...(warm ? { encoderLoss: res.initialLosses[0] } : {}), ...(notice ? { notice } : {}),
+    });
     o.onProgress?.((h + 1) / windows.length, `hole ${h + 1}/${windows.length} filled (loss ${res.loss.toFixed(3)}, ${res.iterations} iterations)`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { image: { width, height, channels, data: out }, engine: 'gan-zopt', holes: boxes.length, provider: session.provider, params, reports };
+  return { image: { width, height, channels, data: out }, engine: 'gan-zopt', holes: boxes.length, provider: session.provider, params, reports, start: warm ? 'encoder' : 'cold', ...(notice ? { notice } : {}) };
 }

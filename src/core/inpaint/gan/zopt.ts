@@ -1,7 +1,9 @@
 // Latent optimisation: Adam on a batch of random restarts z_1..z_N (optimised together, one session
 // run per iteration), z clipped to the prior's range after every step, each restart's best iterate
 // kept, and the restart with the lowest total loss chosen. Stops at `iterations` or when every
-// restart's gradient L1 norm has fallen below `gradTol` (a converged restart stops moving).
+// restart's gradient L1 norm has fallen below `gradTol` (a converged restart stops moving), or —
+// with `patience` — when the best loss has not improved for that many iterations (warm starts from
+// a z-encoder converge in tens of iterations; running on only burns time).
 import { abortError } from '../../platform/cancel';
 import type { CompiledGraph } from '../../onnx/runtime';
 import { Rng } from '../../random';
@@ -20,6 +22,12 @@ export interface ZOptOptions {
   /** Weight of the perceptual term (ignored by sessions built without D). */
   lambda?: number;
   seed?: number;
+  /** Starting latents [restarts·nz] (e.g. a z-encoder's output and jittered copies); default: N(0, 1) draws from `seed`. */
+  init?: Float32Array;
+  /** Stop when the best loss has not improved by more than `minImprovement` (relative) for this many iterations (default: never). */
+  patience?: number;
+  /** Relative improvement that resets the patience counter (default 1e-3). */
+  minImprovement?: number;
   signal?: AbortSignal;
   /** Called after every iteration. */
   onIteration?: (s: ZOptProgress) => void;
@@ -49,7 +57,7 @@ export interface ZOptResult {
   /** Best loss over all restarts after each iteration (history[0]: at the start). */
   history: number[];
   iterations: number;
-  stoppedBy: 'iterations' | 'gradient';
+  stoppedBy: 'iterations' | 'gradient' | 'patience';
 }
 
 export interface ZProblem {
@@ -68,8 +76,13 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
   const tol = o.gradTol ?? 1e-4;
   const clipV = o.zClip ?? 3;
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  const rng = new Rng(((o.seed ?? 1) ^ 0x2a7e11) >>> 0);
-  const z = rng.normals(N * nz);
+  let z: Float32Array;
+  if (o.init) {
+    if (o.init.length !== N * nz) throw new Error(`optimizeLatent: init has ${o.init.length} values, restarts × nz = ${N * nz}`);
+    z = Float32Array.from(o.init);
+  } else {
+    z = new Rng(((o.seed ?? 1) ^ 0x2a7e11) >>> 0).normals(N * nz);
+  }
   for (let i = 0; i < z.length; i++) z[i] = Math.max(-clipV, Math.min(clipV, z[i]));
   const m = new Float32Array(N * nz), v = new Float32Array(N * nz);
   const steps = new Int32Array(N);
@@ -82,6 +95,9 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
   const started = performance.now();
   let it = 0;
   let stoppedBy: ZOptResult['stoppedBy'] = 'iterations';
+  const patience = o.patience ?? Infinity;
+  const minImp = o.minImprovement ?? 1e-3;
+  let plateauFrom = 0, plateauIt = 0;
   for (;;) {
     if (o.signal?.aborted) throw abortError();
     const { losses, dz } = await session.run(feeds, ['losses', 'dz']);
@@ -99,6 +115,9 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
       o.onIteration?.({ iteration: it, iterations, bestLoss: history[it], elapsedMs, etaMs: (elapsedMs / it) * (iterations - it) });
     }
     if (it === iterations) break;
+    const best = history[it];
+    if (it === 0 || best < plateauFrom - minImp * Math.abs(plateauFrom)) { plateauFrom = best; plateauIt = it; }
+    else if (it - plateauIt >= patience) { stoppedBy = 'patience'; break; }
     // Adam step per active restart
     let anyActive = false;
     for (let i = 0; i < N; i++) {
