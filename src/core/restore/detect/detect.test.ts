@@ -116,6 +116,25 @@ describe('detectDamage on synthetic scans with ground truth', () => {
     expect(s.precision).toBeGreaterThan(0.8);
   });
 
+  it('a frame along the image edge (film rebate, print border) is not a scratch; scratches are still found', () => {
+    const photo = synthPhoto(W, H, { seed: 3 });
+    const d = addDamage(photo, { seed: 103, scratches: 3, dust: 0 });
+    const img = { ...d.image, data: new Uint8Array(d.image.data) };
+    const paint = (x: number, y: number, v: number): void => { for (let c = 0; c < 3; c++) img.data[(y * W + x) * 3 + c] = v; };
+    // a dark 6 px rebate along the top and a bright 4 px border down the left side
+    for (let y = 0; y < 6; y++) for (let x = 0; x < W; x++) paint(x, y, 12);
+    for (let y = 0; y < H; y++) for (let x = 0; x < 4; x++) paint(x, y, 245);
+    const truth = new Uint8Array(d.mask);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (y < 6 || x < 4) truth[y * W + x] = 0;
+    const found = detectDamage(img);
+    let inFrame = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (found.mask.data[y * W + x] && (y < 10 || x < 8)) inFrame++;
+    expect(inFrame).toBeLessThan(50); // at most where a scratch runs into the frame
+    const s = maskScores(found.mask.data, truth, W, H, 2);
+    expect(s.recall).toBeGreaterThan(0.6);
+    expect(s.precision).toBeGreaterThan(0.8);
+  });
+
   it('never modifies the input', () => {
     const img = results[2].damaged.image;
     const copy = new Uint8Array(img.data);
