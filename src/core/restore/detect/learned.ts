@@ -19,6 +19,7 @@ import { serialize } from '../../onnx/serialize';
 import { unet, type UnetSpec } from '../../nets/unet';
 import { decodeUnetWeights } from '../../train/segment';
 import { lumaToInput } from '../../train/damage-data';
+import { withoutFrame } from './frame';
 import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './morph';
 
 export const DETECTOR_NAME = 'damage-unet';
@@ -27,6 +28,8 @@ const WORK_LONG = 1024;
 const TILE = 344; // + 2 × MARGIN = 408 (divisible by 8): 3×2 tiles cover a 1024×683 working image
 const MARGIN = 32;
 const MAX_REGION = 0.04;
+/** Working-scale px: a stripe this thin along an image edge is the frame (8 px ≈ 0.8 % of the long side). */
+const FRAME_BAND = 8;
 
 export class DetectorModelError extends Error {
   override name = 'DetectorModelError';
@@ -179,10 +182,14 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   // damage (torn corners are the tear detector's job)
   const keep = new Uint8Array(w * h);
   let regions = 0;
+  const place = { x0: 0, y0: 0, W: w, H: h };
   for (const b of blobs) {
     if (b.pixels.length > MAX_REGION * w * h) continue;
+    // the scan's frame (a stripe along an edge) is not damage, as for the classical detector
+    const pixels = withoutFrame(b.pixels, w, place, FRAME_BAND, 4 * FRAME_BAND);
+    if (pixels.length === 0) continue;
     regions++;
-    for (const q of b.pixels) keep[q] = 255;
+    for (const q of pixels) keep[q] = 255;
   }
   // wide = what survives an opening with a 5×5 square at the working scale (≥ ~5 px at 1000 px)
   const wideWork = squareFilter(squareFilter(keep, w, h, 5, false), w, h, 7, true);
