@@ -111,6 +111,7 @@ describeE2e('Import model… in the engine picker (Chromium against renovo serve
     expect(report.items[0]!.damage.tears).toBeGreaterThan(0);
     expect(report.items[0]!.repaired.engines).toContain('onnx');
     expect(report.items[0]!.repaired.engines).not.toContain('patchmatch');
+    expect(await readFile(join(`${input}-restored`, '_renovo_report', 'index.html'), 'utf8')).toContain('<p class="wide">Tears and wide damage filled by: your model big-lama v1</p>');
     await page.screenshot({ path: join(OUT_DIR, 'import-model-batch.png') });
     expect(session.unexpectedProblems()).toEqual([]);
   });

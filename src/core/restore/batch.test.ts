@@ -154,7 +154,16 @@ describe('runBatch', () => {
     expect(s.done).toBe(1);
     const json = JSON.parse(await readFile(join(t.outDir, REPORT_DIR, 'report.json'), 'utf8'));
     expect(json.detector).toEqual({ requested: 'classical', used: { classical: 1, learned: 0 }, warnings: [] });
-    expect(await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/Damage detector: classical — ran: classical on 1 file</);
+    const html = await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8');
+    expect(html).toMatch(/Damage detector: classical — ran: classical on 1 file</);
+    expect(html).not.toMatch(/Tears and wide damage/); // not looked for
+  });
+
+  it('a batch that repairs tears names the engine that filled them in its report', async () => {
+    await makeScanFolder(t.inDir, { good: 1 });
+    const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { detectTears: true } });
+    expect(s.done).toBe(1);
+    expect(await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8')).toMatch(/<p class="wide">Tears and wide damage filled by: PatchMatch \(built-in\)<\/p>/);
   });
 
   it('never overwrites an existing output unless asked', async () => {

@@ -79,6 +79,15 @@ function detectorLine(d: DetectorSummary): string {
   return `Damage detector: ${name(d.requested)}${ran.length ? ` — ran: ${ran.join(', ')}` : ''}`;
 }
 
+/** Which engine filled tears and wide damage, when the batch looked for them. */
+function wideLine(options: object): string {
+  const o = options as { detectTears?: unknown; wideModel?: { name?: unknown; version?: unknown } };
+  if (!o.detectTears) return '';
+  const m = o.wideModel;
+  const engine = m && typeof m.name === 'string' ? `your model ${m.name} v${Number(m.version)}` : 'PatchMatch (built-in)';
+  return `<p class="wide">${esc(`Tears and wide damage filled by: ${engine}`)}</p>`;
+}
+
 export async function writeReport(
   summary: SummaryLike,
   items: BatchItemRow[],
@@ -145,6 +154,7 @@ figcaption{font-size:12px;color:#666;text-align:center}.msg{font-size:12px;color
 <h1>Renovo batch restoration #${summary.batchId}</h1>
 <p>${esc(summary.inputDir)} → ${esc(summary.outputDir)}</p>
 <p class="detector" data-detector="${detector.requested}">${esc(detectorLine(detector))}</p>
+${wideLine(summary.options)}
 ${detector.warnings.map((w) => `<p class="msg warn">warning: ${esc(w)}</p>`).join('\n')}
 <p class="totals"><span>${summary.total} files</span><span>${summary.done} restored</span><span>${summary.failed} failed</span><span>${summary.skipped} skipped</span><span>${(summary.durationMs / 1000).toFixed(1)} s this run</span></p>
 <div class="grid">
