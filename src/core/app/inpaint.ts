@@ -127,7 +127,8 @@ export async function runInpaintJob(
   const seed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   const started = performance.now();
   const onnx = model && settings.engine === 'onnx' ? { sha256: model.row.sha256, file: model.path, signature: inpainterSignature(model.row) } : undefined;
-  const gan = model && !onnx ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan } } : undefined;
+  const shippedDir = (model?.row.metrics as { shippedDir?: unknown } | undefined)?.shippedDir;
+  const gan = model && !onnx ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan }, ...(typeof shippedDir === 'string' ? { encoderDir: shippedDir } : {}) } : undefined;
   const out = await runner.run(
     'inpaint',
     { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, onnx, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },
@@ -192,7 +193,7 @@ export async function recordInpaintEdit(library: Library, input: RecordEditInput
               model: { id: input.run.gan.model.id, name: input.run.gan.model.name, version: input.run.gan.model.version, sha256: input.run.gan.model.sha256 },
               gan: input.run.gan.params,
               provider: input.run.gan.provider,
-              ganHoles: input.run.gan.reports.map((r) => ({ window: r.window, loss: r.loss, restart: r.chosen, iterations: r.iterations, stoppedBy: r.stoppedBy })),
+              ganHoles: input.run.gan.reports.map((r) => ({ window: r.window, loss: r.loss, restart: r.chosen, iterations: r.iterations, stoppedBy: r.stoppedBy, start: r.start, ...(r.notice ? { notice: r.notice } : {}) })),
             }
           : {}),
         ...(input.run.onnx

@@ -6,11 +6,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeSafetensors } from '../onnx/safetensors';
 import { loadCheckpoint, type CheckpointState } from './checkpoint';
+import { loadModelEncoder, type LoadedEncoder } from './zencoder';
 
 export interface LoadedWeights {
   weights: Map<string, Float32Array>;
   metadata: Record<string, string>;
   checkpoint: CheckpointState | null;
+  /** A model folder's z-encoder (E.safetensors, checked against its G.safetensors), else null. */
+  encoder?: LoadedEncoder | null;
 }
 
 async function readSafetensorsInto(path: string, into: Map<string, Float32Array>, meta: Record<string, string>): Promise<void> {
@@ -20,7 +23,8 @@ async function readSafetensorsInto(path: string, into: Map<string, Float32Array>
 }
 
 /**
- * `path`: a .safetensors file, a model folder (G.safetensors + D.safetensors, as in models/<name>/),
+ * `path`: a .safetensors file, a model folder (G.safetensors + D.safetensors and an optional
+ * E.safetensors z-encoder, as in models/<name>/),
  * or a checkpoint folder / run folder.
  */
 export async function loadWeightsFile(path: string): Promise<LoadedWeights> {
@@ -36,7 +40,7 @@ export async function loadWeightsFile(path: string): Promise<LoadedWeights> {
   if (g) {
     await readSafetensorsInto(join(path, 'G.safetensors'), weights, metadata);
     await readSafetensorsInto(join(path, 'D.safetensors'), weights, metadata);
-    return { weights, metadata, checkpoint: null };
+    return { weights, metadata, checkpoint: null, encoder: await loadModelEncoder(path) };
   }
   const ck = await loadCheckpoint(path);
   return { weights: ck.weights, metadata: {}, checkpoint: ck.state };

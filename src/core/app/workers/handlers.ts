@@ -4,6 +4,8 @@ import { inpaint } from '../../inpaint';
 import type { GanModel } from '../../inpaint/gan';
 import { loadOnnxInpainter } from '../../inpaint/imported/load';
 import { decodeModelFile } from '../../train/modelfile';
+import { loadModelEncoder } from '../../train/zencoder';
+import { generatorDigest } from '../../nets/zencoder';
 import { runTrainTask } from '../../train/task';
 import type { TaskHandlers } from '../../jobs';
 import type { AppTasks } from './tasks';
@@ -11,12 +13,16 @@ import type { AppTasks } from './tasks';
 // Decoded model versions, by key, kept in this worker (the engine also caches their compiled
 // sessions per worker), so repeated fills with one model read and compile it once.
 const ganModels = new Map<string, Promise<GanModel>>();
-function loadGanModel(key: string, file: string): Promise<GanModel> {
+function loadGanModel(key: string, file: string, encoderDir?: string): Promise<GanModel> {
   let p = ganModels.get(key);
   if (!p) {
-    p = readFile(file).then((b) => {
+    p = readFile(file).then(async (b) => {
       const m = decodeModelFile(new Uint8Array(b), `model ${key}`);
-      return { id: key, spec: m.spec, weights: m.weights };
+      // a shipped folder's encoder serves this version only when it was trained against this very G
+      // (an older version registered from the same folder cold-starts, with the engine's notice)
+      const enc = encoderDir ? await loadModelEncoder(encoderDir) : null;
+      const fits = enc && enc.generatorDigest === generatorDigest(m.weights);
+      return { id: key, spec: m.spec, weights: m.weights, ...(fits ? { encoder: enc } : {}) };
     });
     p.catch(() => ganModels.delete(key));
     ganModels.set(key, p);
@@ -33,7 +39,7 @@ export const handlers: TaskHandlers<AppTasks> = {
       blend: input.blend,
       seed: input.seed,
       ...(input.sourceArea ? { sourceArea: input.sourceArea } : {}),
-      ...(input.gan ? { gan: { ...input.gan.params, model: await loadGanModel(input.gan.key, input.gan.file) } } : {}),
+      ...(input.gan ? { gan: { ...input.gan.params, model: await loadGanModel(input.gan.key, input.gan.file, input.gan.encoderDir) } } : {}),
       ...(input.onnx ? { onnx: { model: await loadOnnxInpainter(input.onnx) } } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,

@@ -33,6 +33,8 @@ export interface GanTaskInput {
   /** Absolute path of the model version's file (safetensors with G and D, see train/modelfile.ts). */
   file: string;
   params: GanParams;
+  /** A shipped model's folder: its z-encoder (E.safetensors) starts the z-search when it was trained against this version's G. */
+  encoderDir?: string;
 }
 
 export interface InpaintTaskOutput {

@@ -1,0 +1,86 @@
+// The z-encoder through the app layer (issue 17): a shipped model version whose folder holds an
+// encoder trained against its G starts the z-search from it (recorded with the edit); a version
+// without one cold-starts and the edit records the notice.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Library, sha256Hex } from '../library';
+import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from '../train/modelfile';
+import { ZencTrainer, makeZencBatch, saveZencCheckpoint, shipEncoder } from '../train/zencoder';
+import { generatorDigest, zencoderSpec } from '../nets/zencoder';
+import { Runtime } from '../onnx/runtime';
+import { Rng } from '../random';
+import { NO_ENCODER_NOTICE } from '../inpaint/gan';
+import { smallGanModel } from '../../../test/fixtures/gan-model';
+import { inpaintFile } from './inpaint-file';
+
+let dir: string;
+let workerPath: string;
+const W = 48, H = 40;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'renovo-ganenc-'));
+  process.env.RENOVO_MODELS_DIR = join(dir, 'no-shipped-models');
+  workerPath = join(process.cwd(), 'test-output', `ganenc-worker-${process.pid}.cjs`);
+  await build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', target: 'node20', logLevel: 'warning', entryPoints: ['src/core/app/workers/job-worker.ts'], outfile: workerPath });
+  // a "shipped" folder: fp16 G and D, and an encoder trained (a few steps) against that very G
+  const m = smallGanModel(5);
+  const shipped = join(dir, 'shipped');
+  await mkdir(shipped, { recursive: true });
+  const gBytes = encodeModelFile(m.spec, m.weights, { dtype: 'F16', prefix: 'G.' });
+  await writeFile(join(shipped, 'G.safetensors'), gBytes);
+  await writeFile(join(shipped, 'D.safetensors'), encodeModelFile(m.spec, m.weights, { dtype: 'F16', prefix: 'D.' }));
+  await writeFile(join(shipped, 'manifest.json'), JSON.stringify({ format: 'test', name: 'tiny-shipped', files: {} }));
+  const g16 = decodeModelFile(gBytes).weights;
+  const hyper = { batch: 4, synthetic: 4, lr: 2e-3, alpha: 0.1, seed: 1 };
+  const eSpec = zencoderSpec({ nc: 3, nz: m.spec.nz, resolution: m.spec.resolution, widths: [8, 16] });
+  const t = new ZencTrainer(m.spec, g16, eSpec, hyper);
+  const rng = new Rng(2);
+  const rt = new Runtime({ provider: 'cpu', threads: 1, spin: false });
+  for (let i = 0; i < 3; i++) await t.step(rt, makeZencBatch(rng, m.spec, hyper, null, []));
+  const run = join(dir, 'run');
+  await saveZencCheckpoint(run, { format: 'renovo-zencoder-checkpoint/1', step: 3, adamT: 3, rng: rng.state, spec: eSpec, gSpec: m.spec, hyper, generatorDigest: generatorDigest(g16), elapsedMs: 0, losses: [], meta: {} }, t);
+  await shipEncoder({ modelDir: shipped, checkpoint: run });
+  // the library holds G and D in one file (as registerShippedModels writes it), fp16
+  const lib = Library.open(join(dir, 'lib'));
+  const both = encodeModelFile(m.spec, new Map([...g16, ...decodeModelFile(encodeModelFile(m.spec, m.weights, { dtype: 'F16', prefix: 'D.' })).weights]), { dtype: 'F16' });
+  for (const [name, metrics] of [['with-encoder', { shippedDir: shipped }], ['without-encoder', {}]] as const) {
+    lib.store.models.add({ name, version: 1, architecture: m.spec.arch, file: lib.putBytes('models', both, MODEL_FILE_EXT), sha256: sha256Hex(both), parentId: null, source: 'shipped', metrics });
+  }
+  lib.close();
+  const px = Buffer.alloc(W * H * 3);
+  for (let i = 0; i < W * H; i++) { px[i * 3] = (i % W) * 5; px[i * 3 + 1] = 100; px[i * 3 + 2] = Math.floor(i / W) * 6; }
+  await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toFile(join(dir, 'photo.png'));
+  const mk = Buffer.alloc(W * H);
+  for (let y = 16; y < 24; y++) for (let x = 20; x < 28; x++) mk[y * W + x] = 255;
+  await writeFile(join(dir, 'mask.png'), await sharp(mk, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer());
+}, 60_000);
+
+afterAll(async () => {
+  delete process.env.RENOVO_MODELS_DIR;
+  await rm(dir, { recursive: true, force: true });
+  await rm(workerPath, { force: true });
+});
+
+describe('z-encoder through the app layer', () => {
+  it('a shipped version with an encoder starts from it; one without cold-starts and records the notice', async () => {
+    const base = { libraryDir: join(dir, 'lib'), photoPath: join(dir, 'photo.png'), maskPath: join(dir, 'mask.png'), blend: 'normal' as const, dilate: 0, runner: { size: 1, workerPath }, engine: 'gan-zopt' as const, seed: 3 };
+    const warm = await inpaintFile({ ...base, outputPath: join(dir, 'warm.png'), modelName: 'with-encoder' });
+    const cold = await inpaintFile({ ...base, outputPath: join(dir, 'cold.png'), modelName: 'without-encoder', gan: { iterations: 5, restarts: 2 } });
+    const lib = Library.open(join(dir, 'lib'));
+    try {
+      const w = lib.store.edits.get(warm.editId)!.params as { ganHoles: { start: string; iterations: number; notice?: string }[]; gan: Record<string, unknown> };
+      expect(w.ganHoles[0].start).toBe('encoder');
+      expect(w.ganHoles[0].iterations).toBeLessThanOrEqual(100);
+      expect(w.ganHoles[0].notice).toBeUndefined();
+      expect(w.gan).toMatchObject({ start: 'auto', warmRestarts: 4, warmIterations: 100 });
+      const c = lib.store.edits.get(cold.editId)!.params as { ganHoles: { start: string; notice?: string }[] };
+      expect(c.ganHoles[0]).toMatchObject({ start: 'cold', notice: NO_ENCODER_NOTICE });
+    } finally {
+      lib.close();
+    }
+  }, 60_000);
+});
