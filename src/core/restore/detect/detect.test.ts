@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDamage, maskScores, synthPhoto } from '../../../../test/fixtures/synth';
+import { agePhoto, generateDamage } from '../damage/generate';
 import { detectDamage } from './index';
 import { squareFilter, topHats } from './morph';
 
@@ -80,6 +81,18 @@ describe('detectDamage on synthetic scans with ground truth', () => {
     const hi = detectDamage(img, { sensitivity: 0.9 }).stats.pixels;
     expect(lo).toBeLessThanOrEqual(mid);
     expect(mid).toBeLessThanOrEqual(hi);
+  });
+
+  it('more sensitive never finds less than the default on an aged, grainy print', () => {
+    const print = agePhoto(synthPhoto(W, H, { seed: 12 }), { seed: 4 });
+    const d = generateDamage(print, { seed: 77, kinds: ['cracks', 'scratches', 'dust'] });
+    const base = detectDamage(d.image, { sensitivity: 0.5 }).mask.data;
+    for (const s of [0.7, 0.9, 1]) {
+      const more = detectDamage(d.image, { sensitivity: s }).mask.data;
+      let lost = 0;
+      for (let i = 0; i < base.length; i++) if (base[i] && !more[i]) lost++;
+      expect(lost).toBe(0);
+    }
   });
 
   it('tiling (for big scans) gives nearly the same mask', () => {

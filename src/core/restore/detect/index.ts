@@ -165,6 +165,9 @@ function blockEnergy(resp: Uint8Array, width: number, height: number, B: number,
   return { bw, e, dens };
 }
 
+/** The sensitivity the detector is tuned at (the user-facing knob's default). */
+const DEFAULT_SENSITIVITY = 0.5;
+
 const GATE_BLOCK = 32;
 const GATE_NB = 1;
 
@@ -201,8 +204,11 @@ function classifyTile(resp: Uint8Array, gate: { bw: number; dens: Float32Array }
     const band = P.line.maxWidth + 2;
     const pixels = kind === 'line' ? withoutFrame(b.pixels, w, at, band, Math.max(4 * band, P.line.minLength)) : b.pixels;
     if (pixels.length === 0) continue;
-    if (kind === 'line') counts.lines++;
-    else counts.spots++;
+    // counted once: a second pass (see detectDamage) re-finds most of the first one's damage
+    let seen = false;
+    for (const q of pixels) if (out[q]) { seen = true; break; }
+    if (!seen && kind === 'line') counts.lines++;
+    else if (!seen) counts.spots++;
     for (const q of pixels) out[q] = 255;
   }
 }
@@ -216,16 +222,20 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
   if (!Number.isInteger(W) || !Number.isInteger(H) || W <= 0 || H <= 0 || data.length !== W * H * C) {
     throw new RangeError(`detectDamage: image data (${data.length} bytes) does not match ${W}×${H}×${C}`);
   }
-  const s = Math.min(1, Math.max(0, options.sensitivity ?? 0.5));
+  const s = Math.min(1, Math.max(0, options.sensitivity ?? DEFAULT_SENSITIVITY));
   const maxWidth = Math.max(2, Math.min(31, options.maxDamageWidth ?? 11));
   const grow = Math.max(0, Math.round(options.grow ?? 1));
   const T = Math.max(128, Math.round(options.tileSize ?? 1024));
   const luma = lumaPlane(data, W, H, C);
   const sigma = estimateNoise(luma, W, H);
   const P = paramsFor(s, sigma, maxWidth);
+  // Above the default, lower thresholds can merge a scratch with its surroundings into a blob that
+  // fails the shape tests (measured: recall on aged held-out photos 0.33 at 0.5, 0.16 at 0.9). A
+  // second pass at the default keeps what it finds, so more sensitive never finds less.
+  const passes = s > DEFAULT_SENSITIVITY ? [P, paramsFor(DEFAULT_SENSITIVITY, sigma, maxWidth)] : [P];
   const thin = new Uint8Array(W * H);
   const counts = { lines: 0, spots: 0 };
-  const margin = Math.max(48, P.line.minLength + P.k);
+  const margin = Math.max(48, ...passes.map((q) => q.line.minLength + q.k));
   for (let ty = 0; ty < H; ty += T) {
     for (let tx = 0; tx < W; tx += T) {
       throwIfAborted(options.signal);
@@ -240,9 +250,11 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
       const at = { x0, y0, W, H };
       // the texture gate sees both polarities: in hair, the gaps between dark strands are bright lines
       const both = maxPlanes(bright, dark);
-      const gate = blockEnergy(both, w, h, GATE_BLOCK, P.densLevel, GATE_NB);
-      classifyTile(bright, gate, w, h, P, at, found, tileCounts);
-      classifyTile(dark, gate, w, h, P, at, found, tileCounts);
+      for (const Q of passes) {
+        const gate = blockEnergy(both, w, h, GATE_BLOCK, Q.densLevel, GATE_NB);
+        classifyTile(bright, gate, w, h, Q, at, found, tileCounts);
+        classifyTile(dark, gate, w, h, Q, at, found, tileCounts);
+      }
       // grow inside the tile (the margin is wider than `grow`), so no full-size temporaries
       const grown = grow > 0 ? dilateSquare(found, w, h, grow) : found;
       // keep only the tile's core (its margin belongs to the neighbours)
