@@ -10,7 +10,8 @@
 // Usage: node eval.cjs DATA_DIR OUT_DIR [N_HELDOUT]
 //   EVAL_PARTS=clean,synthetic,film,speed,real (default: all) runs only the named parts;
 //   RENOVO_MODELS_DIR=DIR evaluates DIR/damage-unet instead of models/damage-unet;
-//   EVAL_SENSITIVITY=X runs the learned detector at sensitivity X (default 0.5).
+//   EVAL_SENSITIVITY=X runs the learned detector at sensitivity X (default 0.5);
+//   EVAL_CLASSICAL_SENSITIVITY=X the classical one (default 0.5).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -24,9 +25,10 @@ import { maskScores, synthPhoto } from '../../../test/fixtures/synth';
 
 type Mode = 'learned' | 'classical';
 const MODES: Mode[] = ['learned', 'classical'];
-// EVAL_SENSITIVITY=X runs the learned detector at sensitivity X (default 0.5; classical stays at 0.5)
+// EVAL_SENSITIVITY=X runs the learned detector at sensitivity X, EVAL_CLASSICAL_SENSITIVITY the classical one (default 0.5 each)
 const SENS = Number(process.env.EVAL_SENSITIVITY ?? 0.5);
-const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m, ...(m === 'learned' ? { sensitivity: SENS } : {}) });
+const CSENS = Number(process.env.EVAL_CLASSICAL_SENSITIVITY ?? 0.5);
+const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m, sensitivity: m === 'learned' ? SENS : CSENS });
 
 async function load(file: string, long?: number): Promise<ImageBuffer> {
   let p = sharp(file).removeAlpha().toColourspace('srgb');
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   // spread over both folders
   const pick = [...held.filter((f) => f.startsWith('landscapes/')).slice(0, N / 2), ...held.filter((f) => f.startsWith('faces/')).slice(0, N / 2)];
   const film = await loadFilmMarks(join(data, 'scratches/film-aa-masks'), 4);
-  const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 }, learnedSensitivity: SENS };
+  const result: Record<string, unknown> = { model: { dir, sha256: model.sha256 }, learnedSensitivity: SENS, classicalSensitivity: CSENS };
   const parts = new Set((process.env.EVAL_PARTS ?? 'synthetic,film,clean,speed,real').split(',').map((x) => x.trim()));
   result.parts = [...parts];
 
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
         im = { ...im, data: g };
       }
       const l = (await detectLearned(im, model, { sensitivity: SENS })).pixels / (im.width * im.height);
-      const c = detectDamage(im).stats.fraction;
+      const c = detectDamage(im, { sensitivity: CSENS }).stats.fraction;
       fr.learned.push(l);
       fr.classical.push(c);
       if (f.includes('kodak')) { frKodak.learned.push(l); frKodak.classical.push(c); }
