@@ -65,10 +65,11 @@ describeE2e('batch panel (Chromium against renovo serve)', () => {
     const outFile = join(`${input}-restored`, 'album', 'wedding_r.jpg');
     const outBefore = createHash('sha256').update(await readFile(outFile)).digest('hex');
     const afterBefore = await tile.locator('[data-testid="batch-after"]').getAttribute('src');
-    await tile.locator('[data-testid="batch-rerun-sensitivity"]').fill('1');
-    expect(await tile.locator('output').textContent()).toBe('100 %');
+    // the least sensitive setting finds less on this scan (the most sensitive finds what 50 % finds)
+    await tile.locator('[data-testid="batch-rerun-sensitivity"]').fill('0');
+    expect(await tile.locator('output').textContent()).toBe('0 %');
     await tile.locator('[data-testid="batch-rerun"]').click();
-    await expect.poll(() => tile.locator('[data-testid="batch-rerun-done"]').textContent().catch(() => ''), { timeout: 30_000 }).toBe('Re-run at 100 %');
+    await expect.poll(() => tile.locator('[data-testid="batch-rerun-done"]').textContent().catch(() => ''), { timeout: 30_000 }).toBe('Re-run at 0 %');
     expect(await tile.locator('[data-testid="batch-after"]').getAttribute('src')).not.toBe(afterBefore);
     await expect.poll(() => tile.locator('[data-testid="batch-after"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBeGreaterThan(0);
     expect(createHash('sha256').update(await readFile(outFile)).digest('hex')).not.toBe(outBefore);

@@ -97,9 +97,9 @@ describe.skipIf(!hasModel)('learned detector (shipped model models/damage-unet)'
     expect(hit / count(dmg.mask)).toBeGreaterThan(0.6);
   });
 
-  // KNOWN GAP (issue 13): the model flags 0.75–13 % of sharp clean Kodak photos (3.4 % on average at
-  // 5,600 steps, 10 % before the hard-negative fine-tune); it.fails turns red once it stays under 0.5 %
-  it.skipIf(!hasKodak).fails('a clean real photo is left untouched (skipped without ../shared/data/kodak)', async () => {
+  // kodim23 (parrots) passes since the 10,000-step model (0.38 %); the Kodak average is still 2.6 %
+  // (BENCHMARKS.md, issue 13), so this guards one photo, not the target
+  it.skipIf(!hasKodak)('a clean real photo is left untouched (skipped without ../shared/data/kodak)', async () => {
     const photo = await kodak('kodim23.png', 768);
     const r = await restorePhoto(photo, { tone: false, detector: 'learned', detectorModel: MODEL });
     expect(r.stats.detector).toBe('learned');
