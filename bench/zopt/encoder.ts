@@ -40,9 +40,9 @@ const OOS = (process.env.OOS ?? 'rocket.jpg,coffee.png').split(',').filter(Boole
 const S = 256;
 /** Only these hole indices (comma list), e.g. to try warm-start settings on a few holes. */
 const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',').map(Number)) : null;
-/** Warm-start settings (engine defaults unless set): WARM_LR, JITTER, WARM_RESTARTS, PATIENCE, WARM_ITERS. */
+/** Warm-start settings (engine defaults unless set): WARM_LR, JITTER, WARM_RESTARTS, PATIENCE, WARM_ITERS, WARMUP. */
 const WARM = Object.fromEntries(Object.entries({
-  warmLearningRate: process.env.WARM_LR, jitter: process.env.JITTER, warmRestarts: process.env.WARM_RESTARTS, patience: process.env.PATIENCE, warmIterations: process.env.WARM_ITERS,
+  warmLearningRate: process.env.WARM_LR, jitter: process.env.JITTER, warmRestarts: process.env.WARM_RESTARTS, patience: process.env.PATIENCE, warmIterations: process.env.WARM_ITERS, warmup: process.env.WARMUP,
 }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Number(v)]));
 
 interface Hole { name: string; set: 'held-out' | 'oos'; path: string; kind: 'centre' | 'silhouette'; frac: number; mask: MaskBuffer }

@@ -58,6 +58,8 @@ export interface GanParams {
   patience?: number;
   /** Warm start: standard deviation of the jitter added to E's output for the other restarts (default 0.5). */
   jitter?: number;
+  /** Warm start: iterations over which the learning rate ramps up from a tenth (default 10). */
+  warmup?: number;
   /** Warm start: Adam learning rate on z (default 0.25: in ≤ 100 iterations a larger step than the cold search's 0.03 gets further; tried 0.01–0.6, BENCHMARKS.md issue 17). */
   warmLearningRate?: number;
 }
@@ -70,7 +72,7 @@ export type GanRefine = (typeof GAN_REFINES)[number];
 
 export const GAN_DEFAULTS = {
   lambda: 0.003, iterations: 1500, restarts: 16, learningRate: 0.03, gradTol: 1e-4, loss: 'weighted-l1' as ContextLoss, zClip: 3, refine: 'off' as GanRefine,
-  start: 'auto' as GanStart, warmRestarts: 4, warmIterations: 100, patience: 20, jitter: 0.5, warmLearningRate: 0.25,
+  start: 'auto' as GanStart, warmRestarts: 4, warmIterations: 100, patience: 20, jitter: 0.5, warmLearningRate: 0.25, warmup: 10,
 };
 /** The notice a cold start carries when the model has no encoder. */
 export const NO_ENCODER_NOTICE = 'this model has no z-encoder: the latent search cold-started from random latents (slow: up to 1500 iterations × 16 restarts); train one with scripts/train-encoder.ts';
@@ -154,7 +156,7 @@ export function ganSession(runtime: Runtime, model: GanModel, restarts: number, 
 function checkParams(o: GanInpaintOptions): Required<GanParams> {
   const p = { ...GAN_DEFAULTS, ...Object.fromEntries(Object.entries({
     lambda: o.lambda, iterations: o.iterations, restarts: o.restarts, learningRate: o.learningRate, gradTol: o.gradTol, loss: o.loss, zClip: o.zClip, refine: o.refine,
-    start: o.start, warmRestarts: o.warmRestarts, warmIterations: o.warmIterations, patience: o.patience, jitter: o.jitter, warmLearningRate: o.warmLearningRate,
+    start: o.start, warmRestarts: o.warmRestarts, warmIterations: o.warmIterations, patience: o.patience, jitter: o.jitter, warmLearningRate: o.warmLearningRate, warmup: o.warmup,
   }).filter(([, v]) => v !== undefined)) } as Required<GanParams>;
   const bad = (what: string): never => { throw new InpaintError('BAD_GAN_PARAMS', `inpaint (gan-zopt): ${what}`); };
   if (!(p.lambda >= 0 && Number.isFinite(p.lambda))) bad(`lambda must be a finite number ≥ 0 (got ${p.lambda})`);
@@ -169,6 +171,7 @@ function checkParams(o: GanInpaintOptions): Required<GanParams> {
   if (!Number.isInteger(p.warmIterations) || p.warmIterations < 0) bad(`warmIterations must be an integer ≥ 0 (got ${p.warmIterations})`);
   if (!Number.isInteger(p.patience) || p.patience < 1) bad(`patience must be an integer ≥ 1 (got ${p.patience})`);
   if (!(p.warmLearningRate > 0 && Number.isFinite(p.warmLearningRate))) bad(`warmLearningRate must be > 0 (got ${p.warmLearningRate})`);
+  if (!Number.isInteger(p.warmup) || p.warmup < 0) bad(`warmup must be an integer ≥ 0 (got ${p.warmup})`);
   if (!(p.jitter >= 0 && Number.isFinite(p.jitter))) bad(`jitter must be a finite number ≥ 0 (got ${p.jitter})`);
   if (!CONTEXT_LOSSES.includes(p.loss)) bad(`loss must be one of ${CONTEXT_LOSSES.join(', ')} (got ${String(p.loss)})`);
   return p;
@@ -216,7 +219,7 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     const init = eSession && model.encoder ? warmStarts(await encodeWindow(eSession, model.encoder.spec, y, unknown), restarts, params.jitter, seed, params.zClip) : undefined;
     const res = await optimizeLatent(session, { y, w, nz: spec.nz }, {
       restarts, iterations: warm ? params.warmIterations : params.iterations, learningRate: warm ? params.warmLearningRate : params.learningRate, gradTol: params.gradTol,
-      zClip: params.zClip, lambda: params.lambda, seed, signal: o.signal, init, ...(warm ? { patience: params.patience } : {}),
+      zClip: params.zClip, lambda: params.lambda, seed, signal: o.signal, init, ...(warm ? { patience: params.patience, warmup: params.warmup } : {}),
       onIteration: (s) => {
         const frac = (h + (s.iteration / Math.max(1, s.iterations)) * 0.95) / windows.length;
         const eta = s.etaMs + (windows.length - h - 1) * (s.elapsedMs + s.etaMs);

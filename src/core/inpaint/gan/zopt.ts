@@ -28,6 +28,8 @@ export interface ZOptOptions {
   patience?: number;
   /** Relative improvement that resets the patience counter (default 1e-3). */
   minImprovement?: number;
+  /** Learning rate ramps linearly from lr/10 to lr over this many iterations (default 0): a good start is not thrown away by large first steps. */
+  warmup?: number;
   signal?: AbortSignal;
   /** Called after every iteration. */
   onIteration?: (s: ZOptProgress) => void;
@@ -72,7 +74,8 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
   const N = o.restarts;
   const { nz } = problem;
   const iterations = o.iterations ?? 1500;
-  const lr = o.learningRate ?? 0.03;
+  const lr0 = o.learningRate ?? 0.03;
+  const warmup = o.warmup ?? 0;
   const tol = o.gradTol ?? 1e-4;
   const clipV = o.zClip ?? 3;
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
@@ -128,6 +131,7 @@ export async function optimizeLatent(session: CompiledGraph, problem: ZProblem, 
       anyActive = true;
       const t = ++steps[i];
       const c1 = 1 - b1 ** t, c2s = Math.sqrt(1 - b2 ** t);
+      const lr = it < warmup ? lr0 * (0.1 + (0.9 * it) / warmup) : lr0;
       for (let k = i * nz; k < (i + 1) * nz; k++) {
         const g = dz[k];
         m[k] = b1 * m[k] + (1 - b1) * g;
