@@ -175,19 +175,26 @@ async function report(hs: Hole[]): Promise<void> {
   const lines: string[] = [];
   lines.push('| # | image | set | hole | area | cold loss (its) | E only loss | warm loss (its, stop) | warm / cold | cold s | warm s | PSNR cold / E only / warm |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  const ratios: number[] = [], warmMs: number[] = [], coldMs: number[] = [], warmIts: number[] = [];
+  const ratios: number[] = [], warmMs: number[] = [], coldMs: number[] = [], warmIts: number[] = [], eRatios: number[] = [], reach: number[] = [];
   hs.forEach((h, i) => {
     const key = `${h.set}/${h.name}`;
     const c = cold.get(key)?.cold, w = warm.get(key)?.warm, e = warm.get(key)?.eonly;
     if (!w) return;
     const ratio = c ? w.loss / c.loss : NaN;
-    if (c && h.set === 'held-out') { ratios.push(ratio); coldMs.push(c.ms); }
+    if (c && h.set === 'held-out') {
+      ratios.push(ratio); coldMs.push(c.ms); eRatios.push(e.loss / c.loss);
+      // how far the cold search had to go (iterations × 16 restarts) to be as good as warm's final loss
+      const at = (c.curve as number[]).findIndex((v) => v <= w.loss);
+      reach.push(at < 0 ? Infinity : at + 1);
+    }
     if (h.set === 'held-out') { warmMs.push(w.ms); warmIts.push(w.iterations); }
     lines.push(`| ${i} | ${h.set === 'oos' ? `skimage/${h.name}` : h.name} | ${h.set} | ${h.kind} | ${(100 * h.frac).toFixed(1)} % | ${c ? `${c.loss.toFixed(2)} (${c.iterations})` : '—'} | ${e.loss.toFixed(2)} | ${w.loss.toFixed(2)} (${w.iterations}, ${w.stoppedBy}) | ${c ? ratio.toFixed(3) : '—'} | ${c ? (c.ms / 1000).toFixed(1) : '—'} | ${(w.ms / 1000).toFixed(2)} | ${c ? c.psnr.toFixed(2) : '—'} / ${e.psnr.toFixed(2)} / ${w.psnr.toFixed(2)} |`);
   });
   console.log(lines.join('\n'));
   if (warmMs.length) console.log(`\nwarm (held-out, ${warmMs.length} holes): wall time median ${(median(warmMs) / 1000).toFixed(2)} s, range ${(Math.min(...warmMs) / 1000).toFixed(2)}–${(Math.max(...warmMs) / 1000).toFixed(2)} s; iterations median ${median(warmIts)}, range ${Math.min(...warmIts)}–${Math.max(...warmIts)}`);
   if (coldMs.length) console.log(`cold (held-out, ${coldMs.length} holes): wall time median ${(median(coldMs) / 1000).toFixed(1)} s, range ${(Math.min(...coldMs) / 1000).toFixed(1)}–${(Math.max(...coldMs) / 1000).toFixed(1)} s`);
+  if (eRatios.length) console.log(`E only (no iterations) / cold final loss (held-out, ${eRatios.length} holes): median ${median(eRatios).toFixed(3)}, range ${Math.min(...eRatios).toFixed(3)}–${Math.max(...eRatios).toFixed(3)}`);
+  if (reach.length) console.log(`cold iterations (16 restarts) to reach warm's final loss: median ${median(reach)}, range ${Math.min(...reach)}–${Math.max(...reach)}`);
   if (ratios.length) console.log(`warm/cold final loss (held-out, ${ratios.length} holes): median ${median(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}; warm ≤ cold on ${ratios.filter((r) => r <= 1).length}/${ratios.length}`);
   await chart(hs, cold, warm);
   for (const set of ['held-out', 'oos'] as const) {
