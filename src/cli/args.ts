@@ -33,6 +33,7 @@ export const COMMAND_OPTIONS = {
     restarts: { type: 'string' },
     lr: { type: 'string' },
     refine: { type: 'string' },
+    start: { type: 'string' },
   },
   history: {},
   models: {

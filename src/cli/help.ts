@@ -63,9 +63,13 @@ Options:
                        inpainting model you imported (renovo models import)
       --model NAME     gan-zopt, onnx: model name (newest version) or version id (renovo models)
       --lambda X       gan-zopt: weight of the discriminator term, 0-10 (default: 0.003)
-      --iters N        gan-zopt: maximum iterations per hole, 1-20000 (default: 1500)
-      --restarts N     gan-zopt: random restarts optimised together, 1-64 (default: 16)
-      --lr X           gan-zopt: Adam learning rate on z (default: 0.03)
+      --start MODE     gan-zopt: auto | encoder | cold   where the latent search starts:
+                       the model's z-encoder (about 100 iterations x 4 restarts from its
+                       guess) or random latents (the full search below); auto uses the
+                       encoder when the model has one (default: auto)
+      --iters N        gan-zopt: cold search, maximum iterations per hole, 1-20000 (default: 1500)
+      --restarts N     gan-zopt: cold search, random restarts optimised together, 1-64 (default: 16)
+      --lr X           gan-zopt: cold search, Adam learning rate on z (default: 0.03)
       --refine MODE    gan-zopt: off | patchmatch   re-synthesise the fill's texture from
                        the photo with PatchMatch guided by the GAN fill (default: off)
   -b, --blend MODE     normal | mixed | off   Poisson blending of the fill (default: normal)

@@ -79,6 +79,8 @@ export const apiInputs = {
           learningRate: z.number().min(1e-5).max(1).optional(),
           /** texture refinement of the fill: PatchMatch guided by the GAN fill (default off) */
           refine: z.enum(['off', 'patchmatch']).optional(),
+          /** where the z-search starts: 'auto' (the model's z-encoder when it has one), 'encoder' (required) or 'cold' (random latents; default auto) */
+          start: z.enum(['auto', 'encoder', 'cold']).optional(),
         })
         .strict()
         .optional(),

@@ -40,6 +40,9 @@ describe('renovo inpaint --engine gan-zopt', () => {
     r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--refine', 'telea');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--refine must be one of off, patchmatch/);
+    r = await run('inpaint', ...photo(), '--engine', 'gan-zopt', '--model', 'x', '--start', 'warm');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--start must be one of auto, encoder, cold/);
     r = await run('inpaint', ...photo(), '--engine', 'telea', '--refine', 'patchmatch');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--refine is only used with --engine gan-zopt/);
@@ -53,6 +56,6 @@ describe('renovo inpaint --engine gan-zopt', () => {
 
   it('documents the engine and its options', () => {
     const h = HELP.inpaint;
-    for (const s of ['gan-zopt', '--model NAME', '--lambda', '--iters', '--restarts', '--lr', '--refine MODE', '--engine gan-zopt --model landscape-dcgan64']) expect(h).toContain(s);
+    for (const s of ['gan-zopt', '--model NAME', '--lambda', '--iters', '--restarts', '--lr', '--refine MODE', '--start MODE', '--engine gan-zopt --model landscape-dcgan64']) expect(h).toContain(s);
   });
 });

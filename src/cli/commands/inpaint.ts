@@ -20,7 +20,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
   const blend = choiceOption(values.blend, 'blend', BLEND_MODES) ?? 'normal';
   const dilate = intOption(values.dilate, 'dilate', 0, 64) ?? DEFAULT_MASK_DILATE_PX;
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
-  const ganFlags = ['lambda', 'iters', 'restarts', 'lr', 'refine'].filter((k) => values[k] !== undefined);
+  const ganFlags = ['lambda', 'iters', 'restarts', 'lr', 'refine', 'start'].filter((k) => values[k] !== undefined);
   if (engine !== 'gan-zopt' && ganFlags.length) throw new UsageError(`inpaint: --${ganFlags[0]} is only used with --engine gan-zopt`);
   const usesModel = MODEL_ENGINES.includes(engine);
   if (!usesModel && values.model !== undefined) throw new UsageError('inpaint: --model is only used with --engine gan-zopt or onnx');
@@ -35,6 +35,7 @@ export async function inpaintCommand(ctx: CommandContext): Promise<ExitCode> {
         restarts: intOption(values.restarts, 'restarts', 1, 64),
         learningRate: numberOption(values.lr, 'lr', 1e-5, 1),
         refine: choiceOption(values.refine, 'refine', ['off', 'patchmatch'] as const),
+        start: choiceOption(values.start, 'start', ['auto', 'encoder', 'cold'] as const),
       }
     : undefined;
   const sourceMaskPath = typeof values['source-mask'] === 'string' ? resolve(values['source-mask']) : undefined;

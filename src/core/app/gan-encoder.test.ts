@@ -82,5 +82,15 @@ describe('z-encoder through the app layer', () => {
     } finally {
       lib.close();
     }
+    // the user can ask for the full random-latent search on a model that has an encoder
+    const forced = await inpaintFile({ ...base, outputPath: join(dir, 'forced.png'), modelName: 'with-encoder', gan: { start: 'cold', iterations: 5, restarts: 2 } });
+    const lib2 = Library.open(join(dir, 'lib'));
+    try {
+      const f = lib2.store.edits.get(forced.editId)!.params as { ganHoles: { start: string; iterations: number; notice?: string }[] };
+      expect(f.ganHoles[0].start).toBe('cold');
+      expect(f.ganHoles[0].notice).toBeUndefined();
+    } finally {
+      lib2.close();
+    }
   }, 60_000);
 });

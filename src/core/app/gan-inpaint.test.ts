@@ -126,6 +126,8 @@ describe('startInpaint schema', () => {
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { restarts: 0 } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { refine: 'patchmatch' } }).success).toBe(true);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { refine: 'telea' } }).success).toBe(false);
+    expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { start: 'cold' } }).success).toBe(true);
+    expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { start: 'warm' } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { iterations: 1e6 } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { lambda: -1 } }).success).toBe(false);
     expect(apiInputs.startInpaint.safeParse({ ...ok, modelId: 2, gan: { seed: 1 } }).success).toBe(false);

@@ -32,6 +32,8 @@ export interface GanSettings {
   restarts?: number;
   learningRate?: number;
   refine?: 'off' | 'patchmatch';
+  /** where the z-search starts: the model's encoder ('auto' when it has one, or 'encoder') or random latents ('cold') */
+  start?: 'auto' | 'encoder' | 'cold';
 }
 
 /**
