@@ -1,7 +1,7 @@
 // The z-encoder through the app layer (issue 17): a shipped model version whose folder holds an
 // encoder trained against its G starts the z-search from it (recorded with the edit); a version
 // without one cold-starts and the edit records the notice.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -47,7 +47,13 @@ beforeAll(async () => {
   // the library holds G and D in one file (as registerShippedModels writes it), fp16
   const lib = Library.open(join(dir, 'lib'));
   const both = encodeModelFile(m.spec, new Map([...g16, ...decodeModelFile(encodeModelFile(m.spec, m.weights, { dtype: 'F16', prefix: 'D.' })).weights]), { dtype: 'F16' });
-  for (const [name, metrics] of [['with-encoder', { shippedDir: shipped }], ['without-encoder', {}]] as const) {
+  // the same folder with its encoder file damaged (one byte flipped)
+  const damaged = join(dir, 'damaged');
+  await cp(shipped, damaged, { recursive: true });
+  const eBytes = await readFile(join(damaged, 'E.safetensors'));
+  eBytes[eBytes.length - 1] ^= 0xff;
+  await writeFile(join(damaged, 'E.safetensors'), eBytes);
+  for (const [name, metrics] of [['with-encoder', { shippedDir: shipped }], ['without-encoder', {}], ['damaged-encoder', { shippedDir: damaged }]] as const) {
     lib.store.models.add({ name, version: 1, architecture: m.spec.arch, file: lib.putBytes('models', both, MODEL_FILE_EXT), sha256: sha256Hex(both), parentId: null, source: 'shipped', metrics });
   }
   lib.close();
@@ -66,6 +72,19 @@ afterAll(async () => {
 });
 
 describe('z-encoder through the app layer', () => {
+  it('a damaged encoder file does not block the fill: it cold-starts and the record says why', async () => {
+    const base = { libraryDir: join(dir, 'lib'), photoPath: join(dir, 'photo.png'), maskPath: join(dir, 'mask.png'), blend: 'normal' as const, dilate: 0, runner: { size: 1, workerPath }, engine: 'gan-zopt' as const, seed: 3 };
+    const r = await inpaintFile({ ...base, outputPath: join(dir, 'damaged.png'), modelName: 'damaged-encoder', gan: { iterations: 5, restarts: 2 } });
+    const lib = Library.open(join(dir, 'lib'));
+    try {
+      const p = lib.store.edits.get(r.editId)!.params as { ganHoles: { start: string; notice?: string }[] };
+      expect(p.ganHoles[0].start).toBe('cold');
+      expect(p.ganHoles[0].notice).toMatch(/^the z-encoder was not used \(.*E\.safetensors \(sha256 [0-9a-f]{64}\) does not match the sha256 in its manifest/);
+    } finally {
+      lib.close();
+    }
+  }, 60_000);
+
   it('a shipped version with an encoder starts from it; one without cold-starts and records the notice', async () => {
     const base = { libraryDir: join(dir, 'lib'), photoPath: join(dir, 'photo.png'), maskPath: join(dir, 'mask.png'), blend: 'normal' as const, dilate: 0, runner: { size: 1, workerPath }, engine: 'gan-zopt' as const, seed: 3 };
     const warm = await inpaintFile({ ...base, outputPath: join(dir, 'warm.png'), modelName: 'with-encoder' });

@@ -20,9 +20,20 @@ function loadGanModel(key: string, file: string, encoderDir?: string): Promise<G
       const m = decodeModelFile(new Uint8Array(b), `model ${key}`);
       // a shipped folder's encoder serves this version only when it was trained against this very G
       // (an older version registered from the same folder cold-starts, with the engine's notice)
-      const enc = encoderDir ? await loadModelEncoder(encoderDir) : null;
-      const fits = enc && enc.generatorDigest === generatorDigest(m.weights);
-      return { id: key, spec: m.spec, weights: m.weights, ...(fits ? { encoder: enc } : {}) };
+      // a damaged encoder file must not block the fill: it cold-starts, and the report says why
+      let enc: Awaited<ReturnType<typeof loadModelEncoder>> = null;
+      let encoderProblem: string | undefined;
+      if (encoderDir) {
+        try {
+          enc = await loadModelEncoder(encoderDir);
+        } catch (e) {
+          encoderProblem = e instanceof Error ? e.message : String(e);
+        }
+      }
+      const model: GanModel = { id: key, spec: m.spec, weights: m.weights };
+      if (enc && enc.generatorDigest === generatorDigest(m.weights)) model.encoder = enc;
+      if (encoderProblem) model.encoderProblem = encoderProblem;
+      return model;
     });
     p.catch(() => ganModels.delete(key));
     ganModels.set(key, p);

@@ -29,6 +29,8 @@ export interface GanModel {
   weights: ReadonlyMap<string, Float32Array>;
   /** The model's z-encoder, when it has one (trained against exactly this G: checked before use). */
   encoder?: GanEncoder;
+  /** Why the model's encoder could not be used (a damaged or mismatched file): the search cold-starts and says this. */
+  encoderProblem?: string;
 }
 
 export interface GanParams {
@@ -199,7 +201,7 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
   if (params.start === 'encoder' && !model.encoder) throw new InpaintError('NO_ENCODER', `inpaint (gan-zopt): start 'encoder' asked for, but model '${model.id}' has no z-encoder (train one with scripts/train-encoder.ts)`);
   const warm = params.start !== 'cold' && !!model.encoder;
   if (warm) checkEncoder(model.id, spec, model.weights, model.encoder as GanEncoder); // ENCODER_MISMATCH before any work
-  const notice = !warm && params.start === 'auto' ? NO_ENCODER_NOTICE : undefined;
+  const notice = warm || params.start !== 'auto' ? undefined : model.encoderProblem ? `the z-encoder was not used (${model.encoderProblem}): the latent search cold-started from random latents` : NO_ENCODER_NOTICE;
   const restarts = warm ? params.warmRestarts : params.restarts;
   const session = await ganSession(runtime, model, restarts, norm, params.lambda > 0);
   const eSession = warm ? await encoderSession(runtime, `${model.id}|${model.encoder?.sha256 ?? model.encoder?.generatorDigest}`, model.encoder as GanEncoder) : null;
