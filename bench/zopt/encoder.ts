@@ -45,7 +45,7 @@ const WARM = Object.fromEntries(Object.entries({
   warmLearningRate: process.env.WARM_LR, jitter: process.env.JITTER, warmRestarts: process.env.WARM_RESTARTS, patience: process.env.PATIENCE, warmIterations: process.env.WARM_ITERS, warmup: process.env.WARMUP,
 }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Number(v)]));
 
-interface Hole { name: string; set: 'held-out' | 'oos'; path: string; kind: 'centre' | 'silhouette'; frac: number; mask: MaskBuffer }
+interface Hole { name: string; set: 'held-out' | 'in-sample' | 'oos'; path: string; kind: 'centre' | 'silhouette'; frac: number; mask: MaskBuffer }
 interface Run { loss: number; ms: number; iterations: number; stoppedBy: string; psnr: number; curve: number[]; encoderLoss?: number; load1: number }
 
 async function load(path: string): Promise<ImageBuffer> {
@@ -88,15 +88,18 @@ async function silhouetteMask(file: string, frac: number, rng: Rng): Promise<Mas
 
 async function holes(): Promise<Hole[]> {
   const manifest = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')) as { data: { folder: string; heldOut?: { files: string[] } } };
-  const held = manifest.data.heldOut?.files ?? [];
-  if (!held.length) throw new Error(`${MODEL}/manifest.json lists no held-out images`);
   const folder = join(DATA, basename(manifest.data.folder));
+  // a model trained on its whole folder (Monet, faces) has no held-out images: IN_SAMPLE=1 measures
+  // the search on training images instead, labelled 'in-sample' (E and G have seen them)
+  const inSample = !manifest.data.heldOut?.files.length && process.env.IN_SAMPLE === '1';
+  const held = inSample ? readdirSync(folder).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort() : manifest.data.heldOut?.files ?? [];
+  if (!held.length) throw new Error(`${MODEL}/manifest.json lists no held-out images (IN_SAMPLE=1 measures on training images)`);
   const silDir = join(DATA, 'silhouettes');
   const sils = readdirSync(silDir).filter((f) => f.endsWith('.png')).sort();
   const rng = new Rng(1717);
   const out: Hole[] = [];
   const items = [
-    ...Array.from({ length: HOLES }, (_, i) => ({ name: held[Math.floor(((i + 0.5) * held.length) / HOLES)], set: 'held-out' as const, dir: folder })),
+    ...Array.from({ length: HOLES }, (_, i) => ({ name: held[Math.floor(((i + 0.5) * held.length) / HOLES)], set: inSample ? ('in-sample' as const) : ('held-out' as const), dir: folder })),
     ...OOS.map((f) => ({ name: f, set: 'oos' as const, dir: SKIMAGE })),
   ];
   for (let i = 0; i < items.length; i++) {
@@ -181,23 +184,23 @@ async function report(hs: Hole[]): Promise<void> {
     const c = cold.get(key)?.cold, w = warm.get(key)?.warm, e = warm.get(key)?.eonly;
     if (!w) return;
     const ratio = c ? w.loss / c.loss : NaN;
-    if (c && h.set === 'held-out') {
+    if (c && h.set !== 'oos') {
       ratios.push(ratio); coldMs.push(c.ms); eRatios.push(e.loss / c.loss);
       // how far the cold search had to go (iterations × 16 restarts) to be as good as warm's final loss
       const at = (c.curve as number[]).findIndex((v) => v <= w.loss);
       reach.push(at < 0 ? Infinity : at + 1);
     }
-    if (h.set === 'held-out') { warmMs.push(w.ms); warmIts.push(w.iterations); }
+    if (h.set !== 'oos') { warmMs.push(w.ms); warmIts.push(w.iterations); }
     lines.push(`| ${i} | ${h.set === 'oos' ? `skimage/${h.name}` : h.name} | ${h.set} | ${h.kind} | ${(100 * h.frac).toFixed(1)} % | ${c ? `${c.loss.toFixed(2)} (${c.iterations})` : '—'} | ${e.loss.toFixed(2)} | ${w.loss.toFixed(2)} (${w.iterations}, ${w.stoppedBy}) | ${c ? ratio.toFixed(3) : '—'} | ${c ? (c.ms / 1000).toFixed(1) : '—'} | ${(w.ms / 1000).toFixed(2)} | ${c ? c.psnr.toFixed(2) : '—'} / ${e.psnr.toFixed(2)} / ${w.psnr.toFixed(2)} |`);
   });
   console.log(lines.join('\n'));
-  if (warmMs.length) console.log(`\nwarm (held-out, ${warmMs.length} holes): wall time median ${(median(warmMs) / 1000).toFixed(2)} s, range ${(Math.min(...warmMs) / 1000).toFixed(2)}–${(Math.max(...warmMs) / 1000).toFixed(2)} s; iterations median ${median(warmIts)}, range ${Math.min(...warmIts)}–${Math.max(...warmIts)}`);
-  if (coldMs.length) console.log(`cold (held-out, ${coldMs.length} holes): wall time median ${(median(coldMs) / 1000).toFixed(1)} s, range ${(Math.min(...coldMs) / 1000).toFixed(1)}–${(Math.max(...coldMs) / 1000).toFixed(1)} s`);
-  if (eRatios.length) console.log(`E only (no iterations) / cold final loss (held-out, ${eRatios.length} holes): median ${median(eRatios).toFixed(3)}, range ${Math.min(...eRatios).toFixed(3)}–${Math.max(...eRatios).toFixed(3)}`);
+  if (warmMs.length) console.log(`\nwarm (${hs[0]?.set ?? 'held-out'}, ${warmMs.length} holes): wall time median ${(median(warmMs) / 1000).toFixed(2)} s, range ${(Math.min(...warmMs) / 1000).toFixed(2)}–${(Math.max(...warmMs) / 1000).toFixed(2)} s; iterations median ${median(warmIts)}, range ${Math.min(...warmIts)}–${Math.max(...warmIts)}`);
+  if (coldMs.length) console.log(`cold (${hs[0]?.set ?? 'held-out'}, ${coldMs.length} holes): wall time median ${(median(coldMs) / 1000).toFixed(1)} s, range ${(Math.min(...coldMs) / 1000).toFixed(1)}–${(Math.max(...coldMs) / 1000).toFixed(1)} s`);
+  if (eRatios.length) console.log(`E only (no iterations) / cold final loss (${hs[0]?.set ?? 'held-out'}, ${eRatios.length} holes): median ${median(eRatios).toFixed(3)}, range ${Math.min(...eRatios).toFixed(3)}–${Math.max(...eRatios).toFixed(3)}`);
   if (reach.length) console.log(`cold iterations (16 restarts) to reach warm's final loss: median ${median(reach)}, range ${Math.min(...reach)}–${Math.max(...reach)}`);
-  if (ratios.length) console.log(`warm/cold final loss (held-out, ${ratios.length} holes): median ${median(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}; warm ≤ cold on ${ratios.filter((r) => r <= 1).length}/${ratios.length}`);
+  if (ratios.length) console.log(`warm/cold final loss (${hs[0]?.set ?? 'held-out'}, ${ratios.length} holes): median ${median(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}; warm ≤ cold on ${ratios.filter((r) => r <= 1).length}/${ratios.length}`);
   await chart(hs, cold, warm);
-  for (const set of ['held-out', 'oos'] as const) {
+  for (const set of ['held-out', 'in-sample', 'oos'] as const) {
     const rows: string[][] = [];
     hs.forEach((h, i) => {
       if (h.set !== set || !warm.has(`${h.set}/${h.name}`)) return;
@@ -216,7 +219,7 @@ async function chart(hs: Hole[], cold: Map<string, any>, warm: Map<string, any>)
   const yOf = (v: number): number => T + (H - T - B) * (1 - (Math.min(yMax, Math.max(yMin, v)) - yMin) / (yMax - yMin));
   const paths: string[] = [];
   for (const h of hs) {
-    if (h.set !== 'held-out') continue;
+    if (h.set === 'oos') continue;
     const c = cold.get(`${h.set}/${h.name}`)?.cold, w = warm.get(`${h.set}/${h.name}`)?.warm;
     if (!c || !w) continue;
     const line = (curve: number[], colour: string): string => `<polyline fill="none" stroke="${colour}" stroke-width="1.3" stroke-opacity="0.75" points="${curve.map((v, i) => `${xOf(i + 1).toFixed(1)},${yOf(v / c.loss).toFixed(1)}`).join(' ')}"/>`;
@@ -227,7 +230,7 @@ async function chart(hs: Hole[], cold: Map<string, any>, warm: Map<string, any>)
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="white"/>${ticks}${yt}${paths.join('')}
 <text x="${W / 2}" y="${H - 12}" font-size="14" text-anchor="middle">iteration (log scale)</text>
 <text x="18" y="${H / 2}" font-size="14" text-anchor="middle" transform="rotate(-90 18 ${H / 2})">best loss / cold start's final loss</text>
-<text x="${L}" y="24" font-size="15">gan-zopt on held-out landscapes: cold (grey, 16 restarts) vs z-encoder warm start (red, 4 restarts)</text></svg>`;
+<text x="${L}" y="24" font-size="15">gan-zopt, ${basename(MODEL)} on ${hs[0]?.set ?? 'held-out'} images: cold (grey, 16 restarts) vs z-encoder warm start (red, 4 restarts)</text></svg>`;
   await sharp(Buffer.from(svg)).png().toFile(`${OUT}-curves.png`);
   console.log(`wrote ${OUT}-curves.png`);
 }
