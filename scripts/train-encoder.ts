@@ -2,13 +2,14 @@
 // resumably, and ships it into the model folder.
 //   node train-encoder.mjs --model models/landscape-dcgan64 --data ../shared/data --run-dir DIR
 //     [--steps N] [--minutes M] [--threads 1] [--batch 16] [--synthetic 8] [--lr 5e-4] [--alpha 0.1]
-//     [--checkpoint-every N] [--checkpoint-minutes M]
+//     [--checkpoint-every N] [--checkpoint-minutes M] [--init-encoder models/<parent>]
 //   node train-encoder.mjs --ship --model models/landscape-dcgan64 --run-dir DIR
 // Real windows come from DATA/<the manifest's data folder>, leaving out the model's held-out split
 // (holdout.ts, the percent in its manifest: the same rule the GAN training used), so bench/zopt can
 // evaluate on images neither G nor E saw. Holes: centre squares, rectangles, object silhouettes
 // (DATA/silhouettes) and free-form strokes, 3–30 % of the window. Resumes from the newest checkpoint
-// in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
+// in --run-dir; SIGTERM/SIGINT save a checkpoint and exit. --init-encoder starts a new run from the
+// encoder of the model this one was fine-tuned from (as a fine-tune in the app does, encoder-adapt.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,14 +20,14 @@ import { Runtime } from '../src/core/onnx/runtime';
 import { Rng } from '../src/core/random';
 import { loadImageFolder } from '../src/core/train/data';
 import { loadWeightsFile } from '../src/core/train/weights';
-import { DEFAULT_ZENC_HYPER, ZencTrainer, loadSilhouetteMasks, loadZencCheckpoint, makeZencBatch, saveZencCheckpoint, shipEncoder, type ZencState } from '../src/core/train/zencoder';
+import { DEFAULT_ZENC_HYPER, ZencTrainer, loadModelEncoder, loadSilhouetteMasks, loadZencCheckpoint, makeZencBatch, saveZencCheckpoint, shipEncoder, type ZencState } from '../src/core/train/zencoder';
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({ options: {
     model: { type: 'string' }, data: { type: 'string', default: '../shared/data' }, 'run-dir': { type: 'string' },
     steps: { type: 'string', default: '100000' }, minutes: { type: 'string', default: '0' }, threads: { type: 'string', default: '1' },
     batch: { type: 'string' }, synthetic: { type: 'string' }, lr: { type: 'string' }, alpha: { type: 'string' },
-    'checkpoint-every': { type: 'string', default: '500' }, 'checkpoint-minutes': { type: 'string', default: '4' }, ship: { type: 'boolean', default: false },
+    'init-encoder': { type: 'string' }, 'checkpoint-every': { type: 'string', default: '500' }, 'checkpoint-minutes': { type: 'string', default: '4' }, ship: { type: 'boolean', default: false },
   } });
   if (!v.model || !v['run-dir']) throw new Error('--model and --run-dir are required');
   const runDir = v['run-dir'];
@@ -56,8 +57,10 @@ async function main(): Promise<void> {
     ...(v.batch ? { batch: Number(v.batch) } : {}), ...(v.synthetic ? { synthetic: Number(v.synthetic) } : {}),
     ...(v.lr ? { lr: Number(v.lr) } : {}), ...(v.alpha ? { alpha: Number(v.alpha) } : {}),
   };
-  const spec = resumed?.state.spec ?? zencoderSpec({ nc: gSpec.nc, nz: gSpec.nz, resolution: gSpec.resolution });
-  const trainer = resumed?.trainer ?? new ZencTrainer(gSpec, gWeights, spec, hyper);
+  const parent = !resumed && v['init-encoder'] ? await loadModelEncoder(v['init-encoder']) : null;
+  if (v['init-encoder'] && !resumed && !parent) throw new Error(`${v['init-encoder']} has no z-encoder to start from`);
+  const spec = resumed?.state.spec ?? parent?.spec ?? zencoderSpec({ nc: gSpec.nc, nz: gSpec.nz, resolution: gSpec.resolution });
+  const trainer = resumed?.trainer ?? new ZencTrainer(gSpec, gWeights, spec, hyper, parent ? new Map(parent.weights) : undefined);
   let step = resumed?.state.step ?? 0;
   const rng = new Rng(hyper.seed);
   if (resumed) rng.state = resumed.state.rng;
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     elapsedMs: Math.round(elapsed), losses,
     meta: {
       command: process.argv.slice(1).join(' '), history,
+      ...(resumed?.state.meta.initEncoder ? { initEncoder: resumed.state.meta.initEncoder } : parent ? { initEncoder: { model: v['init-encoder'], sha256: parent.sha256 } } : {}),
       data: { folder: manifest.data.folder, imageCount: ds.count, contentHash: ds.contentHash, heldOut: { percent, count: ds.heldOut?.files.length ?? 0, rule: ds.heldOut?.rule }, silhouettes: silhouettes.length ? `silhouettes/ (${silhouettes.length})` : 'none' },
     },
   });

@@ -303,8 +303,11 @@ export type JobEvent =
       /** Library-relative sample grid (load with libraryUrl or getTrainingSample). */
       sampleFile: string | null;
     }
+  /** After the GAN steps of a fine-tune: the base model's z-encoder is being adapted to the new generator. */
+  | { jobId: string; type: 'training-encoder'; step: number; totalSteps: number }
   | { jobId: string; type: 'training-paused'; step: number }
-  | { jobId: string; type: 'training-done'; model: ModelDto; run: TrainingRunDto };
+  /** `encoder`: whether the new version has a z-encoder (fast GAN fills) and, when not, why. */
+  | { jobId: string; type: 'training-done'; model: ModelDto; run: TrainingRunDto; encoder: { adapted: boolean; note: string } };
 
 /** What the renderer programs against, whichever transport carries it. */
 export type RenovoApi = {

@@ -85,6 +85,8 @@ describeE2e('fine-tune panel (Chromium against renovo serve)', () => {
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/Done: e2e-monet v1/);
     expect(await page.locator('[data-testid="ft-progress"]').evaluate((el: HTMLProgressElement) => el.value)).toBe(1);
     expect(await page.locator('[data-testid="ft-loss-g"]').textContent()).toMatch(/^-?\d+\.\d{3}$/);
+    // the base was trained from scratch here, so it has no z-encoder to adapt: the panel says what that means
+    expect(await page.locator('[data-testid="ft-encoder"]').textContent()).toMatch(/no z-encoder \(the base model has no z-encoder\): GAN fills with it start from random latents/);
     // the live progress events drew the loss chart (one point per event)
     const points = ((await page.locator('[data-testid="ft-line-g"]').getAttribute('points')) ?? '').trim().split(/\s+/);
     expect(points.length).toBeGreaterThanOrEqual(2);

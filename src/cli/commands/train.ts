@@ -7,6 +7,7 @@ import {
   DEFAULT_TRAINING_STEPS,
   defaultModelName,
   defaultRunDir,
+  encoderOutcome,
   openLibrary,
   registerShippedModels,
   runTraining,
@@ -104,6 +105,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
         const losses = Number.isFinite(p.lossD) ? `  D ${p.lossD.toFixed(3)}  G ${p.lossG.toFixed(3)}` : '';
         progress.update(f, `step ${p.step}/${p.totalSteps}  epoch ${p.epoch}${losses}  ${p.imagesPerSec.toFixed(1)} img/s`);
       },
+      onEncoderProgress: (step, total, context) => progress.update(step / total, `adapting the z-encoder: step ${step}/${total}  loss ${context.toFixed(4)}`),
     });
     progress.done();
     const { run, model, loop } = res;
@@ -117,6 +119,7 @@ async function runSession(ctx: CommandContext, kind: 'train' | 'finetune'): Prom
       printLine(`${model.name} v${model.version} (#${model.id}): ${model.architecture}, ${loop.step} steps${loop.resumedFrom ? ` (continued from ${loop.resumedFrom})` : ''}, ${(loop.elapsedMs / 1000).toFixed(0)} s`);
       printLine(`  data     ${run.datasetPath} (${run.imageCount} images)`);
       if (base) printLine(`  base     ${base.name} v${base.version} (#${base.id})`);
+      if (base) printLine(`  encoder  ${encoderOutcome(model, res.encoderSkipped).note}`);
       printLine(`  losses   D ${loop.losses.lossD.toFixed(3)}  G ${loop.losses.lossG.toFixed(3)}`);
       printLine(`  samples  ${loop.samplePath}`);
       printLine(`  run      #${run.id}, checkpoints in ${runDir}`);

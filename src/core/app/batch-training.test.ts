@@ -244,6 +244,7 @@ describe('training and fine-tuning jobs', () => {
     const fdone = await waitFor(f.jobId, ['training-done', 'failed', 'cancelled']);
     if (fdone.type !== 'training-done') throw new Error(JSON.stringify(fdone));
     expect(fdone.model).toMatchObject({ name: 'tiny-base-art', parentId: done.model.id });
+    expect(fdone.encoder).toEqual({ adapted: false, note: expect.stringMatching(/^no z-encoder \(the base model has no z-encoder\)/) });
     expect((await service.listModels({})).map((m) => m.name)).toEqual(expect.arrayContaining(['tiny-base', 'tiny-base-art']));
 
     const progress = events.filter((e) => e.jobId === f.jobId && e.type === 'training-progress');

@@ -16,6 +16,8 @@ import { Rng } from '../random';
 import { NO_ENCODER_NOTICE } from '../inpaint/gan';
 import { smallGanModel } from '../../../test/fixtures/gan-model';
 import { inpaintFile } from './inpaint-file';
+import { deleteModelVersion, exportModelVersion } from './models';
+import { encoderOutcome, runTraining } from './train-model';
 
 let dir: string;
 let workerPath: string;
@@ -112,4 +114,44 @@ describe('z-encoder through the app layer', () => {
       lib2.close();
     }
   }, 60_000);
+
+  it("a fine-tune adapts the base's encoder: the new version starts from its own, exports it, and deleting the version removes it", async () => {
+    const art = join(dir, 'art');
+    await mkdir(art, { recursive: true });
+    for (let i = 0; i < 6; i++) await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 200, g: 40 * i, b: 90 } } }).png().toFile(join(art, `a${i}.png`));
+    const lib = Library.open(join(dir, 'lib'));
+    let encFile: string;
+    try {
+      const base = lib.store.models.list().find((r) => r.name === 'with-encoder')!;
+      const res = await runTraining({ library: lib, name: 'tuned', dataDir: art, base, hyper: { batch: 4 }, steps: 2, encoderSteps: 10, runDir: join(dir, 'ft-run'), threads: 1 });
+      const model = res.model!;
+      const shippedE = await readFile(join(dir, 'shipped', 'E.safetensors'));
+      expect(model.metrics.encoder).toMatchObject({ steps: 10, parentSha256: sha256Hex(new Uint8Array(shippedE)) });
+      encFile = (model.metrics.encoder as { file: string }).file;
+      expect(lib.exists(encFile)).toBe(true);
+      expect(encoderOutcome(model, res.encoderSkipped)).toMatchObject({ adapted: true, note: expect.stringMatching(/^z-encoder adapted to it \(10 steps/) });
+      // the version without an encoder: its fine-tune has none, and says why
+      const plain = await runTraining({ library: lib, name: 'tuned-plain', dataDir: art, base: lib.store.models.list().find((r) => r.name === 'without-encoder')!, hyper: { batch: 4 }, steps: 2, runDir: join(dir, 'ft-plain'), threads: 1 });
+      expect(plain.model!.metrics.encoder).toBeUndefined();
+      expect(encoderOutcome(plain.model!, plain.encoderSkipped)).toEqual({ adapted: false, note: 'no z-encoder (the base model has no z-encoder): GAN fills with it start from random latents and take a minute or more' });
+    } finally {
+      lib.close();
+    }
+    const base = { libraryDir: join(dir, 'lib'), photoPath: join(dir, 'photo.png'), maskPath: join(dir, 'mask.png'), blend: 'normal' as const, dilate: 0, runner: { size: 1, workerPath }, engine: 'gan-zopt' as const, seed: 3 };
+    const r = await inpaintFile({ ...base, outputPath: join(dir, 'tuned.png'), modelName: 'tuned' });
+    const lib2 = Library.open(join(dir, 'lib'));
+    try {
+      const p = lib2.store.edits.get(r.editId)!.params as { ganHoles: { start: string; notice?: string }[] };
+      expect(p.ganHoles[0]).toMatchObject({ start: 'encoder' });
+      expect(p.ganHoles[0].notice).toBeUndefined();
+      const row = lib2.store.models.list().find((m) => m.name === 'tuned')!;
+      const out = await exportModelVersion(lib2, row, join(dir, 'export-tuned'));
+      expect(Object.keys(out.files).sort()).toEqual(['D.safetensors', 'E.safetensors', 'G.safetensors', 'generator.onnx', 'sample.png']);
+      expect(out.files['E.safetensors'].sha256).toBe((row.metrics.encoder as { sha256: string }).sha256);
+      deleteModelVersion(lib2, row);
+      expect(lib2.exists(encFile!)).toBe(false);
+    } finally {
+      lib2.close();
+    }
+  }, 120_000);
 });

@@ -40,6 +40,7 @@ export {
   checkTrainingBase,
   defaultModelName,
   defaultRunDir,
+  encoderOutcome,
   runTraining,
   trainingSpec,
   type GanHyper,

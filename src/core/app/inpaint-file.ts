@@ -11,7 +11,7 @@ import { sha256Hex } from '../library';
 import type { EditRow, PhotoRow } from '../store';
 import { openAppContext } from './context';
 import { extensionFor, stem } from './files';
-import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
+import { inpaintModel, prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob, type InpaintSettings } from './inpaint';
 import { registerShippedModels } from './models';
 import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea } from './source-area';
 
@@ -138,7 +138,7 @@ export async function inpaintFile(opts: InpaintFileOptions): Promise<InpaintFile
     if (settings.engine === 'gan-zopt') registerShippedModels(ctx.library);
     const model = resolveInpaintModel(ctx.library, settings); // MODEL_REQUIRED / MODEL_NOT_FOUND before any work
     const run = await runInpaintJob(ctx.runner, image, mask.mask, settings, { signal: opts.signal, onProgress: opts.onProgress }, {
-      model: model && { row: model, path: ctx.library.resolve(model.file) },
+      model: model && inpaintModel(ctx.library, model),
       sourceArea,
     }).catch((e: unknown) => {
       throw sourceMaskPath === undefined ? e : nameSourceFailure(e, sourceMaskPath);

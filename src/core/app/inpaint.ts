@@ -13,6 +13,8 @@ import type { OnnxCropReport } from '../inpaint/imported';
 import { inpainterSignature, modelKind } from './inpainters';
 import { removeUnreferenced } from './references';
 import type { PreparedSourceArea } from './source-area';
+import { modelEncoderSource } from '../train/session';
+import type { EncoderSource } from '../train/zencoder';
 
 export interface InpaintSettings {
   engine: EngineChoice;
@@ -111,8 +113,19 @@ export interface InpaintRun {
 
 /** What a run may use besides the settings: a model version (gan-zopt, onnx) and a source area. */
 export interface InpaintExtras {
-  model?: { row: ModelVersionRow; path: string } | null;
+  model?: InpaintModel | null;
   sourceArea?: PreparedSourceArea | null;
+}
+
+/** A model version as a run needs it: its row, weights file and z-encoder (if it has one). */
+export interface InpaintModel {
+  row: ModelVersionRow;
+  path: string;
+  encoder: EncoderSource | null;
+}
+
+export function inpaintModel(library: Library, row: ModelVersionRow): InpaintModel {
+  return { row, path: library.resolve(row.file), encoder: modelEncoderSource(library, row) };
 }
 
 /** Runs the engine on a worker. `image`, `mask` and source-area buffers are transferred (detached afterwards). */
@@ -129,8 +142,7 @@ export async function runInpaintJob(
   const seed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   const started = performance.now();
   const onnx = model && settings.engine === 'onnx' ? { sha256: model.row.sha256, file: model.path, signature: inpainterSignature(model.row) } : undefined;
-  const shippedDir = (model?.row.metrics as { shippedDir?: unknown } | undefined)?.shippedDir;
-  const gan = model && !onnx ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan }, ...(typeof shippedDir === 'string' ? { encoderDir: shippedDir } : {}) } : undefined;
+  const gan = model && !onnx ? { key: `${model.row.id}:${model.row.sha256}`, file: model.path, params: { ...settings.gan }, ...(model.encoder ? { encoder: model.encoder } : {}) } : undefined;
   const out = await runner.run(
     'inpaint',
     { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, onnx, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },

@@ -13,6 +13,9 @@ import { MANIFEST_FORMAT, type ShippedManifest } from '../train/ship';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from '../train/modelfile';
 import { sha256Hex } from '../library';
 import { modelKind } from './inpainters';
+import { modelEncoderSource } from '../train/session';
+import { loadEncoderSource } from '../train/zencoder';
+import { generatorDigest } from '../nets/zencoder';
 
 /**
  * `$RENOVO_MODELS_DIR`, else `<resources>/models` in a packaged app (electron-builder extraResources),
@@ -170,6 +173,10 @@ export async function exportModelVersion(library: Library, row: ModelVersionRow,
   await put('generator.onnx', exportInferenceModel(g, new Map([...m.weights].filter(([k]) => k.startsWith('G.'))), { docString: `Renovo ${row.name} v${row.version}` }).bytes);
   const sample = typeof row.metrics.sample === 'string' ? row.metrics.sample : null;
   if (sample && library.exists(sample)) await put('sample.png', new Uint8Array(library.readBytes(sample)));
+  // the version's z-encoder travels with it when it fits this generator (E.safetensors as zencoder.ts writes it)
+  const src = modelEncoderSource(library, row);
+  const enc = src ? await loadEncoderSource(src).catch(() => null) : null;
+  if (src && enc && enc.generatorDigest === generatorDigest(m.weights)) await put('E.safetensors', new Uint8Array(readFileSync('dir' in src ? join(src.dir, 'E.safetensors') : src.file)));
   const runs = library.store.trainingRuns.list().filter((r) => r.resultModelId === row.id);
   const manifest = {
     format: 'renovo-exported-model/1', model: row, spec: m.spec, lineage: library.store.models.lineage(row.id).map((r) => ({ id: r.id, name: r.name, version: r.version, source: r.source, sha256: r.sha256 })),
@@ -190,4 +197,12 @@ export function deleteModelVersion(library: Library, row: ModelVersionRow): void
   if (!others.some((r) => r.file === row.file)) library.remove(row.file);
   const sample = typeof row.metrics.sample === 'string' ? row.metrics.sample : null;
   if (sample && !others.some((r) => r.metrics.sample === sample)) library.remove(sample);
+  const encoder = adaptedEncoderFile(row);
+  if (encoder && !others.some((r) => adaptedEncoderFile(r) === encoder)) library.remove(encoder);
+}
+
+/** The library file of the z-encoder a fine-tune adapted for this version, if any. */
+function adaptedEncoderFile(row: ModelVersionRow): string | null {
+  const e = row.metrics.encoder as { file?: unknown } | undefined;
+  return typeof e?.file === 'string' ? e.file : null;
 }

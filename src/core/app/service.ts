@@ -24,7 +24,7 @@ import { importInpainter } from './inpainters';
 import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
-import { prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
+import { inpaintModel, prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
 import { editFiles, removeUnreferenced } from './references';
 import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea, recordedSourceArea } from './source-area';
 import { storeImport } from './imports';
@@ -253,7 +253,7 @@ class Service {
         const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
-        }, { model: model && { row: model, path: this.ctx.library.resolve(model.file) }, sourceArea }).catch((e: unknown) => {
+        }, { model: model && inpaintModel(this.ctx.library, model), sourceArea }).catch((e: unknown) => {
           throw sourceArea ? nameSourceFailure(e, 'source area') : e;
         });
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');

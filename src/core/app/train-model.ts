@@ -42,6 +42,13 @@ export function defaultModelName(dataDir: string, from: { base: ModelVersionRow 
   return ('base' in from ? `${from.base.name}-${folder}` : `${from.spec.arch}-${folder}`).slice(0, 64);
 }
 
+/** What the Fine-tune tab and `renovo finetune` say about the new version's z-encoder. */
+export function encoderOutcome(model: ModelVersionRow, skipped: string | undefined): { adapted: boolean; note: string } {
+  const enc = model.metrics.encoder as { steps?: number; wallMs?: number } | undefined;
+  if (enc) return { adapted: true, note: `z-encoder adapted to it (${enc.steps} steps, ${Math.max(1, Math.round((enc.wallMs ?? 0) / 1000))} s): GAN fills with it take about a second` };
+  return { adapted: false, note: `no z-encoder${skipped ? ` (${skipped})` : ''}: GAN fills with it start from random latents and take a minute or more` };
+}
+
 /** A training run in this process; a base must pass checkTrainingBase. */
 export interface TrainingRun extends TrainingInputs {
   /** Checkpoint folder; reusing one continues from its newest checkpoint. */
@@ -57,6 +64,8 @@ export interface TrainingRun extends TrainingInputs {
   onWarning?: (message: string) => void;
   onDatasetProgress?: (done: number, total: number) => void;
   onProgress?: (p: TrainProgress) => void;
+  /** A fine-tune's last stage: adapting the base model's z-encoder (step, total steps, mean contextual loss). */
+  onEncoderProgress?: (step: number, totalSteps: number, context: number) => void;
 }
 
 /** Trains in this process and records the run and the new model version in the library. */
@@ -78,11 +87,13 @@ export async function runTraining(o: TrainingRun): Promise<TrainSessionResult> {
       runDir: o.runDir,
       crop: o.crop,
       checkpointEvery: o.checkpointEvery,
+      encoderSteps: o.encoderSteps,
       control: new TrainControl().follow(o.signal),
       command: o.command,
       onWarning: o.onWarning,
       onDatasetProgress: o.onDatasetProgress,
       onProgress: o.onProgress,
+      onEncoderProgress: o.onEncoderProgress,
     });
   } finally {
     await runtime.release();

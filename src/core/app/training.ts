@@ -15,7 +15,7 @@ import type { JobHost } from './batch';
 import { TRAINING_MIN_IMAGES } from './batch';
 import { toModelDto } from './dto';
 import { toApiError } from './errors';
-import { checkTrainingBase, defaultModelName, defaultRunDir, trainingSpec } from './train-model';
+import { checkTrainingBase, defaultModelName, defaultRunDir, encoderOutcome, trainingSpec } from './train-model';
 
 /** The two presets the fine-tune panel offers; `advanced` overrides any of their values. */
 export const TRAINING_PRESETS = {
@@ -116,11 +116,14 @@ export class TrainingJobs {
         emit({ jobId, type: 'training-progress', step: p.step, totalSteps: p.totalSteps, epoch: p.epoch, lossD: p.lossD, lossG: p.lossG, etaMs: p.etaMs, sampleFile: e.sampleFile });
         return;
       }
+      case 'encoder':
+        emit({ jobId, type: 'training-encoder', step: e.step, totalSteps: e.totalSteps });
+        return;
       case 'paused':
         emit({ jobId, type: 'training-paused', step: e.step });
         return;
       case 'done':
-        emit({ jobId, type: 'training-done', model: toModelDto(e.model), run: this.dto(e.run) });
+        emit({ jobId, type: 'training-done', model: toModelDto(e.model), run: this.dto(e.run), encoder: encoderOutcome(e.model, e.encoderSkipped) });
         return;
       case 'cancelled':
         emit({ jobId, type: 'cancelled' });

@@ -9,6 +9,11 @@ import { Library } from '../library';
 import { dcganSpec } from '../nets/dcgan';
 import { startTrainingJob, type TrainingJobEvent } from './job';
 import type { TrainTask } from './task';
+import { loadModelVersion } from './session';
+import { ZencTrainer, encodeZencoderWeights, loadEncoderSource, makeZencBatch, sha256Bytes } from './zencoder';
+import { generatorDigest, zencoderSpec } from '../nets/zencoder';
+import { Runtime } from '../onnx/runtime';
+import { Rng } from '../random';
 
 // The job runner needs a worker bundle that includes the 'train' task: bundle it for this test
 // (inside node_modules/.cache so the external packages resolve from the repository).
@@ -79,6 +84,38 @@ describe('training jobs (worker thread + history database)', () => {
     expect(r.run).toMatchObject({ kind: 'finetune', status: 'cancelled', baseModelId: model!.id });
     expect(r.run!.error).toMatch(/cancelled at step \d+; checkpoint .*step-/);
   });
+
+  it("a fine-tune adapts its base's z-encoder to the new generator after the GAN steps (encoder events, recorded with the version)", async () => {
+    const base = lib.store.models.list().find((m) => m.name === 'job-tiny')!;
+    const { weights } = await loadModelVersion(lib, base);
+    // give the base an encoder trained (two steps) against its generator, stored in the library as a fine-tune stores one
+    const eSpec = zencoderSpec({ nc: 3, nz: spec.nz, resolution: spec.resolution, widths: [8, 16] });
+    const hyper = { batch: 4, synthetic: 4, lr: 1e-3, alpha: 0.1, seed: 1 };
+    const rt = new Runtime({ provider: 'cpu', threads: 1, spin: false });
+    const t = new ZencTrainer(spec, weights, eSpec, hyper);
+    const rng = new Rng(4);
+    for (let i = 0; i < 2; i++) await t.step(rt, makeZencBatch(rng, spec, hyper, null, []));
+    await rt.release();
+    const bytes = encodeZencoderWeights(eSpec, t.weights, { 'renovo.generator.digest': generatorDigest(weights) });
+    const encoder = { file: lib.putBytes('models', bytes, 'sft'), sha256: sha256Bytes(bytes) };
+    const withEncoder = lib.store.models.add({ name: 'job-tiny-enc', version: 1, architecture: base.architecture, file: base.file, sha256: base.sha256, parentId: null, source: 'trained', metrics: { ...base.metrics, encoder } });
+    const events: TrainingJobEvent[] = [];
+    const job = startTrainingJob({ library: lib, runner, name: 'job-ft-enc', base: withEncoder, dataDir: data, hyper: { batch: 4 }, steps: 3, encoderSteps: 20, threads: 1, onEvent: (e) => events.push(e) });
+    const { model } = await job.done;
+    const enc = events.filter((e) => e.type === 'encoder') as Extract<TrainingJobEvent, { type: 'encoder' }>[];
+    expect(enc.map((e) => e.step)).toEqual([10, 20]);
+    expect(enc[0].totalSteps).toBe(20);
+    const tuned = await loadModelVersion(lib, model!);
+    expect(model!.metrics.encoder).toMatchObject({ steps: 20, parentSha256: encoder.sha256, generatorDigest: generatorDigest(tuned.weights) });
+    const rec = model!.metrics.encoder as { file: string; sha256: string };
+    expect(await loadEncoderSource({ file: lib.resolve(rec.file), sha256: rec.sha256 })).toMatchObject({ generatorDigest: generatorDigest(tuned.weights) });
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+    expect((events.at(-1) as { encoderSkipped?: string }).encoderSkipped).toBeUndefined();
+    // a base without an encoder: the new version has none, and the done event says why
+    const plain = await startTrainingJob({ library: lib, runner, name: 'job-ft-plain', base, dataDir: data, hyper: { batch: 4 }, steps: 2, threads: 1, onEvent: (e) => events.push(e) }).done;
+    expect(plain.model!.metrics.encoder).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ type: 'done', encoderSkipped: 'the base model has no z-encoder' });
+  }, 60_000);
 
   it('a bad folder fails the job without writing a run row', async () => {
     const before = lib.store.trainingRuns.list().length;

@@ -25,7 +25,7 @@ import { dcganSpec, type DcganSpec } from '../nets/dcgan';
 import { latestCheckpoint, loadCheckpoint } from './checkpoint';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import type { TrainProgress } from './loop';
-import { FINETUNE_HYPER, addTrainedModel, defaultRunDir, type TrainingInputs } from './session';
+import { FINETUNE_HYPER, addTrainedModel, defaultRunDir, modelEncoderSource, type TrainingInputs } from './session';
 import type { TrainTask, TrainTaskOutput } from './task';
 
 export type TrainingJobState = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -34,8 +34,11 @@ export type TrainingJobEvent =
   | { type: 'dataset'; runId: number; imageCount: number; contentHash: string; skipped: { file: string; reason: string }[] }
   /** `sampleFile`: the newest sample grid copied into the library (previews area, library-relative), for UIs that only read library files. */
   | { type: 'progress'; progress: TrainProgress; sampleFile: string | null }
+  /** After the GAN steps of a fine-tune: adapting the base model's z-encoder to the new generator. */
+  | { type: 'encoder'; step: number; totalSteps: number; context: number }
   | { type: 'paused'; step: number; checkpointPath: string | null }
-  | { type: 'done'; model: ModelVersionRow; run: TrainingRunRow }
+  /** encoderSkipped: why the new version has no z-encoder (undefined when it has one, or for training from scratch) */
+  | { type: 'done'; model: ModelVersionRow; run: TrainingRunRow; encoderSkipped?: string }
   | { type: 'cancelled'; step: number; checkpointPath: string | null }
   | { type: 'failed'; message: string };
 
@@ -122,6 +125,7 @@ export class TrainingJob {
         initModelFile: this.o.base ? library.resolve(this.o.base.file) : null, crop: this.o.crop ?? 'random', cacheDir: this.o.cacheDir,
         minImages: Math.max(this.o.minImages ?? 8, this.hyper.batch), checkpointEvery: this.o.checkpointEvery, checkpointEveryMs: this.o.checkpointEveryMs,
         threads: this.o.threads, meta: { name: this.o.name, baseModelId: this.o.base?.id ?? null },
+        ...(this.o.base && this.o.encoderSteps !== 0 ? { initEncoder: modelEncoderSource(library, this.o.base), encoderSteps: this.o.encoderSteps } : {}),
       }, {
         signal: abort.signal,
         onEvent: (m) => {
@@ -131,6 +135,8 @@ export class TrainingJob {
               params: { arch: this.spec.arch, spec: this.spec, hyper: this.hyper, steps: this.o.steps, runDir: this.runDir, crop: this.o.crop ?? 'random', skippedFiles: m.skipped.length, baseModel: this.o.base ? { id: this.o.base.id, name: this.o.base.name, version: this.o.base.version } : null },
             });
             this.emit({ type: 'dataset', runId: this.runRow.id, imageCount: m.count, contentHash: m.contentHash, skipped: m.skipped });
+          } else if (m.kind === 'encoder') {
+            this.emit({ type: 'encoder', step: m.step, totalSteps: m.totalSteps, context: m.context });
           } else {
             logMetrics(m.metrics);
             this.last = m.progress;
@@ -184,10 +190,11 @@ export class TrainingJob {
         name: this.o.name, spec: this.spec, hyper: this.hyper, weights: ck.weights, samplePath: out.samplePath, base: this.o.base ?? null, runId: this.runRow!.id,
         steps: out.step, epochs: out.epoch, wallMs: out.elapsedMs, losses: out.losses, checkpoint: out.checkpointPath, resumedFrom: out.resumedFrom,
         dataset: { path: out.dataset.root, imageCount: out.dataset.count, contentHash: out.dataset.contentHash },
+        ...(out.encoder ? { encoder: out.encoder } : {}),
       });
       const run = store.trainingRuns.finish(this.runRow!.id, { status: 'done', resultModelId: model.id, steps: out.step, durationMs: duration });
       this.state = 'done';
-      this.emit({ type: 'done', model, run });
+      this.emit({ type: 'done', model, run, ...(out.encoderSkipped ? { encoderSkipped: out.encoderSkipped } : {}) });
       this.settle({ model, run });
     } catch (e) {
       this.state = 'failed';

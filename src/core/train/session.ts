@@ -18,6 +18,8 @@ import { loadImageFolder, type CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from './modelfile';
 import { TrainControl, trainLoop, type TrainLoopResult, type TrainProgress } from './loop';
+import { adaptBaseEncoder, adaptedRecord, type AdaptedEncoderFile } from './encoder-adapt';
+import type { EncoderSource } from './zencoder';
 
 /** Fine-tuning preset: smaller batch and learning rates than training from scratch, smoothed labels. */
 export const FINETUNE_HYPER: GanHyper = { ...DEFAULT_HYPER, batch: 32, lrD: 1e-4, lrG: 1e-4, labelSmoothing: 0.1 };
@@ -45,6 +47,8 @@ export interface TrainingInputs {
   steps: number;
   crop?: CropMode;
   checkpointEvery?: number;
+  /** Fine-tunes: steps adapting the base model's z-encoder to the new generator (default ADAPT_STEPS; 0: none). */
+  encoderSteps?: number;
 }
 
 export interface TrainSessionOptions extends TrainingInputs {
@@ -58,6 +62,8 @@ export interface TrainSessionOptions extends TrainingInputs {
   onProgress?: (p: TrainProgress) => void;
   onWarning?: (message: string) => void;
   onDatasetProgress?: (done: number, total: number) => void;
+  /** A fine-tune's last stage: adapting the base model's z-encoder (step, total steps, mean contextual loss). */
+  onEncoderProgress?: (step: number, totalSteps: number, context: number) => void;
   /** Recorded with the run (e.g. the command line). */
   command?: string;
 }
@@ -66,6 +72,16 @@ export interface TrainSessionResult {
   run: TrainingRunRow;
   model: ModelVersionRow | null;
   loop: TrainLoopResult;
+  /** A fine-tune whose base has no usable z-encoder: why the new model has none (it cold-starts). */
+  encoderSkipped?: string;
+}
+
+/** Where a model version's z-encoder is: the one a fine-tune adapted (metrics.encoder), or a shipped model's folder. */
+export function modelEncoderSource(library: Library, row: ModelVersionRow): EncoderSource | null {
+  const m = row.metrics as { shippedDir?: unknown; encoder?: { file?: unknown; sha256?: unknown } };
+  if (m.encoder && typeof m.encoder.file === 'string' && typeof m.encoder.sha256 === 'string') return { file: library.resolve(m.encoder.file), sha256: m.encoder.sha256 };
+  if (typeof m.shippedDir === 'string') return { dir: m.shippedDir };
+  return null;
 }
 
 /** Loads a model version's weights from the library. */
@@ -135,13 +151,29 @@ export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainS
     });
     return { run: done, model: null, loop };
   }
+  let adapted: Awaited<ReturnType<typeof adaptBaseEncoder>> | null = null;
+  try {
+    if (o.base && init && o.encoderSteps !== 0) {
+      adapted = await adaptBaseEncoder({ steps: o.encoderSteps,
+        runtime: o.runtime, source: modelEncoderSource(library, o.base), baseWeights: init, gSpec: spec, gWeights: loop.weights, dataset,
+        signal: o.control?.signal, onProgress: o.onEncoderProgress,
+      });
+    }
+  } catch (e) {
+    // cancelled while adapting: the GAN's checkpoint is complete, so running again goes straight to this stage
+    const cancelled = o.control?.signal.aborted;
+    const row = store.trainingRuns.finish(run.id, { status: cancelled ? 'cancelled' : 'failed', resultModelId: null, steps: loop.step, durationMs: Date.now() - started, error: `${cancelled ? 'cancelled' : 'failed'} while adapting the z-encoder: ${(e as Error).message}` });
+    if (cancelled) return { run: row, model: null, loop: { ...loop, status: 'cancelled' } };
+    throw e;
+  }
   const model = await addTrainedModel(library, {
     name: o.name, spec, hyper, weights: loop.weights, samplePath: loop.samplePath, base: o.base ?? null, runId: run.id,
     steps: loop.step, epochs: loop.epoch, wallMs: loop.elapsedMs, losses: loop.losses, checkpoint: loop.checkpointPath, resumedFrom: loop.resumedFrom,
     dataset: { path: dataDir, imageCount: dataset.count, contentHash: dataset.contentHash },
+    ...(adapted && 'encoder' in adapted ? { encoder: { bytes: adapted.encoder.bytes, record: adaptedRecord(adapted.encoder) } } : {}),
   });
   const done = store.trainingRuns.finish(run.id, { status: 'done', resultModelId: model.id, steps: loop.step, durationMs: Date.now() - started });
-  return { run: done, model, loop };
+  return { run: done, model, loop, ...(adapted && 'skipped' in adapted ? { encoderSkipped: adapted.skipped } : {}) };
 }
 
 export interface NewTrainedModel {
@@ -159,6 +191,8 @@ export interface NewTrainedModel {
   checkpoint: string;
   resumedFrom: number;
   dataset: { path: string; imageCount: number; contentHash: string };
+  /** the base model's z-encoder adapted to these weights (encoder-adapt.ts) */
+  encoder?: AdaptedEncoderFile;
 }
 
 /** Stores weights + sample grid in the library and adds the next version of `name` (source 'trained'). */
@@ -166,6 +200,7 @@ export async function addTrainedModel(library: Library, m: NewTrainedModel): Pro
   const { models } = library.store;
   const file = library.putBytes('models', encodeModelFile(m.spec, m.weights, { metadata: { 'renovo.name': m.name } }), MODEL_FILE_EXT);
   const sample = library.putBytes('models', new Uint8Array(await readFile(m.samplePath)), 'png');
+  const encoder = m.encoder ? { file: library.putBytes('models', m.encoder.bytes, MODEL_FILE_EXT), ...m.encoder.record } : null;
   const sha256 = file.split('/').pop()!.split('.')[0];
   const version = (models.findByName(m.name)?.version ?? 0) + 1;
   return models.add({
@@ -174,6 +209,7 @@ export async function addTrainedModel(library: Library, m: NewTrainedModel): Pro
       spec: m.spec, hyper: m.hyper, steps: m.steps, epochs: m.epochs, wallMs: m.wallMs, losses: m.losses, sample,
       dataset: { ...m.dataset, name: basename(m.dataset.path) },
       trainingRunId: m.runId, checkpoint: m.checkpoint, resumedFromStep: m.resumedFrom || null,
+      ...(encoder ? { encoder } : {}),
     },
   });
 }

@@ -15,6 +15,8 @@ import type { GanHyper } from './gan';
 import { TrainControl, trainLoop, type TrainProgress } from './loop';
 import { decodeModelFile } from './modelfile';
 import { readFile } from 'node:fs/promises';
+import { adaptBaseEncoder, adaptedRecord, type AdaptedEncoderFile } from './encoder-adapt';
+import type { EncoderSource } from './zencoder';
 
 export interface TrainTaskInput {
   dataDir: string;
@@ -31,6 +33,10 @@ export interface TrainTaskInput {
   checkpointEveryMs?: number;
   threads?: number;
   meta?: Record<string, unknown>;
+  /** The base model's z-encoder: adapted to the fine-tuned generator once training completes (encoder-adapt.ts). */
+  initEncoder?: EncoderSource | null;
+  /** steps of that adaptation (default ADAPT_STEPS) */
+  encoderSteps?: number;
 }
 
 export interface TrainTaskOutput {
@@ -45,11 +51,15 @@ export interface TrainTaskOutput {
   dataset: { root: string; count: number; contentHash: string };
   /** Metrics not yet delivered through progress messages. */
   metrics: [number, Record<string, number>][];
+  /** The adapted z-encoder (a completed fine-tune whose base has one), or why there is none. */
+  encoder?: AdaptedEncoderFile;
+  encoderSkipped?: string;
 }
 
 export type TrainTaskEvent =
   | { kind: 'dataset'; root: string; count: number; contentHash: string; skipped: { file: string; reason: string }[] }
-  | { kind: 'progress'; progress: TrainProgress; metrics: [number, Record<string, number>][] };
+  | { kind: 'progress'; progress: TrainProgress; metrics: [number, Record<string, number>][] }
+  | { kind: 'encoder'; step: number; totalSteps: number; context: number };
 
 /** The 'train' task as the job layer sees it (core/jobs/tasks.ts TaskSpec). */
 export type TrainTask = { input: TrainTaskInput; output: TrainTaskOutput; event: TrainTaskEvent };
@@ -83,7 +93,16 @@ export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSi
         flush(p.phase !== 'training');
       },
     });
+    flush(true);
+    const adapted = res.status === 'completed' && init && input.initEncoder !== undefined
+      ? await adaptBaseEncoder({
+        steps: input.encoderSteps, runtime, source: input.initEncoder, baseWeights: init, gSpec: input.spec, gWeights: res.weights, dataset, signal: ctx.signal,
+        onProgress: (step, totalSteps, context) => send({ kind: 'encoder', step, totalSteps, context }),
+      })
+      : null;
     return {
+      ...(adapted && 'encoder' in adapted ? { encoder: { bytes: adapted.encoder.bytes, record: adaptedRecord(adapted.encoder) } } : {}),
+      ...(adapted && 'skipped' in adapted ? { encoderSkipped: adapted.skipped } : {}),
       status: res.status, step: res.step, epoch: res.epoch, resumedFrom: res.resumedFrom, elapsedMs: res.elapsedMs,
       checkpointPath: res.checkpointPath, samplePath: res.samplePath, losses: res.losses,
       dataset: { root: dataset.root, count: dataset.count, contentHash: dataset.contentHash }, metrics: pending,

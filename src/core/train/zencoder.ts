@@ -467,3 +467,22 @@ export async function loadModelEncoder(modelDir: string): Promise<LoadedEncoder 
   const d = decodeZencoderWeights(bytes, `${modelDir}/E.safetensors`);
   return { spec: d.spec, weights: d.weights, generatorDigest: entry.generator.weightsDigest, sha256: sha };
 }
+
+/** Where a model version's encoder lives: a shipped model folder (E.safetensors + manifest) or a library file. */
+export type EncoderSource = { dir: string } | { file: string; sha256: string };
+
+/**
+ * The encoder a source holds, or null when a shipped folder has none. Throws when a file does not
+ * match its recorded sha256 or is not a z-encoder. The caller checks it fits its generator
+ * (generatorDigest), as the engine does (inpaint/gan/encoder.ts checkEncoder).
+ */
+export async function loadEncoderSource(src: EncoderSource): Promise<LoadedEncoder | null> {
+  if ('dir' in src) return loadModelEncoder(src.dir);
+  const bytes = new Uint8Array(await readFile(src.file));
+  const sha = sha256Bytes(bytes);
+  if (sha !== src.sha256) throw new Error(`${src.file} (sha256 ${sha}) is not the z-encoder recorded for this model (sha256 ${src.sha256})`);
+  const d = decodeZencoderWeights(bytes, src.file);
+  const digest = d.metadata['renovo.generator.digest'];
+  if (!digest) throw new Error(`${src.file}: the z-encoder does not name the generator it was trained against`);
+  return { spec: d.spec, weights: d.weights, generatorDigest: digest, sha256: sha };
+}

@@ -22,6 +22,10 @@ export interface TrainingRunState extends JobRun {
   imageCount: number | null;
   sampleFile: string | null;
   model: ModelDto | null;
+  /** After the GAN steps: adapting the base's z-encoder (step of totalSteps). */
+  encoderStep: { step: number; totalSteps: number } | null;
+  /** Once done: whether the new version has a z-encoder, and what that means. */
+  encoderNote: string | null;
 }
 
 export class FineTuneStore extends JobPanelStore<TrainingRunState> {
@@ -71,6 +75,8 @@ export class FineTuneStore extends JobPanelStore<TrainingRunState> {
         sampleFile: null,
         error: null,
         model: null,
+        encoderStep: null,
+        encoderNote: null,
       };
     });
   }
@@ -120,6 +126,8 @@ export class FineTuneStore extends JobPanelStore<TrainingRunState> {
         sampleFile: null,
         error: null,
         model: null,
+        encoderStep: null,
+        encoderNote: null,
       };
     });
   }
@@ -155,11 +163,14 @@ export class FineTuneStore extends JobPanelStore<TrainingRunState> {
           this.losses = [...this.losses, { step: e.step, lossD: e.lossD, lossG: e.lossG }];
         }
         break;
+      case 'training-encoder':
+        this.run = { ...run, status: run.status === 'paused' ? 'paused' : 'running', step: run.totalSteps, encoderStep: { step: e.step, totalSteps: e.totalSteps } };
+        break;
       case 'training-paused':
-        this.run = { ...run, status: 'paused', etaMs: null };
+        this.run = { ...run, status: 'paused', etaMs: null, encoderStep: null };
         break;
       case 'training-done':
-        this.run = { ...run, status: 'done', step: run.totalSteps, etaMs: 0, model: e.model };
+        this.run = { ...run, status: 'done', step: run.totalSteps, etaMs: 0, model: e.model, encoderStep: null, encoderNote: e.encoder.note };
         void this.onModelAdded(e.model);
         break;
       default:

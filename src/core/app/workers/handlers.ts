@@ -4,7 +4,7 @@ import { inpaint } from '../../inpaint';
 import type { GanModel } from '../../inpaint/gan';
 import { loadOnnxInpainter } from '../../inpaint/imported/load';
 import { decodeModelFile } from '../../train/modelfile';
-import { loadModelEncoder } from '../../train/zencoder';
+import { loadEncoderSource, type EncoderSource } from '../../train/zencoder';
 import { generatorDigest } from '../../nets/zencoder';
 import { runTrainTask } from '../../train/task';
 import type { TaskHandlers } from '../../jobs';
@@ -13,19 +13,19 @@ import type { AppTasks } from './tasks';
 // Decoded model versions, by key, kept in this worker (the engine also caches their compiled
 // sessions per worker), so repeated fills with one model read and compile it once.
 const ganModels = new Map<string, Promise<GanModel>>();
-function loadGanModel(key: string, file: string, encoderDir?: string): Promise<GanModel> {
+function loadGanModel(key: string, file: string, encoder?: EncoderSource): Promise<GanModel> {
   let p = ganModels.get(key);
   if (!p) {
     p = readFile(file).then(async (b) => {
       const m = decodeModelFile(new Uint8Array(b), `model ${key}`);
-      // a shipped folder's encoder serves this version only when it was trained against this very G
-      // (an older version registered from the same folder cold-starts, with the engine's notice)
+      // an encoder serves this version only when it was trained against this very G (an older
+      // version registered from the same shipped folder cold-starts, with the engine's notice);
       // a damaged encoder file must not block the fill: it cold-starts, and the report says why
-      let enc: Awaited<ReturnType<typeof loadModelEncoder>> = null;
+      let enc: Awaited<ReturnType<typeof loadEncoderSource>> = null;
       let encoderProblem: string | undefined;
-      if (encoderDir) {
+      if (encoder) {
         try {
-          enc = await loadModelEncoder(encoderDir);
+          enc = await loadEncoderSource(encoder);
         } catch (e) {
           encoderProblem = e instanceof Error ? e.message : String(e);
         }
@@ -50,7 +50,7 @@ export const handlers: TaskHandlers<AppTasks> = {
       blend: input.blend,
       seed: input.seed,
       ...(input.sourceArea ? { sourceArea: input.sourceArea } : {}),
-      ...(input.gan ? { gan: { ...input.gan.params, model: await loadGanModel(input.gan.key, input.gan.file, input.gan.encoderDir) } } : {}),
+      ...(input.gan ? { gan: { ...input.gan.params, model: await loadGanModel(input.gan.key, input.gan.file, input.gan.encoder) } } : {}),
       ...(input.onnx ? { onnx: { model: await loadOnnxInpainter(input.onnx) } } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,

@@ -3,6 +3,7 @@
 import type { ImageBuffer, MaskBuffer } from '../../image/types';
 import type { BlendMode, EngineChoice, SourceAreaMode } from '../../../shared/api';
 import type { TrainTask } from '../../train/task';
+import type { EncoderSource } from '../../train/zencoder';
 import type { GanHoleReport, GanParams } from '../../inpaint/gan';
 import type { InpainterSignature, OnnxCropReport } from '../../inpaint/imported';
 
@@ -33,8 +34,8 @@ export interface GanTaskInput {
   /** Absolute path of the model version's file (safetensors with G and D, see train/modelfile.ts). */
   file: string;
   params: GanParams;
-  /** A shipped model's folder: its z-encoder (E.safetensors) starts the z-search when it was trained against this version's G. */
-  encoderDir?: string;
+  /** The version's z-encoder (a shipped model's folder, or the file its fine-tune adapted): it starts the z-search when it was trained against this version's G. */
+  encoder?: EncoderSource;
 }
 
 export interface InpaintTaskOutput {
