@@ -27,6 +27,7 @@ import { loadWeightsFile } from '../../src/core/train/weights';
 import { loadModelEncoder } from '../../src/core/train/zencoder';
 import { dcganSpec } from '../../src/core/nets/dcgan';
 import { Rng } from '../../src/core/random';
+import { S, centreSquare, silhouetteMask } from './holes';
 
 const MODE = process.env.MODE ?? 'report';
 const HOLES = Number(process.env.HOLES ?? 24);
@@ -37,7 +38,6 @@ const MODEL = process.env.MODEL ?? 'models/landscape-dcgan64';
 const DATA = process.env.DATA ?? resolve('../shared/data');
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const OOS = (process.env.OOS ?? 'rocket.jpg,coffee.png').split(',').filter(Boolean);
-const S = 256;
 /** Only these hole indices (comma list), e.g. to try warm-start settings on a few holes. */
 const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',').map(Number)) : null;
 /** Warm-start settings (engine defaults unless set): WARM_LR, JITTER, WARM_RESTARTS, PATIENCE, WARM_ITERS, WARMUP. */
@@ -51,39 +51,6 @@ interface Run { loss: number; ms: number; iterations: number; stoppedBy: string;
 async function load(path: string): Promise<ImageBuffer> {
   const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-}
-
-function centreSquare(frac: number): MaskBuffer {
-  const side = Math.round(Math.sqrt(frac) * S), x0 = Math.round((S - side) / 2);
-  const d = new Uint8Array(S * S);
-  for (let y = x0; y < x0 + side; y++) for (let x = x0; x < x0 + side; x++) d[y * S + x] = 255;
-  return { width: S, height: S, data: d };
-}
-
-/** A silhouette scaled to cover `frac` of the image after a 2-px dilation, near the centre. */
-async function silhouetteMask(file: string, frac: number, rng: Rng): Promise<MaskBuffer> {
-  const { data, info } = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  let on = 0;
-  for (let i = 0; i < data.length; i++) if (data[i]) on++;
-  const scale = Math.min(Math.sqrt((frac * S * S) / Math.max(1, on)), 150 / Math.max(info.width, info.height));
-  const w = Math.max(2, Math.round(info.width * scale)), h = Math.max(2, Math.round(info.height * scale));
-  const cx = S / 2 + (rng.uniform() - 0.5) * 40, cy = S / 2 + (rng.uniform() - 0.5) * 40;
-  const x0 = Math.round(cx - w / 2), y0 = Math.round(cy - h / 2);
-  const base = new Uint8Array(S * S);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const sx = Math.min(info.width - 1, Math.floor((x + 0.5) / scale)), sy = Math.min(info.height - 1, Math.floor((y + 0.5) / scale));
-    const X = x0 + x, Y = y0 + y;
-    if (X >= 0 && X < S && Y >= 0 && Y < S && data[sy * info.width + sx]) base[Y * S + X] = 1;
-  }
-  const d = new Uint8Array(S * S);
-  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-    if (!base[y * S + x]) continue;
-    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
-      const X = x + dx, Y = y + dy;
-      if (X >= 0 && X < S && Y >= 0 && Y < S && dx * dx + dy * dy <= 4) d[Y * S + X] = 255;
-    }
-  }
-  return { width: S, height: S, data: d };
 }
 
 async function holes(): Promise<Hole[]> {

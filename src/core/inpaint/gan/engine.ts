@@ -17,6 +17,7 @@ import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
 import { refineGanFill } from './refine';
+import { matchDetail } from '../detail';
 import { checkEncoder, encodeWindow, encoderSession, warmStarts, type GanEncoder } from './encoder';
 import { modelToWindow, planWindow, windowToModel, type WindowOptions } from './window';
 
@@ -239,7 +240,9 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
       const composite = Float32Array.from(res.image, (v, i) => (unknown[i % (R * R)] ? v : y[i]));
       ({ values: fill, source } = refineGanFill({ data: crop.data, hole: crop.hole, side, C: crop.C, fill, composite, R, nc: spec.nc }, { seed: (o.seed ?? 1) + 7919 * h, signal: o.signal }));
     }
-    const final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal, source });
+    let final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal, source });
+    // texture from the photo: the refined fill's grain brought up to its surroundings', as the object-removal engine does
+    if (params.refine === 'patchmatch') final = matchDetail(final, { x0: 0, y0: 0, x1: side - 1, y1: side - 1 }, crop);
     pasteHoles(out, width, channels, crop, final);
     for (let yy = 0; yy < side; yy++) for (let xx = 0; xx < side; xx++) remaining[(yy + rect.y0) * width + xx + rect.x0] = 0;
     reports.push({
