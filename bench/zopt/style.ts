@@ -9,7 +9,9 @@
  * of luma 3 px inside the hole, output ÷ truth), seam (gradient error within 4 px of the hole's
  * edge, both sides) and time. Writes OUT.json and OUT-grid.png (rows:
  * painting | hole | telea | patchmatch | MODEL | MODEL+refine | BASE | BASE+refine) to look at; the
- * grid shows files from ../shared/data, so it stays out of the repository.
+ * grid shows files from ../shared/data, so it stays out of the repository. OOS (skimage file names)
+ * adds holes in photos shipped by Debian's python3-skimage, scored separately (set 'oos') and drawn
+ * in OUT-grid-oos.png, which may be committed.
  * Run: npx esbuild bench/zopt/style.ts --bundle --platform=node --format=esm --packages=external --outfile=bench/out/style.mjs
  *      MODEL=models/monet-dcgan64 BASE=models/landscape-dcgan64 node bench/out/style.mjs
  */
@@ -35,6 +37,9 @@ const THREADS = Number(process.env.THREADS ?? 2);
 const OUT = process.env.OUT ?? 'bench/out/style';
 /** holes (one per held-out image, evenly spaced through the list); default all */
 const LIMIT = Number(process.env.HOLES ?? 1000);
+/** out-of-sample photos shipped by Debian python3-skimage, after the held-out holes, in their own grid (the only one fit to commit) */
+const OOS = (process.env.OOS ?? '').split(',').filter(Boolean);
+const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 
 async function load(path: string): Promise<ImageBuffer> {
   const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
@@ -101,15 +106,20 @@ async function main(): Promise<void> {
   const grid: ImageBuffer[][] = [];
   const count = Math.min(LIMIT, held.length);
   // evenly spaced through the held-out list (all of it when HOLES ≥ its length), as bench/zopt/encoder.ts
-  const picks = Array.from({ length: count }, (_, i) => held[Math.floor(((i + 0.5) * held.length) / count)]);
-  for (let i = 0; i < count; i++) {
+  const picks = [
+    ...Array.from({ length: count }, (_, i) => join(folder, held[Math.floor(((i + 0.5) * held.length) / count)])),
+    ...OOS.map((f) => join(SKIMAGE, f)),
+  ];
+  const oosGrid: ImageBuffer[][] = [];
+  for (let i = 0; i < picks.length; i++) {
+    const oos = i >= count;
     const kind = i % 2 === 0 ? 'centre' : 'silhouette';
     const frac = 0.03 + 0.12 * rng.uniform();
     const mask = kind === 'centre' ? centreSquare(frac) : await silhouetteMask(join(silDir, sils[(i * 37) % sils.length]), frac, rng);
-    const img = await load(join(folder, picks[i]));
+    const img = await load(picks[i]);
     let n = 0;
     for (let p = 0; p < S * S; p++) if (mask.data[p]) n++;
-    const row: Record<string, unknown> = { image: picks[i], kind, frac: +(n / (S * S)).toFixed(4) };
+    const row: Record<string, unknown> = { image: oos ? `skimage/${basename(picks[i])}` : basename(picks[i]), set: oos ? 'oos' : 'held-out', kind, frac: +(n / (S * S)).toFixed(4) };
     const shown = Uint8Array.from(img.data);
     for (let p = 0; p < S * S; p++) if (mask.data[p]) shown.fill(255, p * 3, p * 3 + 3);
     const outs: ImageBuffer[] = [img, { ...img, data: shown }];
@@ -130,11 +140,12 @@ async function main(): Promise<void> {
       }
     }
     rows.push(row);
-    grid.push(outs);
+    (oos ? oosGrid : grid).push(outs);
     console.log(JSON.stringify(row));
     writeFileSync(`${OUT}.json`, JSON.stringify({ model: MODEL, base: BASE, threads: THREADS, rows }, null, 1));
   }
-  await writeGrid(grid, `${OUT}-grid.png`);
+  if (grid.length) await writeGrid(grid, `${OUT}-grid.png`);
+  if (oosGrid.length) await writeGrid(oosGrid, `${OUT}-grid-oos.png`);
   await rt.release();
 }
 
