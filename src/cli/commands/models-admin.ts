@@ -8,6 +8,7 @@ import {
   OUTPUT_RANGES,
   VALUE_RANGES,
   deleteModelVersion,
+  encoderStatus,
   exportModelVersion,
   importInpainter,
   modelKind,
@@ -119,6 +120,7 @@ export async function modelsAdmin(ctx: CommandContext): Promise<ExitCode> {
       if (typeof row.metrics.description === 'string') printLine(`  samples   ${row.metrics.description}`);
       if (typeof row.metrics.sample === 'string') printLine(`  grid      ${library.resolve(row.metrics.sample)}`);
       if (typeof row.metrics.wallMs === 'number') printLine(`  time      ${(row.metrics.wallMs / 60000).toFixed(1)} min, ${String(row.metrics.steps)} steps`);
+      if (modelKind(row) === 'generator') printLine(`  encoder   ${await encoderStatus(library, row)}`);
       for (const r of runs) printLine(`  run #${r.id}  ${r.kind}  ${r.status}  ${r.steps} steps  ${r.startedAt}`);
       return EXIT.OK;
     }

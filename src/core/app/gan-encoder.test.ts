@@ -16,7 +16,7 @@ import { Rng } from '../random';
 import { NO_ENCODER_NOTICE } from '../inpaint/gan';
 import { smallGanModel } from '../../../test/fixtures/gan-model';
 import { inpaintFile } from './inpaint-file';
-import { deleteModelVersion, exportModelVersion } from './models';
+import { deleteModelVersion, encoderStatus, exportModelVersion } from './models';
 import { encoderOutcome, runTraining } from './train-model';
 
 let dir: string;
@@ -130,6 +130,12 @@ describe('z-encoder through the app layer', () => {
       encFile = (model.metrics.encoder as { file: string }).file;
       expect(lib.exists(encFile)).toBe(true);
       expect(encoderOutcome(model, res.encoderSkipped)).toMatchObject({ adapted: true, note: expect.stringMatching(/^z-encoder adapted to it \(10 steps/) });
+      // what `renovo models show` says about each version's encoder
+      const byName = (n: string) => lib.store.models.list().find((r) => r.name === n)!;
+      expect(await encoderStatus(lib, model)).toMatch(/^adapted by its fine-tune \(10 steps, \d+ s, from encoder [0-9a-f]{12}…\), sha256 [0-9a-f]{12}…$/);
+      expect(await encoderStatus(lib, byName('with-encoder'))).toMatch(/^shipped \(.*E\.safetensors\)/);
+      expect(await encoderStatus(lib, byName('without-encoder'))).toBe('none: GAN fills start from random latents (slow)');
+      expect(await encoderStatus(lib, byName('damaged-encoder'))).toMatch(/^unusable \(.*does not match the sha256 in its manifest.*\): GAN fills start from random latents$/);
       // the version without an encoder: its fine-tune has none, and says why
       const plain = await runTraining({ library: lib, name: 'tuned-plain', dataDir: art, base: lib.store.models.list().find((r) => r.name === 'without-encoder')!, hyper: { batch: 4 }, steps: 2, runDir: join(dir, 'ft-plain'), threads: 1 });
       expect(plain.model!.metrics.encoder).toBeUndefined();

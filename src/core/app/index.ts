@@ -21,6 +21,7 @@ export {
   readShippedToolModels,
   defaultShippedModelsDir,
   deleteModelVersion,
+  encoderStatus,
   exportModelVersion,
   type ShippedModelInfo,
 } from './models';

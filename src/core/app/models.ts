@@ -186,6 +186,24 @@ export async function exportModelVersion(library: Library, row: ModelVersionRow,
   return { dir: outDir, files };
 }
 
+/** One line on a generator version's z-encoder, for `renovo models show`: whether GAN fills with it start warm, and why not. */
+export async function encoderStatus(library: Library, row: ModelVersionRow): Promise<string> {
+  if (modelKind(row) !== 'generator') return 'not used (an imported inpainter)';
+  const src = modelEncoderSource(library, row);
+  let enc;
+  try {
+    enc = src ? await loadEncoderSource(src) : null;
+  } catch (e) {
+    return `unusable (${(e as Error).message}): GAN fills start from random latents`;
+  }
+  if (!src || !enc) return 'none: GAN fills start from random latents (slow)';
+  const m = decodeModelFile(new Uint8Array(library.readBytes(row.file)), `model ${row.name} v${row.version}`);
+  if (enc.generatorDigest !== generatorDigest(m.weights)) return "none for this version (the shipped folder's encoder fits a newer generator): GAN fills start from random latents";
+  const rec = row.metrics.encoder as { steps?: number; wallMs?: number; parentSha256?: string | null } | undefined;
+  if (rec) return `adapted by its fine-tune (${rec.steps} steps, ${Math.max(1, Math.round((rec.wallMs ?? 0) / 1000))} s${rec.parentSha256 ? `, from encoder ${rec.parentSha256.slice(0, 12)}…` : ''}), sha256 ${enc.sha256.slice(0, 12)}…`;
+  return `shipped (${'dir' in src ? join(src.dir, 'E.safetensors') : src.file}), sha256 ${enc.sha256.slice(0, 12)}…`;
+}
+
 /**
  * Deletes a model version row and its weights file (unless another version shares the same
  * content). Shipped versions come back on the next start unless their folder is removed.
