@@ -198,6 +198,9 @@ images in DIR, for example a folder of Monet paintings. The result is a new mode
 parent is MODEL, recorded with the data path, image count and content hash, hyper-parameters,
 steps, time and sample grid. Preset: batch 32, Adam 1e-4 / 1e-4 (beta1 0.5), label smoothing
 0.1, 300 steps; every option of 'renovo train' except the architecture ones can override it.
+When MODEL has a z-encoder (the shipped models do), the run ends by adapting it to the new
+generator (400 steps, about 20 s), so GAN fills with the result start warm, as with MODEL;
+'renovo models show' says whether a version has one.
 
 Options:
       --base MODEL          model version to start from (required)
