@@ -10,6 +10,9 @@ import { loadCheckpoint } from './checkpoint';
 import { DatasetError } from './data';
 import { TrainControl } from './loop';
 import { batchForFolder, loadModelVersion, runTrainingSession } from './session';
+import { ZencTrainer, encodeZencoderWeights, makeZencBatch, sha256Bytes } from './zencoder';
+import { generatorDigest, zencoderSpec } from '../nets/zencoder';
+import { Rng } from '../random';
 
 const spec = dcganSpec({ resolution: 16, ngf: 4, ndf: 4, nz: 8 });
 const hyper = { batch: 4, seed: 3 };
@@ -112,5 +115,31 @@ describe('training sessions in the history database', () => {
     const again = await runTrainingSession({ library: lib, runtime: rt, name: 'tiny-cancel', dataDir: land, spec, hyper, steps: r.loop.step + 1, runDir, cacheDir: join(dir, 'cache') });
     expect(again.loop.resumedFrom).toBe(r.loop.step);
     expect(again.model).toMatchObject({ name: 'tiny-cancel', version: 1 });
+  });
+
+  it('a fine-tune cancelled while adapting the z-encoder records a cancelled run and no model; the same run folder then finishes with an encoder', async () => {
+    const land = join(dir, 'land');
+    const art = join(dir, 'art');
+    const base = (await runTrainingSession({ library: lib, runtime: rt, name: 'tiny-enc-base', dataDir: land, spec, hyper, steps: 2, runDir: join(dir, 'run-enc-base'), cacheDir: join(dir, 'cache') })).model!;
+    // give the base an encoder trained against its generator (two steps), stored as a fine-tune stores one
+    const { weights } = await loadModelVersion(lib, base);
+    const eSpec = zencoderSpec({ nc: 3, nz: spec.nz, resolution: spec.resolution, widths: [8, 16] });
+    const zh = { batch: 4, synthetic: 4, lr: 1e-3, alpha: 0.1, seed: 1 };
+    const t = new ZencTrainer(spec, weights, eSpec, zh);
+    const rng = new Rng(4);
+    for (let i = 0; i < 2; i++) await t.step(rt, makeZencBatch(rng, spec, zh, null, []));
+    const bytes = encodeZencoderWeights(eSpec, t.weights, { 'renovo.generator.digest': generatorDigest(weights) });
+    const withEncoder = lib.store.models.add({ ...base, name: 'tiny-enc', version: 1, metrics: { ...base.metrics, encoder: { file: lib.putBytes('models', bytes, 'sft'), sha256: sha256Bytes(bytes) } } });
+    const control = new TrainControl();
+    const runDir = join(dir, 'run-enc-cancel');
+    const common = { library: lib, runtime: rt, name: 'tiny-enc-art', base: withEncoder, dataDir: art, hyper: { batch: 4 }, steps: 2, encoderSteps: 30, runDir, cacheDir: join(dir, 'cache') };
+    const r = await runTrainingSession({ ...common, control, onEncoderProgress: (step) => { if (step >= 10) control.cancel(); } });
+    expect(r.model).toBeNull();
+    expect(r.run).toMatchObject({ status: 'cancelled', steps: 2, resultModelId: null });
+    expect(r.run.error).toMatch(/^cancelled while adapting the z-encoder/);
+    expect(lib.store.models.findByName('tiny-enc-art')).toBeUndefined();
+    const again = await runTrainingSession(common);
+    expect(again.loop.resumedFrom).toBe(2);
+    expect(again.model!.metrics.encoder).toMatchObject({ steps: 30, parentSha256: sha256Bytes(bytes) });
   });
 });
