@@ -3,14 +3,15 @@
  * cross-entropy and its gradient w.r.t. every weight (Renovo's autodiff), Adam updates in
  * TypeScript, checkpoints are safetensors + state.json written atomically (as checkpoint.ts).
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { grad } from '../onnx/autodiff';
 import { Graph } from '../onnx/graph';
 import { add, mul, reduceMean, softplus, sub } from '../onnx/ops';
 import { Adam } from '../onnx/optim';
+import { latestStepCheckpoint, restoreAdam, saveStepCheckpoint, shapedTensors } from './step-checkpoint';
 import type { CompiledGraph, Runtime } from '../onnx/runtime';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../onnx/safetensors';
+import { decodeSafetensors, encodeSafetensors } from '../onnx/safetensors';
 import { serialize } from '../onnx/serialize';
 import { initUnet, unet, type UnetSpec } from '../nets/unet';
 
@@ -72,8 +73,6 @@ export class SegTrainer {
   }
 }
 
-const shaped = (m: ReadonlyMap<string, Float32Array>, shapes: ReadonlyMap<string, readonly number[]>, prefix = ''): Map<string, NamedTensor> =>
-  new Map([...m].map(([k, v]) => [prefix + k, { data: v, shape: [...(shapes.get(k) ?? [v.length])] }]));
 
 /** Weight shapes of a spec (for safetensors headers). */
 function unetShapes(spec: UnetSpec): Map<string, readonly number[]> {
@@ -84,7 +83,7 @@ function unetShapes(spec: UnetSpec): Map<string, readonly number[]> {
 }
 
 export function encodeUnetWeights(spec: UnetSpec, weights: ReadonlyMap<string, Float32Array>, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
-  return encodeSafetensors(shaped(weights, unetShapes(spec)), { dtype, metadata: { format: 'renovo-unet-seg/1', spec: JSON.stringify(spec) } });
+  return encodeSafetensors(shapedTensors(weights, unetShapes(spec)), { dtype, metadata: { format: 'renovo-unet-seg/1', spec: JSON.stringify(spec) } });
 }
 
 /** Decodes weights and checks every tensor the spec needs is there with the right size. */
@@ -101,40 +100,17 @@ export function decodeUnetWeights(bytes: Uint8Array, spec: UnetSpec, what = 'det
 }
 
 export async function saveSegCheckpoint(root: string, state: SegState, t: SegTrainer, keep = 2): Promise<string> {
-  const name = `step-${String(state.step).padStart(8, '0')}`;
-  const tmp = join(root, `.${name}.tmp`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
   const shapes = unetShapes(t.spec);
-  await writeFile(join(tmp, 'weights.safetensors'), encodeSafetensors(shaped(t.weights, shapes)));
-  const mom = new Map([...shaped(t.adam.state.m, shapes, 'm:'), ...shaped(t.adam.state.v, shapes, 'v:')]);
-  await writeFile(join(tmp, 'optim.safetensors'), encodeSafetensors(mom));
-  await writeFile(join(tmp, 'state.json'), JSON.stringify({ ...state, adamT: t.adam.state.t }, null, 1));
-  await rm(join(root, name), { recursive: true, force: true });
-  await rename(tmp, join(root, name));
-  const all = (await readdir(root)).filter((d) => /^step-\d+$/.test(d)).sort();
-  for (const d of all.slice(0, Math.max(0, all.length - keep))) await rm(join(root, d), { recursive: true, force: true });
-  return join(root, name);
+  return saveStepCheckpoint(root, state.step, encodeSafetensors(shapedTensors(t.weights, shapes)), t.adam, shapes, state, keep);
 }
 
 /** The newest checkpoint under root (or null), restored into a trainer with its Adam moments. */
 export async function loadSegCheckpoint(root: string): Promise<{ state: SegState; trainer: SegTrainer } | null> {
-  let dirs: string[];
-  try {
-    dirs = (await readdir(root)).filter((d) => /^step-\d+$/.test(d)).sort();
-  } catch {
-    return null;
-  }
-  if (!dirs.length) return null;
-  const dir = join(root, dirs[dirs.length - 1]);
+  const dir = await latestStepCheckpoint(root);
+  if (!dir) return null;
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SegState;
   const weights = decodeUnetWeights(new Uint8Array(await readFile(join(dir, 'weights.safetensors'))), state.spec, dir);
   const trainer = new SegTrainer(state.spec, state.hyper, weights);
-  const mom = decodeSafetensors(new Uint8Array(await readFile(join(dir, 'optim.safetensors'))));
-  for (const k of weights.keys()) {
-    trainer.adam.state.m.set(k, Float32Array.from((mom.tensors.get(`m:${k}`) as { data: Float32Array }).data));
-    trainer.adam.state.v.set(k, Float32Array.from((mom.tensors.get(`v:${k}`) as { data: Float32Array }).data));
-  }
-  trainer.adam.state.t = state.adamT;
+  await restoreAdam(dir, trainer.adam, weights.keys(), state.adamT);
   return { state, trainer };
 }

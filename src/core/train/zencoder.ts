@@ -13,15 +13,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { grad } from '../onnx/autodiff';
 import { Graph, type Tensor } from '../onnx/graph';
 import { abs, add, concat, mul, reduceSum, slice, sub } from '../onnx/ops';
 import { Adam } from '../onnx/optim';
+import { latestStepCheckpoint, restoreAdam, saveStepCheckpoint, shapedTensors } from './step-checkpoint';
 import type { CompiledGraph, Runtime } from '../onnx/runtime';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor, type StorageDType } from '../onnx/safetensors';
+import { decodeSafetensors, encodeSafetensors, type StorageDType } from '../onnx/safetensors';
 import { serialize } from '../onnx/serialize';
 import { dcganGenerator, type DcganSpec } from '../nets/dcgan';
 import { generatorDigest, initZencoder, zencoder, zencoderShapes, type ZEncoderSpec } from '../nets/zencoder';
@@ -281,11 +282,9 @@ export function makeZencBatch(rng: Rng, gSpec: DcganSpec, hyper: ZencHyper, ds: 
 
 export const ZENC_FORMAT = 'renovo-zencoder/1';
 
-const shaped = (m: ReadonlyMap<string, Float32Array>, shapes: ReadonlyMap<string, readonly number[]>, prefix = ''): Map<string, NamedTensor> =>
-  new Map([...m].map(([k, v]) => [prefix + k, { data: v, shape: [...(shapes.get(k) ?? [v.length])] }]));
 
 export function encodeZencoderWeights(spec: ZEncoderSpec, weights: ReadonlyMap<string, Float32Array>, metadata: Record<string, string> = {}, dtype: StorageDType = 'F32'): Uint8Array {
-  return encodeSafetensors(shaped(weights, zencoderShapes(spec)), { dtype, metadata: { format: ZENC_FORMAT, 'renovo.zencoder.spec': JSON.stringify(spec), ...metadata } });
+  return encodeSafetensors(shapedTensors(weights, zencoderShapes(spec)), { dtype, metadata: { format: ZENC_FORMAT, 'renovo.zencoder.spec': JSON.stringify(spec), ...metadata } });
 }
 
 /** E's weights from safetensors bytes; every tensor the spec needs must be there with its size. */
@@ -321,33 +320,11 @@ export interface ZencState {
 }
 
 export async function saveZencCheckpoint(root: string, state: ZencState, t: ZencTrainer, keep = 2): Promise<string> {
-  await mkdir(root, { recursive: true });
-  const name = `step-${String(state.step).padStart(8, '0')}`;
-  const tmp = join(root, `.${name}.tmp-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const shapes = zencoderShapes(t.spec);
-  await writeFile(join(tmp, 'weights.safetensors'), encodeZencoderWeights(t.spec, t.weights));
-  const mom = new Map([...shaped(t.adam.state.m, shapes, 'm:'), ...shaped(t.adam.state.v, shapes, 'v:')]);
-  await writeFile(join(tmp, 'optim.safetensors'), encodeSafetensors(mom));
-  await writeFile(join(tmp, 'state.json'), JSON.stringify({ ...state, adamT: t.adam.state.t }, null, 1));
-  await rm(join(root, name), { recursive: true, force: true });
-  await rename(tmp, join(root, name));
-  const all = (await readdir(root)).filter((d) => /^step-\d+$/.test(d)).sort();
-  for (const d of all.slice(0, Math.max(0, all.length - keep))) await rm(join(root, d), { recursive: true, force: true });
-  return join(root, name);
+  return saveStepCheckpoint(root, state.step, encodeZencoderWeights(t.spec, t.weights), t.adam, zencoderShapes(t.spec), state, keep);
 }
 
 /** The newest checkpoint folder under root, or null. */
-export async function latestZencCheckpoint(root: string): Promise<string | null> {
-  let dirs: string[];
-  try {
-    dirs = (await readdir(root)).filter((d) => /^step-\d+$/.test(d)).sort();
-  } catch {
-    return null;
-  }
-  return dirs.length ? join(root, dirs[dirs.length - 1]) : null;
-}
+export const latestZencCheckpoint = latestStepCheckpoint;
 
 /**
  * Restores the newest checkpoint (weights, Adam moments and step count) into a trainer for the
@@ -362,14 +339,7 @@ export async function loadZencCheckpoint(root: string, gSpec: DcganSpec, gWeight
   if (state.generatorDigest !== digest) throw new Error(`${dir}: checkpoint was trained against generator ${state.generatorDigest}, this generator is ${digest}`);
   const { weights } = decodeZencoderWeights(new Uint8Array(await readFile(join(dir, 'weights.safetensors'))), dir);
   const trainer = new ZencTrainer(gSpec, gWeights, state.spec, state.hyper, weights);
-  const mom = decodeSafetensors(new Uint8Array(await readFile(join(dir, 'optim.safetensors'))));
-  for (const k of weights.keys()) {
-    const m = mom.tensors.get(`m:${k}`), v = mom.tensors.get(`v:${k}`);
-    if (!m || !v) throw new Error(`${dir}: optim.safetensors lacks the Adam moments of '${k}'`);
-    trainer.adam.state.m.set(k, Float32Array.from(m.data));
-    trainer.adam.state.v.set(k, Float32Array.from(v.data));
-  }
-  trainer.adam.state.t = state.adamT;
+  await restoreAdam(dir, trainer.adam, weights.keys(), state.adamT);
   return { state, trainer, dir };
 }
 
