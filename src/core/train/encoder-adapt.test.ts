@@ -65,16 +65,16 @@ describe('adapting a z-encoder to a fine-tuned generator', () => {
     const file = join(dir, 'E.safetensors');
     await writeFile(file, b.bytes);
     const common = { runtime: rt, gSpec: spec, gWeights: tuned.weights, dataset: ds, steps: 2 };
-    expect(await adaptBaseEncoder({ ...common, source: null, baseWeights: base.weights })).toEqual({ skipped: 'the base model has no z-encoder' });
-    expect(await adaptBaseEncoder({ ...common, source: { file, sha256: 'f'.repeat(64) }, baseWeights: base.weights })).toEqual({ skipped: expect.stringMatching(/^the base model's z-encoder could not be read \(.*is not the z-encoder recorded for this model/) });
-    expect(await adaptBaseEncoder({ ...common, source: { file, sha256: sha256Bytes(b.bytes) }, baseWeights: smallGanModel(8).weights })).toEqual({ skipped: "the base model's z-encoder was trained against another generator" });
+    expect(await adaptBaseEncoder({ ...common, source: null, baseWeights: base.weights })).toEqual({ encoderSkipped: 'the base model has no z-encoder' });
+    expect(await adaptBaseEncoder({ ...common, source: { file, sha256: 'f'.repeat(64) }, baseWeights: base.weights })).toEqual({ encoderSkipped: expect.stringMatching(/^the base model's z-encoder could not be read \(.*is not the z-encoder recorded for this model/) });
+    expect(await adaptBaseEncoder({ ...common, source: { file, sha256: sha256Bytes(b.bytes) }, baseWeights: smallGanModel(8).weights })).toEqual({ encoderSkipped: "the base model's z-encoder was trained against another generator" });
     const ok = await adaptBaseEncoder({ ...common, source: { file, sha256: sha256Bytes(b.bytes) }, baseWeights: base.weights });
-    expect('encoder' in ok && ok.encoder.generatorDigest).toBe(generatorDigest(tuned.weights));
+    expect('encoder' in ok && ok.encoder.record.generatorDigest).toBe(generatorDigest(tuned.weights));
     // the adapted file loads back as the encoder of the tuned generator
     const out = join(dir, 'E2.safetensors');
     if (!('encoder' in ok)) throw new Error('expected an encoder');
     await writeFile(out, ok.encoder.bytes);
-    expect(await loadEncoderSource({ file: out, sha256: ok.encoder.sha256 })).toMatchObject({ generatorDigest: generatorDigest(tuned.weights), sha256: ok.encoder.sha256 });
+    expect(await loadEncoderSource({ file: out, sha256: ok.encoder.record.sha256 })).toMatchObject({ generatorDigest: generatorDigest(tuned.weights), sha256: ok.encoder.record.sha256 });
   }, 60_000);
 
   it('stops when cancelled', async () => {

@@ -108,7 +108,7 @@ export interface AdaptedEncoderFile {
   record: AdaptedEncoderRecord;
 }
 
-export const adaptedRecord = (a: AdaptedEncoder): AdaptedEncoderRecord => ({
+const adaptedRecord = (a: AdaptedEncoder): AdaptedEncoderRecord => ({
   sha256: a.sha256, generatorDigest: a.generatorDigest, parentSha256: a.parentSha256, steps: a.steps, wallMs: a.elapsedMs, hyper: a.hyper,
   contextFirst: a.contextFirst, contextLast: a.contextLast,
 });
@@ -120,21 +120,25 @@ export interface AdaptBaseOptions extends Omit<AdaptEncoderOptions, 'encoder'> {
   baseWeights: ReadonlyMap<string, Float32Array>;
 }
 
+/** What a fine-tune's last stage gives: the adapted encoder, or why there is none (spread into results as is). */
+export type BaseEncoderOutcome = { encoder: AdaptedEncoderFile } | { encoderSkipped: string };
+
 /**
- * A fine-tune's last stage: adapts the base model's encoder to the fine-tuned generator. Returns
- * `skipped` (why no encoder was made) when the base has none, or one that cannot be read or was
+ * A fine-tune's last stage: adapts the base model's encoder to the fine-tuned generator. Says why
+ * no encoder was made (`encoderSkipped`) when the base has none, or one that cannot be read or was
  * trained against another generator; the fine-tuned model then cold-starts, as any model without
  * an encoder. Cancellation (signal) propagates.
  */
-export async function adaptBaseEncoder(o: AdaptBaseOptions): Promise<{ encoder: AdaptedEncoder } | { skipped: string }> {
-  if (!o.source) return { skipped: 'the base model has no z-encoder' };
+export async function adaptBaseEncoder(o: AdaptBaseOptions): Promise<BaseEncoderOutcome> {
+  if (!o.source) return { encoderSkipped: 'the base model has no z-encoder' };
   let base;
   try {
     base = await loadEncoderSource(o.source);
   } catch (e) {
-    return { skipped: `the base model's z-encoder could not be read (${(e as Error).message})` };
+    return { encoderSkipped: `the base model's z-encoder could not be read (${(e as Error).message})` };
   }
-  if (!base) return { skipped: 'the base model has no z-encoder' };
-  if (base.generatorDigest !== generatorDigest(o.baseWeights)) return { skipped: "the base model's z-encoder was trained against another generator" };
-  return { encoder: await adaptEncoder({ ...o, encoder: base }) };
+  if (!base) return { encoderSkipped: 'the base model has no z-encoder' };
+  if (base.generatorDigest !== generatorDigest(o.baseWeights)) return { encoderSkipped: "the base model's z-encoder was trained against another generator" };
+  const a = await adaptEncoder({ ...o, encoder: base });
+  return { encoder: { bytes: a.bytes, record: adaptedRecord(a) } };
 }

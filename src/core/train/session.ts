@@ -18,7 +18,7 @@ import { loadImageFolder, type CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from './modelfile';
 import { TrainControl, trainLoop, type TrainLoopResult, type TrainProgress } from './loop';
-import { adaptBaseEncoder, adaptedRecord, type AdaptedEncoderFile } from './encoder-adapt';
+import { adaptBaseEncoder, type AdaptedEncoderFile, type BaseEncoderOutcome } from './encoder-adapt';
 import type { EncoderSource } from './zencoder';
 
 /** Fine-tuning preset: smaller batch and learning rates than training from scratch, smoothed labels. */
@@ -151,7 +151,7 @@ export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainS
     });
     return { run: done, model: null, loop };
   }
-  let adapted: Awaited<ReturnType<typeof adaptBaseEncoder>> | null = null;
+  let adapted: BaseEncoderOutcome | null = null;
   try {
     if (o.base && init && o.encoderSteps !== 0) {
       adapted = await adaptBaseEncoder({ steps: o.encoderSteps,
@@ -170,10 +170,10 @@ export async function runTrainingSession(o: TrainSessionOptions): Promise<TrainS
     name: o.name, spec, hyper, weights: loop.weights, samplePath: loop.samplePath, base: o.base ?? null, runId: run.id,
     steps: loop.step, epochs: loop.epoch, wallMs: loop.elapsedMs, losses: loop.losses, checkpoint: loop.checkpointPath, resumedFrom: loop.resumedFrom,
     dataset: { path: dataDir, imageCount: dataset.count, contentHash: dataset.contentHash },
-    ...(adapted && 'encoder' in adapted ? { encoder: { bytes: adapted.encoder.bytes, record: adaptedRecord(adapted.encoder) } } : {}),
+    ...(adapted && 'encoder' in adapted ? { encoder: adapted.encoder } : {}),
   });
   const done = store.trainingRuns.finish(run.id, { status: 'done', resultModelId: model.id, steps: loop.step, durationMs: Date.now() - started });
-  return { run: done, model, loop, ...(adapted && 'skipped' in adapted ? { encoderSkipped: adapted.skipped } : {}) };
+  return { run: done, model, loop, ...(adapted && 'encoderSkipped' in adapted ? { encoderSkipped: adapted.encoderSkipped } : {}) };
 }
 
 export interface NewTrainedModel {

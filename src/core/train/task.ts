@@ -15,7 +15,7 @@ import type { GanHyper } from './gan';
 import { TrainControl, trainLoop, type TrainProgress } from './loop';
 import { decodeModelFile } from './modelfile';
 import { readFile } from 'node:fs/promises';
-import { adaptBaseEncoder, adaptedRecord, type AdaptedEncoderFile } from './encoder-adapt';
+import { adaptBaseEncoder, type AdaptedEncoderFile } from './encoder-adapt';
 import type { EncoderSource } from './zencoder';
 
 export interface TrainTaskInput {
@@ -101,8 +101,7 @@ export async function runTrainTask(input: TrainTaskInput, ctx: { signal: AbortSi
       })
       : null;
     return {
-      ...(adapted && 'encoder' in adapted ? { encoder: { bytes: adapted.encoder.bytes, record: adaptedRecord(adapted.encoder) } } : {}),
-      ...(adapted && 'skipped' in adapted ? { encoderSkipped: adapted.skipped } : {}),
+      ...adapted,
       status: res.status, step: res.step, epoch: res.epoch, resumedFrom: res.resumedFrom, elapsedMs: res.elapsedMs,
       checkpointPath: res.checkpointPath, samplePath: res.samplePath, losses: res.losses,
       dataset: { root: dataset.root, count: dataset.count, contentHash: dataset.contentHash }, metrics: pending,
