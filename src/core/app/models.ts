@@ -174,9 +174,8 @@ export async function exportModelVersion(library: Library, row: ModelVersionRow,
   const sample = typeof row.metrics.sample === 'string' ? row.metrics.sample : null;
   if (sample && library.exists(sample)) await put('sample.png', new Uint8Array(library.readBytes(sample)));
   // the version's z-encoder travels with it when it fits this generator (E.safetensors as zencoder.ts writes it)
-  const src = modelEncoderSource(library, row);
-  const enc = src ? await loadEncoderSource(src).catch(() => null) : null;
-  if (src && enc && enc.generatorDigest === generatorDigest(m.weights)) await put('E.safetensors', new Uint8Array(readFileSync('dir' in src ? join(src.dir, 'E.safetensors') : src.file)));
+  const enc = await versionEncoder(library, row, m.weights).catch(() => null);
+  if (enc?.fits) await put('E.safetensors', new Uint8Array(readFileSync(enc.file)));
   const runs = library.store.trainingRuns.list().filter((r) => r.resultModelId === row.id);
   const manifest = {
     format: 'renovo-exported-model/1', model: row, spec: m.spec, lineage: library.store.models.lineage(row.id).map((r) => ({ id: r.id, name: r.name, version: r.version, source: r.source, sha256: r.sha256 })),
@@ -186,22 +185,29 @@ export async function exportModelVersion(library: Library, row: ModelVersionRow,
   return { dir: outDir, files };
 }
 
+/** A version's z-encoder file and whether it fits the version's generator; null when it has none. Throws when it cannot be read. */
+async function versionEncoder(library: Library, row: ModelVersionRow, gWeights: ReadonlyMap<string, Float32Array>): Promise<{ file: string; sha256: string; fits: boolean } | null> {
+  const src = modelEncoderSource(library, row);
+  const enc = src && (await loadEncoderSource(src));
+  if (!src || !enc) return null;
+  return { file: 'dir' in src ? join(src.dir, 'E.safetensors') : src.file, sha256: enc.sha256, fits: enc.generatorDigest === generatorDigest(gWeights) };
+}
+
 /** One line on a generator version's z-encoder, for `renovo models show`: whether GAN fills with it start warm, and why not. */
 export async function encoderStatus(library: Library, row: ModelVersionRow): Promise<string> {
   if (modelKind(row) !== 'generator') return 'not used (an imported inpainter)';
-  const src = modelEncoderSource(library, row);
+  const m = decodeModelFile(new Uint8Array(library.readBytes(row.file)), `model ${row.name} v${row.version}`);
   let enc;
   try {
-    enc = src ? await loadEncoderSource(src) : null;
+    enc = await versionEncoder(library, row, m.weights);
   } catch (e) {
     return `unusable (${(e as Error).message}): GAN fills start from random latents`;
   }
-  if (!src || !enc) return 'none: GAN fills start from random latents (slow)';
-  const m = decodeModelFile(new Uint8Array(library.readBytes(row.file)), `model ${row.name} v${row.version}`);
-  if (enc.generatorDigest !== generatorDigest(m.weights)) return "none for this version (the shipped folder's encoder fits a newer generator): GAN fills start from random latents";
+  if (!enc) return 'none: GAN fills start from random latents (slow)';
+  if (!enc.fits) return "none for this version (the shipped folder's encoder fits a newer generator): GAN fills start from random latents";
   const rec = row.metrics.encoder as { steps?: number; wallMs?: number; parentSha256?: string | null } | undefined;
   if (rec) return `adapted by its fine-tune (${rec.steps} steps, ${Math.max(1, Math.round((rec.wallMs ?? 0) / 1000))} s${rec.parentSha256 ? `, from encoder ${rec.parentSha256.slice(0, 12)}…` : ''}), sha256 ${enc.sha256.slice(0, 12)}…`;
-  return `shipped (${'dir' in src ? join(src.dir, 'E.safetensors') : src.file}), sha256 ${enc.sha256.slice(0, 12)}…`;
+  return `shipped (${enc.file}), sha256 ${enc.sha256.slice(0, 12)}…`;
 }
 
 /**
