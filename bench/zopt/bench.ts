@@ -14,7 +14,6 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
-import sharp from 'sharp';
 import { inpaint } from '../../src/core/inpaint';
 import { ganInpaint, type GanModel } from '../../src/core/inpaint/gan';
 import { maskedPsnr, maskedSsim } from '../../src/core/image/metrics';
@@ -24,6 +23,7 @@ import { loadWeightsFile } from '../../src/core/train/weights';
 import { recalibrateGeneratorBn } from '../../src/core/train/gan';
 import { dcganSpec } from '../../src/core/nets/dcgan';
 import { Rng } from '../../src/core/random';
+import { S, SKIMAGE, loadSquare, writeGrid } from './holes';
 
 const ITERS = Number(process.env.ITERS ?? 1500);
 const RESTARTS = Number(process.env.RESTARTS ?? 16);
@@ -32,16 +32,9 @@ const HELD_OUT = Number(process.env.HELD_OUT ?? 6);
 /** gan-zopt variants to run: refine off and/or patchmatch (REFINE=0: off only; REFINE=only: patchmatch only). */
 const VARIANTS = process.env.REFINE === '0' ? (['off'] as const) : process.env.REFINE === 'only' ? (['patchmatch'] as const) : (['off', 'patchmatch'] as const);
 const OUT = process.env.OUT ?? 'bench/out/zopt';
-const S = 256;
 const MODEL = process.env.MODEL ?? 'models/landscape-dcgan64';
 const DATA = process.env.DATA ?? resolve('../shared/data'); // run.sh runs from the repository root
-const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const OOS = (process.env.OOS ?? 'rocket.jpg,grass.png').split(',').filter(Boolean);
-
-async function load(path: string): Promise<ImageBuffer> {
-  const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-}
 
 function centreMask(): MaskBuffer {
   const d = new Uint8Array(S * S);
@@ -90,7 +83,7 @@ async function main(): Promise<void> {
   const grid: ImageBuffer[][] = [];
   mkdirSync('bench/out', { recursive: true });
   for (const item of [...oos, ...inSample]) {
-    const img = await load(item.path);
+    const img = await loadSquare(item.path);
     for (const [mname, mask] of masks) {
       const res: Record<string, unknown> = { image: item.name, set: item.set, mask: mname };
       const outs: ImageBuffer[] = [img, masked(img, mask)];
@@ -115,18 +108,6 @@ async function main(): Promise<void> {
       if (grid.length) await writeGrid(grid, `${OUT}-grid.png`);
     }
   }
-}
-
-async function writeGrid(grid: ImageBuffer[][], path: string): Promise<void> {
-  const cols = grid[0].length, pad = 4;
-  const W = cols * (S + pad) + pad, H = grid.length * (S + pad) + pad;
-  const d = new Uint8Array(W * H * 3).fill(40);
-  grid.forEach((row, r) => row.forEach((im, c) => {
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let k = 0; k < 3; k++) {
-      d[((pad + r * (S + pad) + y) * W + pad + c * (S + pad) + x) * 3 + k] = im.data[(y * S + x) * 3 + k];
-    }
-  }));
-  await sharp(Buffer.from(d), { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -27,7 +27,7 @@ import { loadWeightsFile } from '../../src/core/train/weights';
 import { loadModelEncoder } from '../../src/core/train/zencoder';
 import { dcganSpec } from '../../src/core/nets/dcgan';
 import { Rng } from '../../src/core/random';
-import { S, centreSquare, silhouetteMask } from './holes';
+import { S, SKIMAGE, centreSquare, loadSquare, silhouetteMask } from './holes';
 
 const MODE = process.env.MODE ?? 'report';
 const HOLES = Number(process.env.HOLES ?? 24);
@@ -36,7 +36,6 @@ const THREADS = Number(process.env.THREADS ?? 2);
 const OUT = process.env.OUT ?? 'bench/out/zopt-encoder';
 const MODEL = process.env.MODEL ?? 'models/landscape-dcgan64';
 const DATA = process.env.DATA ?? resolve('../shared/data');
-const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const OOS = (process.env.OOS ?? 'rocket.jpg,coffee.png').split(',').filter(Boolean);
 /** Only these hole indices (comma list), e.g. to try warm-start settings on a few holes. */
 const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',').map(Number)) : null;
@@ -47,11 +46,6 @@ const WARM = Object.fromEntries(Object.entries({
 
 interface Hole { name: string; set: 'held-out' | 'in-sample' | 'oos'; path: string; kind: 'centre' | 'silhouette'; frac: number; mask: MaskBuffer }
 interface Run { loss: number; ms: number; iterations: number; stoppedBy: string; psnr: number; curve: number[]; encoderLoss?: number; load1: number }
-
-async function load(path: string): Promise<ImageBuffer> {
-  const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-}
 
 async function holes(): Promise<Hole[]> {
   const manifest = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')) as { data: { folder: string; heldOut?: { files: string[] } } };
@@ -113,7 +107,7 @@ async function main(): Promise<void> {
     const h = todo[i];
     const key = `${h.set}/${h.name}`;
     if (rows.some((r) => r.key === key)) continue;
-    const img = await load(h.path);
+    const img = await loadSquare(h.path);
     const row: Record<string, unknown> = { key, name: h.name, set: h.set, kind: h.kind, frac: +h.frac.toFixed(4) };
     const tag = `${OUT}/${hs.indexOf(h)}`;
     await savePng(img, `${tag}-photo.png`);
@@ -207,14 +201,14 @@ async function grid(rows: string[][], hs: Hole[], path: string): Promise<void> {
   const W = cols * (S + pad) + pad, H = rows.length * (S + pad) + pad;
   const d = new Uint8Array(W * H * 3).fill(40);
   for (let r = 0; r < rows.length; r++) {
-    const photo = await load(rows[r][0]);
+    const photo = await loadSquare(rows[r][0]);
     for (let c = 0; c < cols; c++) {
       let im: ImageBuffer;
       if (rows[r][c] === 'MASK') {
         im = { ...photo, data: Uint8Array.from(photo.data) };
         for (let p = 0; p < S * S; p++) if (hs[r].mask.data[p]) { im.data[p * 3] = 255; im.data[p * 3 + 1] = 255; im.data[p * 3 + 2] = 255; }
       } else if (!rows[r][c]) continue;
-      else im = await load(rows[r][c]);
+      else im = await loadSquare(rows[r][c]);
       for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let k = 0; k < 3; k++) d[((pad + r * (S + pad) + y) * W + pad + c * (S + pad) + x) * 3 + k] = im.data[(y * S + x) * 3 + k];
     }
   }

@@ -1,10 +1,30 @@
-// Holes for the GAN benchmarks (issue 17): a centre square or an object silhouette (COCO,
-// ../shared/data/silhouettes, dilated 2 px) covering a given fraction of an S×S image.
+// Images, holes and picture grids for the GAN benchmarks (bench.ts, encoder.ts, style.ts): S×S
+// photos, a centre square or an object silhouette (COCO, ../shared/data/silhouettes, dilated 2 px)
+// covering a given fraction of the image, and grids of S×S cells.
 import sharp from 'sharp';
-import type { MaskBuffer } from '../../src/core/image/types';
+import type { ImageBuffer, MaskBuffer } from '../../src/core/image/types';
 import type { Rng } from '../../src/core/random';
 
 export const S = 256;
+/** photos shipped by Debian's python3-skimage (out-of-sample pictures the project may show) */
+export const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
+
+/** A photo as an S×S RGB image (centre crop). */
+export async function loadSquare(path: string): Promise<ImageBuffer> {
+  const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+/** Rows of S×S images as one PNG, 4-px dark gaps. */
+export async function writeGrid(grid: ImageBuffer[][], path: string): Promise<void> {
+  const cols = grid[0].length, pad = 4;
+  const W = cols * (S + pad) + pad, H = grid.length * (S + pad) + pad;
+  const d = new Uint8Array(W * H * 3).fill(40);
+  grid.forEach((row, r) => row.forEach((im, c) => {
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let k = 0; k < 3; k++) d[((pad + r * (S + pad) + y) * W + pad + c * (S + pad) + x) * 3 + k] = im.data[(y * S + x) * 3 + k];
+  }));
+  await sharp(Buffer.from(d), { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
+}
 
 export function centreSquare(frac: number): MaskBuffer {
   const side = Math.round(Math.sqrt(frac) * S), x0 = Math.round((S - side) / 2);

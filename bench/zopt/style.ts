@@ -17,7 +17,6 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { inpaint } from '../../src/core/inpaint';
 import { ganInpaint, type GanModel } from '../../src/core/inpaint/gan';
 import { maskedPsnr, maskedSsim } from '../../src/core/image/metrics';
@@ -27,7 +26,7 @@ import { loadWeightsFile } from '../../src/core/train/weights';
 import { loadModelEncoder } from '../../src/core/train/zencoder';
 import { dcganSpec } from '../../src/core/nets/dcgan';
 import { Rng } from '../../src/core/random';
-import { S, centreSquare, silhouetteMask } from './holes';
+import { S, SKIMAGE, centreSquare, loadSquare, silhouetteMask, writeGrid } from './holes';
 
 const MODEL = process.env.MODEL ?? 'models/monet-dcgan64';
 /** the model MODEL was fine-tuned from, compared on the same holes ('' for none: e.g. MODEL=models/landscape-dcgan64 BASE= for the landscape target) */
@@ -39,12 +38,6 @@ const OUT = process.env.OUT ?? 'bench/out/style';
 const LIMIT = Number(process.env.HOLES ?? 1000);
 /** out-of-sample photos shipped by Debian python3-skimage, after the held-out holes, in their own grid (the only one fit to commit) */
 const OOS = (process.env.OOS ?? '').split(',').filter(Boolean);
-const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
-
-async function load(path: string): Promise<ImageBuffer> {
-  const { data, info } = await sharp(path).removeAlpha().resize(S, S, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-}
 
 async function ganModel(dir: string): Promise<GanModel> {
   const loaded = await loadWeightsFile(dir);
@@ -116,7 +109,7 @@ async function main(): Promise<void> {
     const kind = i % 2 === 0 ? 'centre' : 'silhouette';
     const frac = 0.03 + 0.12 * rng.uniform();
     const mask = kind === 'centre' ? centreSquare(frac) : await silhouetteMask(join(silDir, sils[(i * 37) % sils.length]), frac, rng);
-    const img = await load(picks[i]);
+    const img = await loadSquare(picks[i]);
     let n = 0;
     for (let p = 0; p < S * S; p++) if (mask.data[p]) n++;
     const row: Record<string, unknown> = { image: oos ? `skimage/${basename(picks[i])}` : basename(picks[i]), set: oos ? 'oos' : 'held-out', kind, frac: +(n / (S * S)).toFixed(4) };
@@ -147,16 +140,6 @@ async function main(): Promise<void> {
   if (grid.length) await writeGrid(grid, `${OUT}-grid.png`);
   if (oosGrid.length) await writeGrid(oosGrid, `${OUT}-grid-oos.png`);
   await rt.release();
-}
-
-async function writeGrid(grid: ImageBuffer[][], path: string): Promise<void> {
-  const cols = grid[0].length, pad = 4;
-  const W = cols * (S + pad) + pad, H = grid.length * (S + pad) + pad;
-  const d = new Uint8Array(W * H * 3).fill(40);
-  grid.forEach((row, r) => row.forEach((im, c) => {
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let k = 0; k < 3; k++) d[((pad + r * (S + pad) + y) * W + pad + c * (S + pad) + x) * 3 + k] = im.data[(y * S + x) * 3 + k];
-  }));
-  await sharp(Buffer.from(d), { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
