@@ -15,6 +15,7 @@ import { Runtime } from '../onnx/runtime';
 import { Rng } from '../random';
 import { NO_ENCODER_NOTICE } from '../inpaint/gan';
 import { smallGanModel } from '../../../test/fixtures/gan-model';
+import { maskPng, photoPng } from '../../../test/fixtures/images';
 import { inpaintFile } from './inpaint-file';
 import { deleteModelVersion, encoderStatus, exportModelVersion } from './models';
 import { encoderOutcome, runTraining } from './train-model';
@@ -59,12 +60,8 @@ beforeAll(async () => {
     lib.store.models.add({ name, version: 1, architecture: m.spec.arch, file: lib.putBytes('models', both, MODEL_FILE_EXT), sha256: sha256Hex(both), parentId: null, source: 'shipped', metrics });
   }
   lib.close();
-  const px = Buffer.alloc(W * H * 3);
-  for (let i = 0; i < W * H; i++) { px[i * 3] = (i % W) * 5; px[i * 3 + 1] = 100; px[i * 3 + 2] = Math.floor(i / W) * 6; }
-  await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toFile(join(dir, 'photo.png'));
-  const mk = Buffer.alloc(W * H);
-  for (let y = 16; y < 24; y++) for (let x = 20; x < 28; x++) mk[y * W + x] = 255;
-  await writeFile(join(dir, 'mask.png'), await sharp(mk, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer());
+  await writeFile(join(dir, 'photo.png'), await photoPng(W, H));
+  await writeFile(join(dir, 'mask.png'), await maskPng(W, H, { kind: 'rect', x: 20, y: 16, width: 8, height: 8 }));
 }, 60_000);
 
 afterAll(async () => {
