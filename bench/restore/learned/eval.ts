@@ -30,9 +30,9 @@ const SENS = Number(process.env.EVAL_SENSITIVITY ?? 0.5);
 const CSENS = Number(process.env.EVAL_CLASSICAL_SENSITIVITY ?? 0.5);
 const opts = (m: Mode): RestoreOptions => ({ tone: false, detector: m, sensitivity: m === 'learned' ? SENS : CSENS });
 
-async function load(file: string, long?: number): Promise<ImageBuffer> {
+async function load(file: string, long?: number, enlarge = true): Promise<ImageBuffer> {
   let p = sharp(file).removeAlpha().toColourspace('srgb');
-  if (long) p = p.resize(long, long, { fit: 'inside' });
+  if (long) p = p.resize(long, long, { fit: 'inside', withoutEnlargement: !enlarge });
   const { data, info } = await p.raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
@@ -204,7 +204,8 @@ async function main(): Promise<void> {
   const realRows: ImageBuffer[][] = [];
   const realStats: Record<string, number> = {};
   for (const f of real) {
-    const im = await load(f, 1024);
+    // as a user's scan: made smaller to 1024 px, never larger
+    const im = await load(f, 1024, false);
     const r = await restorePhoto(im, { tone: false, detector: 'learned', sensitivity: SENS });
     realStats[f.split('/').pop() as string] = r3(r.stats.damage.fraction * 100);
     realRows.push([im, maskImage(r.mask.data, im.width, im.height), r.image]);

@@ -1,5 +1,5 @@
 // Writes image | learned mask side by side as PNGs for looking at (outside the repository).
-//   RENOVO_MODELS_DIR=DIR node look.cjs OUT_DIR FILE... (each loaded at its size, or 768 px long side if larger)
+//   RENOVO_MODELS_DIR=DIR [SENSITIVITY=0.5] node look.cjs OUT_DIR FILE... (each loaded at its size, or 768 px long side if larger)
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   for (const f of files) {
     const { data, info } = await sharp(f).removeAlpha().toColourspace('srgb').resize(768, 768, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
     const W = info.width, H = info.height;
-    const r = await detectLearned({ width: W, height: H, channels: 3, data: new Uint8Array(data) }, model, {});
+    const r = await detectLearned({ width: W, height: H, channels: 3, data: new Uint8Array(data) }, model, { sensitivity: Number(process.env.SENSITIVITY ?? 0.5) });
     const pic = new Uint8Array(W * 2 * H * 3);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
       for (let c = 0; c < 3; c++) {

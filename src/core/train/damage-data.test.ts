@@ -72,3 +72,27 @@ describe('detector training samples: hard negatives', () => {
     expect(lap(out.data)).toBeGreaterThan(lap(base.data));
   });
 });
+
+describe('detector training samples: enlarged small scans', () => {
+  // fine detail of a crop (mean |Laplacian| of the red channel)
+  const detail = (d: Uint8Array, n: number): number => {
+    let s = 0;
+    for (let y = 1; y < n - 1; y++) for (let x = 1; x < n - 1; x++) { const i = (y * n + x) * 3; s += Math.abs(4 * d[i] - d[i - 3] - d[i + 3] - d[i - 3 * n] - d[i + 3 * n]); }
+    return s / ((n - 2) * (n - 2));
+  };
+
+  it('an enlarged crop keeps its size and mask and loses fine detail', async () => {
+    let softer = 0;
+    for (let s = 0; s < 6; s++) {
+      const o = { size: 64, contentScale: [1, 1.5] as [number, number], cleanFraction: 0 };
+      const sharpOne = await makeSample(photo, new Rng(300 + s), o);
+      const soft = await makeSample(photo, new Rng(300 + s), { ...o, upscaled: 1 });
+      expect(soft.image.width).toBe(64);
+      expect(soft.image.data.length).toBe(64 * 64 * 3);
+      // the same draws up to the resampling: the damage and its mask are the same
+      expect(Buffer.from(soft.mask).equals(Buffer.from(sharpOne.mask))).toBe(true);
+      if (detail(soft.image.data, 64) < 0.8 * detail(sharpOne.image.data, 64)) softer++;
+    }
+    expect(softer).toBeGreaterThanOrEqual(5);
+  });
+});

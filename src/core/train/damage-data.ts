@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { resampleInterleaved } from '../image/resample';
 import type { ImageBuffer } from '../image/types';
 import { agePhoto, generateDamage, type FilmMarks } from '../restore/damage/generate';
 import { splitHoldout, type HoldoutSplit } from './holdout';
@@ -54,6 +55,10 @@ export interface SampleOptions {
    *  wall or studio backdrop, or the whole print over-exposed; the detector must not call
    *  smooth clipped areas flaking */
   highlights?: number;
+  /** with probability `p`, the crop (damaged or clean) is made 1.25–2.5× smaller and enlarged back (bilinear,
+   *  as detection enlarges a small scan to its working scale): soft-edged damage on soft content,
+   *  which the detector must still find; the mask is unchanged */
+  upscaled?: number;
 }
 
 /** A binary object outline (0/255, one channel). */
@@ -230,6 +235,14 @@ async function jpeg(img: ImageBuffer, quality: number): Promise<ImageBuffer> {
   return { ...img, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
+/** A square RGB crop resampled to `n`×`n` (area average down, bilinear up, as detection does). */
+function resized(img: ImageBuffer, n: number): ImageBuffer {
+  const v = resampleInterleaved(img.data, 3, img.width, img.height, n, n);
+  const data = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) data[i] = Math.round(v[i]);
+  return { width: n, height: n, channels: 3, data };
+}
+
 /** One training sample: a damaged aged crop of `file` and its truth mask. */
 export async function makeSample(file: string, rng: Rng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
   const S = o.size;
@@ -252,7 +265,10 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
     image = d.image;
     mask = d.mask;
   }
+  const small = o.upscaled && rng.uniform() < o.upscaled ? Math.max(8, Math.round(S / (1.25 + 1.25 * rng.uniform()))) : 0;
+  if (small) image = resized(image, small);
   if (rng.uniform() < 0.3) image = await jpeg(image, 55 + rng.int(40));
+  if (small) image = resized(image, S);
   return { image, mask };
 }
 
