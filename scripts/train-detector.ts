@@ -8,7 +8,7 @@
 // the clean crops and adds fine grain to half of those (the acutance of sharp scans). --content-scale near 1 keeps sources unscaled (sharp).
 // --highlights P blows out the highlights of a fraction P of the crops (over-exposure, lamps, bright
 // walls), never marked as damage. --upscaled P makes a fraction P of the crops (damaged or clean) 1.25–2.5×
-// smaller and enlarges them back, as detection enlarges a small scan to its working scale. --init starts a new run from a shipped detector's weights
+// smaller and enlarges them back, as an enlarged small scan looks (session 9's run5; not shipped). --init starts a new run from a shipped detector's weights
 // (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { existsSync, readFileSync } from 'node:fs';

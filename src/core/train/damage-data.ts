@@ -56,7 +56,7 @@ export interface SampleOptions {
    *  smooth clipped areas flaking */
   highlights?: number;
   /** with probability `p`, the crop (damaged or clean) is made 1.25–2.5× smaller and enlarged back (bilinear,
-   *  as detection enlarges a small scan to its working scale): soft-edged damage on soft content,
+   *  as an enlarged small scan looks; detection enlarges one under 512 px): soft-edged damage on soft content,
    *  which the detector must still find; the mask is unchanged */
   upscaled?: number;
 }

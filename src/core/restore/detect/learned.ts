@@ -161,9 +161,9 @@ export interface LearnedResult {
  * Thresholds on probability (0..255) for a sensitivity 0..1: the seed threshold falls from 0.99 at
  * 0 through 0.97 at the default 0.5 to 0.63 at 1 (the low one is 0.55 of it). Measured with the
  * 10,000-step model (bench/restore/learned/eval.ts, RESULTS.md): 0.85 (the session-8 default) and
- * 0.625 before it found the same synthetic damage, 0.85 with half the false alarms; since scans
- * under WORK_LONG are no longer enlarged (session 9), 0.97 flags about what 0.85 did on enlarged
- * clean photos (Kodak 1.46 % against 1.33 %) and finds more damage (67.4 % removed against 50.5 %).
+ * 0.625 before it found the same synthetic damage, 0.85 with half the false alarms; since scans are
+ * no longer enlarged to WORK_LONG (session 9), 0.97 flags about what 0.85 did on enlarged clean
+ * photos (Kodak 1.46 % against 1.33 %) and finds more damage (67.4 % removed against 50.5 %).
  */
 export function thresholds(s: number): { hi: number; lo: number } {
   const t = s <= 0.5 ? 0.99 - 0.04 * s : 0.97 - 0.68 * (s - 0.5);
