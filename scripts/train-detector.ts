@@ -1,14 +1,15 @@
 // Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
-//     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--init WEIGHTS]
+//     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--unaged P] [--init WEIGHTS]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
 // hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
 // the clean crops and adds fine grain to half of those (the acutance of sharp scans). --content-scale near 1 keeps sources unscaled (sharp).
 // --highlights P blows out the highlights of a fraction P of the crops (over-exposure, lamps, bright
 // walls), never marked as damage. --upscaled P makes a fraction P of the crops (damaged or clean) 1.25–2.5×
-// smaller and enlarges them back, as an enlarged small scan looks (session 9's run5; not shipped). --init starts a new run from a shipped detector's weights
+// smaller and enlarges them back, as an enlarged small scan looks (session 9's run5; not shipped).
+// --unaged P leaves a fraction P of the crops as the colour photos they are (default 0.25). --init starts a new run from a shipped detector's weights
 // (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     batch: { type: 'string', default: '8' }, size: { type: 'string', default: '128' }, threads: { type: 'string', default: '1' },
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
     'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
-    highlights: { type: 'string', default: '0' }, upscaled: { type: 'string', default: '0' }, init: { type: 'string' },
+    highlights: { type: 'string', default: '0' }, upscaled: { type: 'string', default: '0' }, unaged: { type: 'string', default: '0.25' }, init: { type: 'string' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled) });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled), unaged: Number(v.unaged) });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

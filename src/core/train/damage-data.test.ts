@@ -96,3 +96,23 @@ describe('detector training samples: enlarged small scans', () => {
     expect(softer).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('detector training samples: unaged colour photos', () => {
+  // spread of the colour channels (0 for a grey crop)
+  const chroma = (d: Uint8Array): number => {
+    let s = 0;
+    for (let i = 0; i < d.length; i += 3) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+    return s / (d.length / 3);
+  };
+
+  it('unaged crops keep their colours; aged ones lose most of them', async () => {
+    let kept = 0;
+    for (let s = 0; s < 8; s++) {
+      const o = { size: 64, contentScale: [1, 1.5] as [number, number], cleanFraction: 1 };
+      const unaged = await makeSample(photo, new Rng(500 + s), { ...o, unaged: 1 });
+      const aged = await makeSample(photo, new Rng(500 + s), { ...o, unaged: 0 });
+      if (chroma(unaged.image.data) > 1.5 * chroma(aged.image.data)) kept++;
+    }
+    expect(kept).toBeGreaterThanOrEqual(6);
+  });
+});

@@ -59,6 +59,8 @@ export interface SampleOptions {
    *  as an enlarged small scan looks; detection enlarges one under 512 px): soft-edged damage on soft content,
    *  which the detector must still find; the mask is unchanged */
   upscaled?: number;
+  /** fraction of crops left as the colour photos they are, not aged (default 0.25) */
+  unaged?: number;
 }
 
 /** A binary object outline (0/255, one channel). */
@@ -256,8 +258,8 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
   // crisp, grainy scans: unsharp masking (scanner/camera sharpening) and fine grain on clean content
   if (o.hard?.sharpen && rng.uniform() < o.hard.sharpen) c = await sharpenGrain(c, rng);
   if (o.highlights && rng.uniform() < o.highlights) c = addHighlights(c, rng);
-  // a quarter stay colour photos as they are (film scans, modern prints, blown highlights)
-  const aged = rng.uniform() < 0.25 ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
+  // a quarter (by default) stay colour photos as they are (film scans, modern prints, blown highlights)
+  const aged = rng.uniform() < (o.unaged ?? 0.25) ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
   let image = aged;
   let mask: Uint8Array = new Uint8Array(S * S);
   if (rng.uniform() >= (o.cleanFraction ?? 0.25)) {
