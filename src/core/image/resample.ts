@@ -36,6 +36,15 @@ export function resampleInterleaved(src: ArrayLike<number>, C: number, W: number
   return out;
 }
 
+/** resampleInterleaved rounded back to bytes (8-bit image planes in, 8-bit out). */
+export function resampleBytes(src: Uint8Array, C: number, W: number, H: number, w: number, h: number): Uint8Array {
+  const v = resampleInterleaved(src, C, W, H, w, h);
+  const out = new Uint8Array(v.length);
+  // a plain loop: Uint8Array.from with a map function cost ~110 ms on a 1024×683 plane
+  for (let i = 0; i < v.length; i++) out[i] = Math.round(v[i]);
+  return out;
+}
+
 /**
  * Resamples a 0/1 hole mask to w×h without losing holes: a target pixel is a hole when any source
  * pixel it covers is (shrinking), or when its nearest source pixel is (enlarging).

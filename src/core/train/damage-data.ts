@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { resampleInterleaved } from '../image/resample';
+import { resampleBytes } from '../image/resample';
 import type { ImageBuffer } from '../image/types';
 import { agePhoto, generateDamage, type FilmMarks } from '../restore/damage/generate';
 import { splitHoldout, type HoldoutSplit } from './holdout';
@@ -238,12 +238,7 @@ async function jpeg(img: ImageBuffer, quality: number): Promise<ImageBuffer> {
 }
 
 /** A square RGB crop resampled to `n`×`n` (area average down, bilinear up, as detection does). */
-function resized(img: ImageBuffer, n: number): ImageBuffer {
-  const v = resampleInterleaved(img.data, 3, img.width, img.height, n, n);
-  const data = new Uint8Array(v.length);
-  for (let i = 0; i < v.length; i++) data[i] = Math.round(v[i]);
-  return { width: n, height: n, channels: 3, data };
-}
+const resized = (img: ImageBuffer, n: number): ImageBuffer => ({ width: n, height: n, channels: 3, data: resampleBytes(img.data, 3, img.width, img.height, n, n) });
 
 /** One training sample: a damaged aged crop of `file` and its truth mask. */
 export async function makeSample(file: string, rng: Rng, o: SampleOptions): Promise<{ image: ImageBuffer; mask: Uint8Array }> {
