@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthPhoto } from '../../../test/fixtures/synth';
-import { addHardContent, addHighlights, makeSample, sharpenGrain, type Silhouette } from './damage-data';
+import { addFilmGrain, addHardContent, addHighlights, makeSample, sharpenGrain, type Silhouette } from './damage-data';
 import { Rng } from '../random';
 
 const disc = (n: number): Silhouette => ({ width: n, height: n, data: Uint8Array.from({ length: n * n }, (_, i) => ((i % n) - n / 2) ** 2 + (((i / n) | 0) - n / 2) ** 2 < (n / 2.2) ** 2 ? 255 : 0) });
@@ -70,6 +70,25 @@ describe('detector training samples: hard negatives', () => {
       return s;
     };
     expect(lap(out.data)).toBeGreaterThan(lap(base.data));
+  });
+});
+
+describe('detector training samples: film grain', () => {
+  it('adds zero-mean grain of σ 4–14 to each channel, deterministically for a seed', () => {
+    const flat = { width: 64, height: 64, channels: 3 as const, data: new Uint8Array(64 * 64 * 3).fill(128) };
+    for (const seed of [1, 2, 3, 4]) {
+      const a = addFilmGrain(flat, new Rng(seed));
+      expect(Buffer.from(a.data).equals(Buffer.from(addFilmGrain(flat, new Rng(seed)).data))).toBe(true);
+      for (let c = 0; c < 3; c++) {
+        let s = 0, s2 = 0;
+        for (let i = c; i < a.data.length; i += 3) { s += a.data[i] - 128; s2 += (a.data[i] - 128) ** 2; }
+        const n = a.data.length / 3, mean = s / n, sd = Math.sqrt(s2 / n - mean * mean);
+        expect(Math.abs(mean)).toBeLessThan(1);
+        expect(sd).toBeGreaterThan(3);
+        expect(sd).toBeLessThan(15);
+      }
+    }
+    expect(flat.data.every((v) => v === 128)).toBe(true);
   });
 });
 

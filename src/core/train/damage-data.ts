@@ -61,6 +61,11 @@ export interface SampleOptions {
   upscaled?: number;
   /** fraction of crops left as the colour photos they are, not aged (default 0.25) */
   unaged?: number;
+  /** probability that a layer of thin damage is faint (12–45 grey levels; generateDamage's `faint`) */
+  faint?: number;
+  /** with probability `p`, colour film grain (σ 4–14 per channel) on the crop before it is damaged:
+   *  real film scans carry grain as strong as their faint dust and scratches */
+  grain?: number;
 }
 
 /** A binary object outline (0/255, one channel). */
@@ -100,6 +105,28 @@ export async function sharpenGrain(img: ImageBuffer, rng: Rng): Promise<ImageBuf
     for (let i = 0; i < w * h; i++) {
       const n = rng.normal() * amp;
       for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(out[i * 3 + c] + n)));
+    }
+  }
+  return { ...img, data: out };
+}
+
+/** Film grain: independent Gaussian noise per channel with one σ of 4–14 grey levels, softened a
+ *  little half of the time (grain clumps span more than a pixel on many scans). Returns a new image. */
+export function addFilmGrain(img: ImageBuffer, rng: Rng): ImageBuffer {
+  const { width: w, height: h } = img;
+  const sigma = 4 + 10 * rng.uniform();
+  const soft = rng.uniform() < 0.5;
+  const out = new Uint8Array(img.data.length);
+  for (let c = 0; c < 3; c++) {
+    const n = new Float32Array(w * h);
+    for (let i = 0; i < n.length; i++) n[i] = rng.normal() * sigma;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        // a 5-tap cross average has half the σ of its input, hence × 2
+        const v = soft ? 2 * (0.4 * n[i] + 0.15 * (n[y * w + Math.max(0, x - 1)] + n[y * w + Math.min(w - 1, x + 1)] + n[Math.max(0, y - 1) * w + x] + n[Math.min(h - 1, y + 1) * w + x])) : n[i];
+        out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(img.data[i * 3 + c] + v)));
+      }
     }
   }
   return { ...img, data: out };
@@ -254,11 +281,12 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
   if (o.hard?.sharpen && rng.uniform() < o.hard.sharpen) c = await sharpenGrain(c, rng);
   if (o.highlights && rng.uniform() < o.highlights) c = addHighlights(c, rng);
   // a quarter (by default) stay colour photos as they are (film scans, modern prints, blown highlights)
-  const aged = rng.uniform() < (o.unaged ?? 0.25) ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
+  let aged = rng.uniform() < (o.unaged ?? 0.25) ? c : agePhoto(c, { seed: rng.int(2 ** 31) });
+  if (o.grain && rng.uniform() < o.grain) aged = addFilmGrain(aged, rng);
   let image = aged;
   let mask: Uint8Array = new Uint8Array(S * S);
   if (rng.uniform() >= (o.cleanFraction ?? 0.25)) {
-    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform() });
+    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform(), faint: o.faint });
     image = d.image;
     mask = d.mask;
   }

@@ -36,6 +36,32 @@ describe('synthetic damage generator', () => {
     }
   });
 
+  it.each(['scratches', 'dust', 'hairs', 'cracks'] as const)('faint %s shift the photo by 12–45 grey levels, and every marked pixel changed visibly', (kind) => {
+    const strong = generateDamage(photo, { seed: 13, kinds: [kind] });
+    const faint = generateDamage(photo, { seed: 13, kinds: [kind], faint: 1 });
+    const lumaDiff = (img: Uint8Array, i: number): number => Math.abs(0.299 * (img[i * 3] - photo.data[i * 3]) + 0.587 * (img[i * 3 + 1] - photo.data[i * 3 + 1]) + 0.114 * (img[i * 3 + 2] - photo.data[i * 3 + 2]));
+    let maxFaint = 0, n = 0, sumStrong = 0, sumFaint = 0, ns = 0;
+    for (let i = 0; i < faint.mask.length; i++) {
+      if (faint.mask[i]) {
+        const d = lumaDiff(faint.image.data, i);
+        expect(d).toBeGreaterThanOrEqual(7.5); // VISIBLE, less the rounding of three channels
+        maxFaint = Math.max(maxFaint, d);
+        sumFaint += d;
+        n++;
+      }
+      if (strong.mask[i]) { sumStrong += lumaDiff(strong.image.data, i); ns++; }
+    }
+    expect(n).toBeGreaterThan(0);
+    expect(maxFaint).toBeLessThanOrEqual(46);
+    expect(sumFaint / n).toBeLessThan(0.6 * (sumStrong / ns));
+  });
+
+  it('without `faint` a seed draws the same damage as before the option existed', () => {
+    const a = generateDamage(photo, { seed: 17 });
+    const b = generateDamage(photo, { seed: 17, faint: 0 });
+    expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data))).toBe(true);
+  });
+
   it('stains change the photo but are not damage in the mask', () => {
     const d = generateDamage(photo, { seed: 5, kinds: ['stains'] });
     expect(fraction(d.mask)).toBe(0);

@@ -29,6 +29,10 @@ export interface GenerateOptions {
   film?: FilmMarks[];
   /** px per unit of a 1000 px long side (default: long side / 1000); set it for crops of a larger print */
   scale?: number;
+  /** probability that a layer of thin damage (scratches, dust, hairs, cracks, film marks) is faint:
+   *  a shift of 12–45 grey levels instead of paper white or near black, as real dust and scratches
+   *  on film scans are (film-r-pairs: median 14–30 levels over grain of σ 8–14). Default 0 */
+  faint?: number;
 }
 
 export interface DamagedImage {
@@ -46,7 +50,12 @@ interface Layer {
   rgb: [number, number, number];
   /** counts as damage in the truth mask */
   damage: boolean;
+  /** a faint layer shifts the photo by this many grey levels (signed) instead of blending to `rgb` */
+  shift?: number;
 }
+
+/** Kinds whose marks may be faint (thin damage; flaking, corners, foxing and stains stay as they are). */
+const FAINT_KINDS: ReadonlySet<DamageKind> = new Set(['cracks', 'scratches', 'dust', 'hairs', 'film']);
 
 const ALL: DamageKind[] = ['cracks', 'scratches', 'flaking', 'dust', 'hairs', 'foxing', 'stains', 'creases', 'corners', 'film'];
 const PROB: Record<DamageKind, number> = { cracks: 0.5, scratches: 0.55, flaking: 0.3, dust: 0.6, hairs: 0.3, foxing: 0.25, stains: 0.25, creases: 0.2, corners: 0.12, film: 0.35 };
@@ -207,7 +216,10 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     }
     const brown: [number, number, number] = [rand(r, 120, 170), rand(r, 80, 110), rand(r, 40, 70)];
     const rgb = kind === 'foxing' || kind === 'stains' ? brown : kind === 'corners' ? (r() < 0.6 ? [250, 250, 248] as [number, number, number] : [20, 20, 20] as [number, number, number]) : tone(r, kind === 'dust' || kind === 'hairs' ? r() < 0.4 : bright, paper);
-    layers.push({ cov, rgb, damage: kind !== 'stains' });
+    // (r() is drawn only when faint layers are asked for, so seeds without them keep their damage)
+    const faint = !!opts.faint && FAINT_KINDS.has(kind) && r() < opts.faint;
+    const shift = faint ? (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128 ? 1 : -1) * rand(r, 12, 45) : undefined;
+    layers.push({ cov, rgb, damage: kind !== 'stains', shift });
   }
   const out = new Uint8Array(photo.data);
   const mask = new Uint8Array(W * H);
@@ -220,6 +232,13 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
       if (a <= 0.02) continue;
       const o = i * C;
       const before = G ? 0.299 * out[o] + 0.587 * out[o + 1] + 0.114 * out[o + 2] : out[o];
+      if (L.shift !== undefined) {
+        const d = L.shift * a;
+        for (let c = 0; c < (G ? 3 : 1); c++) out[o + c] = Math.max(0, Math.min(255, Math.round(out[o + c] + d)));
+        const after = G ? 0.299 * out[o] + 0.587 * out[o + 1] + 0.114 * out[o + 2] : out[o];
+        if (a > 0.3 && Math.abs(after - before) >= VISIBLE) mask[i] = 255;
+        continue;
+      }
       const jitter = 1 + 0.04 * (r() - 0.5);
       if (G) {
         out[o] = Math.min(255, Math.round(out[o] * (1 - a) + lr * jitter * a));
