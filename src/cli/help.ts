@@ -243,7 +243,8 @@ Options:
       --wide-model MODEL   fill the wide damage --tears finds with an imported inpainting
                            model (renovo models import) instead of PatchMatch
       --detector D         damage detector: classical (default) or learned (the U-Net in
-                           models/damage-unet; flags more on clean, sharp photos; when the
+                           models/damage-unet, joined with the classical detector; finds
+                           more damage but flags more on clean, sharp photos; when the
                            model is missing the classical one is used, with a warning)
 
 ${GLOBAL_OPTIONS}

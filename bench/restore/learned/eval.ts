@@ -5,7 +5,9 @@
 //  2. film-r-pairs: PSNR against the expert restoration before/after restorePhoto (tone off), and
 //     detection precision/recall against the derived diff masks (3 px tolerance);
 //  3. clean photos (kodak 24 + held-out photos): fraction flagged;
-//  4. detection time of a 3000×2000 scan.
+//  4. detection time of a 3000×2000 scan (the U-Net alone, and joined with the classical detector).
+// "learned" is the learned detector as restoration runs it: the U-Net joined with the classical
+// detector (detect/combined.ts; before session 10 the U-Net alone).
 // Writes OUT/result.json and picture grids OUT/grid-*.png (outside the repository: bench/out/).
 // Usage: node eval.cjs DATA_DIR OUT_DIR [N_HELDOUT]
 //   EVAL_PARTS=clean,synthetic,film,speed,real (default: all) runs only the named parts;
@@ -21,6 +23,7 @@ import { loadFilmMarks } from '../../../src/core/restore/damage/film';
 import { restorePhoto, type RestoreOptions } from '../../../src/core/restore/pipeline';
 import { defaultDetectorDir, detectLearned, loadDetectorModel } from '../../../src/core/restore/detect/learned';
 import { detectDamage } from '../../../src/core/restore/detect/index';
+import { detectCombined } from '../../../src/core/restore/detect/combined';
 import { maskScores, synthPhoto } from '../../../test/fixtures/synth';
 
 type Mode = 'learned' | 'classical';
@@ -165,7 +168,8 @@ async function main(): Promise<void> {
         for (let i = 0; i < im.data.length; i += 3) g[i] = g[i + 1] = g[i + 2] = Math.round(0.299 * im.data[i] + 0.587 * im.data[i + 1] + 0.114 * im.data[i + 2]);
         im = { ...im, data: g };
       }
-      const l = (await detectLearned(im, model, { sensitivity: SENS })).pixels / (im.width * im.height);
+      // what restoration flags with the learned detector: the U-Net joined with the classical detector
+      const l = (await detectCombined(im, model, { sensitivity: SENS })).stats.fraction;
       const c = detectDamage(im, { sensitivity: CSENS }).stats.fraction;
       fr.learned.push(l);
       fr.classical.push(c);
@@ -187,14 +191,18 @@ async function main(): Promise<void> {
   // 4. detection time at 3000×2000 (procedural scan)
   if (parts.has('speed')) {
   const big = agePhoto(synthPhoto(3000, 2000, { seed: 5 }), { seed: 6 });
-  const times: number[] = [];
+  const times: number[] = [], joined: number[] = [];
   for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
+    let t0 = performance.now();
     await detectLearned(big, model, {});
     times.push(performance.now() - t0);
+    t0 = performance.now();
+    await detectCombined(big, model, {});
+    joined.push(performance.now() - t0);
   }
   result.detect3000x2000Ms = times.map(Math.round);
-  console.log('detect 3000×2000 ms', result.detect3000x2000Ms);
+  result.detectJoined3000x2000Ms = joined.map(Math.round);
+  console.log('detect 3000×2000 ms: U-Net', result.detect3000x2000Ms, 'joined with the classical detector', result.detectJoined3000x2000Ms);
   }
 
   // real damaged prints (no ground truth): before | mask | after, for looking at only

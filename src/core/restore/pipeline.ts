@@ -9,7 +9,8 @@ import { loadOnnxInpainter } from '../inpaint/imported/load';
 import type { InpainterSignature } from '../inpaint/imported';
 import { detectDamage, type DamageResult, type DamageStats } from './detect/index';
 import { estimateNoise } from './detect/index';
-import { defaultDetectorDir, detectLearned, loadDetectorModel, thresholds, type DetectorModel } from './detect/learned';
+import { detectCombined } from './detect/combined';
+import { defaultDetectorDir, loadDetectorModel, type DetectorModel } from './detect/learned';
 import { lumaPlane } from './detect/morph';
 import { analyseTone, denoise, toneLuts, type ToneAnalysis } from './tone';
 
@@ -32,9 +33,10 @@ export interface RestoreOptions {
   seed?: number;
   /** tile size for detection and thin-damage repair (default 1024 / 2048); mainly for tests */
   tileSize?: number;
-  /** 'classical' (default): the morphological detector; 'learned': the U-Net (models/damage-unet),
-   *  falling back to the classical one with a warning when its model cannot be loaded. Not yet the
-   *  default: on sharp clean photos it flags 2–35 % of the pixels (BENCHMARKS.md, issue 13). */
+  /** 'classical' (default): the morphological detector; 'learned': the U-Net (models/damage-unet)
+   *  joined with the classical detector (detect/combined.ts), falling back to the classical one
+   *  alone with a warning when the model cannot be loaded. Not yet the default: it flags 0.8 % of
+   *  clean photos against the classical 0.14 % (BENCHMARKS.md, issue 13). */
   detector?: 'learned' | 'classical';
   /** detector model folder (default models/damage-unet) */
   detectorModel?: string;
@@ -221,29 +223,6 @@ function detectorModel(dir: string | null): DetectorModel | Error {
   return m;
 }
 
-/** Learned detection, shaped like the classical result (thin = all but the wide part). */
-async function detectWithModel(image: ImageBuffer, model: DetectorModel, options: RestoreOptions, signal?: AbortSignal): Promise<DamageResult> {
-  const { width: W, height: H } = image;
-  const r = await detectLearned(image, model, { sensitivity: options.sensitivity, signal });
-  let tears: Uint8Array | null = r.widePixels ? r.wide : null;
-  if (options.detectTears) {
-    const t = detectDamage(image, { sensitivity: options.sensitivity, detectTears: true, maxDamageWidth: options.maxDamageWidth, tileSize: options.tileSize, signal }).tears;
-    if (t) {
-      tears ??= new Uint8Array(W * H);
-      for (let i = 0; i < t.length; i++) if (t[i]) { tears[i] = 255; r.mask[i] = 255; }
-    }
-  }
-  let pixels = 0;
-  for (let i = 0; i < r.mask.length; i++) if (r.mask[i]) pixels++;
-  const thin = tears ? r.mask.map((v, i) => (tears && tears[i] ? 0 : v)) : r.mask;
-  return {
-    mask: { width: W, height: H, data: r.mask },
-    thin,
-    tears,
-    stats: { lines: 0, spots: r.regions, tears: tears ? 1 : 0, pixels, fraction: pixels / (W * H), noiseSigma: 0, threshold: thresholds(options.sensitivity ?? 0.5).hi },
-  };
-}
-
 /**
  * Restores one photo. The input image is never modified. Throws an AbortError when
  * control.signal fires.
@@ -268,7 +247,7 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
     const model = detectorModel(options.detectorModel ?? defaultDetectorDir());
     if (model instanceof Error) warnings.push(`learned damage detector unavailable, used the classical detector: ${model.message}`);
     else {
-      det = await detectWithModel(image, model, options, control.signal);
+      det = await detectCombined(image, model, { sensitivity: options.sensitivity, detectTears: options.detectTears, maxDamageWidth: options.maxDamageWidth, tileSize: options.tileSize, signal: control.signal });
       detector = 'learned';
     }
   }

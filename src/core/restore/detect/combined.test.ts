@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agePhoto, generateDamage } from '../damage/generate';
+import { synthPhoto } from '../../../../test/fixtures/synth';
+import { detectCombined } from './combined';
+import { detectDamage } from './index';
+import { detectLearned, loadDetectorModel } from './learned';
+
+const MODEL = join(__dirname, '../../../../models/damage-unet');
+const hasModel = existsSync(join(MODEL, 'manifest.json'));
+
+describe.skipIf(!hasModel)('learned detector joined with the classical one (shipped model)', () => {
+  it('keeps everything either detector finds, and finds more dust than the U-Net alone', async () => {
+    const model = loadDetectorModel(MODEL);
+    const print = agePhoto(synthPhoto(640, 480, { seed: 4 }), { seed: 6 });
+    const { image, mask: truth } = generateDamage(print, { seed: 31, kinds: ['dust', 'scratches'], amount: 2 });
+    const both = await detectCombined(image, model);
+    const learned = await detectLearned(image, model);
+    const classical = detectDamage(image);
+    let hitBoth = 0, hitLearned = 0, n = 0;
+    for (let i = 0; i < truth.length; i++) {
+      if (learned.mask[i]) expect(both.mask.data[i]).toBe(255);
+      if (classical.mask.data[i]) expect(both.mask.data[i]).toBe(255);
+      if (!truth[i]) continue;
+      n++;
+      if (both.mask.data[i]) hitBoth++;
+      if (learned.mask[i]) hitLearned++;
+    }
+    expect(n).toBeGreaterThan(0);
+    expect(hitBoth).toBeGreaterThan(hitLearned);
+    expect(both.stats.pixels).toBe(both.mask.data.reduce((s, v) => s + (v ? 1 : 0), 0));
+    expect(both.stats.fraction).toBeCloseTo(both.stats.pixels / (640 * 480), 9);
+  });
+
+  it('sends wide damage to the exemplar engine: thin and wide parts split the mask', async () => {
+    const model = loadDetectorModel(MODEL);
+    const print = agePhoto(synthPhoto(640, 480, { seed: 5 }), { seed: 7 });
+    const { image } = generateDamage(print, { seed: 8, kinds: ['flaking', 'dust'], amount: 2 });
+    const r = await detectCombined(image, model, { detectTears: true });
+    expect(r.tears).not.toBeNull();
+    for (let i = 0; i < r.thin.length; i++) {
+      const wide = r.tears![i] !== 0, thin = r.thin[i] !== 0;
+      expect(wide && thin).toBe(false);
+      expect(wide || thin).toBe(r.mask.data[i] !== 0);
+    }
+  });
+});
