@@ -2,12 +2,14 @@
 // same print scanned at 500 px or at 6000 px gets the same mask"). An aged procedural print with
 // cracks, scratches and flaking at 900×600 and the same image made half as large; the two masks are
 // compared on the fine grid (the half-size mask enlarged, nearest) and on the coarse one (a coarse
-// pixel is damage if any of its four fine pixels is). The same case as learned.test.ts, over seeds.
+// pixel is damage if any of its four fine pixels is). The same case as learned.test.ts, over seeds;
+// for the U-Net alone and for the joined detector restoration runs (detect/combined.ts).
 //   RENOVO_MODELS_DIR=DIR node scale.cjs [SEEDS=8,9,10]
 import sharp from 'sharp';
 import { synthPhoto } from '../../../test/fixtures/synth';
 import { agePhoto, generateDamage } from '../../../src/core/restore/damage/generate';
 import { defaultDetectorDir, detectLearned, loadDetectorModel } from '../../../src/core/restore/detect/learned';
+import { detectCombined } from '../../../src/core/restore/detect/combined';
 
 const enlarge = (m: Uint8Array, w: number, h: number, W: number, H: number): Uint8Array => {
   const o = new Uint8Array(W * H);
@@ -39,6 +41,10 @@ async function main(): Promise<void> {
     const a = await detectLearned(dmg.image, model, {});
     const b = await detectLearned({ width: 450, height: 300, channels: 3, data: new Uint8Array(half) }, model, {});
     console.log(JSON.stringify({ seed, iouFine: +iou(a.mask, enlarge(b.mask, 450, 300, 900, 600)).toFixed(3), iouCoarse: +iou(anyHalf(a.mask, 900, 600), b.mask).toFixed(3), flagged900: a.pixels, flagged450: b.pixels }));
+    // the mask restoration uses: the U-Net joined with the classical detector (not scale-normalised)
+    const ja = (await detectCombined(dmg.image, model)).mask.data;
+    const jb = (await detectCombined({ width: 450, height: 300, channels: 3, data: new Uint8Array(half) }, model)).mask.data;
+    console.log(JSON.stringify({ seed, joined: true, iouFine: +iou(ja, enlarge(jb, 450, 300, 900, 600)).toFixed(3), iouCoarse: +iou(anyHalf(ja, 900, 600), jb).toFixed(3) }));
   }
 }
 main().catch((e) => { console.error(e); process.exit(1); });
