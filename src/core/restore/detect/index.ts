@@ -8,8 +8,9 @@
 //    estimated robustly from pixel differences);
 //  * a texture gate: the threshold is raised where the local mean response is high (hair,
 //    foliage, fabric), so busy regions are not flagged wholesale;
-//  * shape filtering of the candidate components (lines: long, narrow, oriented; spots: small,
-//    compact, solid); everything else is rejected.
+//  * shape filtering of the candidate components (lines: long, narrow, oriented, and not following
+//    a step in the photo along most of their length; spots: small, compact, solid); everything
+//    else is rejected.
 // Large scans are processed in overlapping tiles, so working memory is a few MB per tile plus the
 // full-size mask.
 import type { ImageBuffer, MaskBuffer } from '../../image/types';
@@ -172,7 +173,7 @@ const GATE_BLOCK = 32;
 const GATE_NB = 1;
 
 /** Classifies the candidates of one polarity in one tile, writing accepted pixels into `out`. */
-function classifyTile(resp: Uint8Array, gate: { bw: number; dens: Float32Array }, w: number, h: number, P: Params, at: TilePlace, out: Uint8Array, counts: { lines: number; spots: number }, allowed?: Uint8Array): void {
+function classifyTile(resp: Uint8Array, luma: Uint8Array, gate: { bw: number; dens: Float32Array }, w: number, h: number, P: Params, at: TilePlace, out: Uint8Array, counts: { lines: number; spots: number }, allowed?: Uint8Array): void {
   const B = GATE_BLOCK;
   const { bw, dens } = gate;
   const { e } = blockEnergy(resp, w, h, B, P.densLevel);
@@ -199,7 +200,7 @@ function classifyTile(resp: Uint8Array, gate: { bw: number; dens: Float32Array }
     if (b.truncated) continue;
     let kind: 'line' | 'spot' | null = null;
     if (isSpot(b, resp, P.spot)) kind = 'spot';
-    else if (isLine(b, resp, w, h, P.tLo, P.line)) kind = 'line';
+    else if (isLine(b, resp, w, h, P.tLo, P.line, luma)) kind = 'line';
     if (!kind) continue;
     const band = P.line.maxWidth + 2;
     let pixels = kind === 'line' ? withoutFrame(b.pixels, w, at, band, Math.max(4 * band, P.line.minLength)) : b.pixels;
@@ -256,8 +257,8 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
       const both = maxPlanes(bright, dark);
       const classify = (Q: Params, out: Uint8Array, c: { lines: number; spots: number }, allowed?: Uint8Array): void => {
         const gate = blockEnergy(both, w, h, GATE_BLOCK, Q.densLevel, GATE_NB);
-        classifyTile(bright, gate, w, h, Q, at, out, c, allowed);
-        classifyTile(dark, gate, w, h, Q, at, out, c, allowed);
+        classifyTile(bright, tile, gate, w, h, Q, at, out, c, allowed);
+        classifyTile(dark, tile, gate, w, h, Q, at, out, c, allowed);
       };
       if (!base || s > DEFAULT_SENSITIVITY) {
         classify(P, found, tileCounts);
