@@ -4,7 +4,7 @@
 // dust specks and faint creases, a pixel or two wide at full resolution, that the U-Net misses at
 // its working scale. Measured on held-out synthetic damage (BENCHMARKS.md, issue 13): dust 44 % →
 // 68 % of the damage removed, creases 71 % → 77 %, all kinds together 64 % → 75 %, for 0.13 % more
-// of a clean photo flagged.
+// of a clean photo flagged at the same U-Net threshold (which the join then let rise: learned.ts).
 import type { ImageBuffer } from '../../image/types';
 import { detectDamage, type DamageResult, type DetectOptions } from './index';
 import { detectLearned, thresholds, type DetectorModel } from './learned';
