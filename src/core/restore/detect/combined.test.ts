@@ -3,21 +3,33 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agePhoto, generateDamage } from '../damage/generate';
 import { synthPhoto } from '../../../../test/fixtures/synth';
-import { detectCombined } from './combined';
+import { detectCombined, jointSensitivity } from './combined';
 import { detectDamage } from './index';
 import { detectLearned, loadDetectorModel } from './learned';
 
 const MODEL = join(__dirname, '../../../../models/damage-unet');
 const hasModel = existsSync(join(MODEL, 'manifest.json'));
 
+describe('joint sensitivity', () => {
+  it('maps a user sensitivity of 0 / 0.5 / 1 to 0 / 0.25 / 1, monotone and clamped', () => {
+    expect(jointSensitivity(0)).toBe(0);
+    expect(jointSensitivity(0.5)).toBe(0.25);
+    expect(jointSensitivity(1)).toBe(1);
+    expect(jointSensitivity(-1)).toBe(0);
+    expect(jointSensitivity(2)).toBe(1);
+    for (let s = 0; s < 1; s += 0.05) expect(jointSensitivity(s + 0.05)).toBeGreaterThan(jointSensitivity(s));
+  });
+});
+
 describe.skipIf(!hasModel)('learned detector joined with the classical one (shipped model)', () => {
-  it('keeps everything either detector finds, and finds more dust than the U-Net alone', async () => {
+  it('keeps everything either detector finds at the joint sensitivity, and finds more dust than the U-Net alone', async () => {
     const model = loadDetectorModel(MODEL);
     const print = agePhoto(synthPhoto(640, 480, { seed: 4 }), { seed: 6 });
     const { image, mask: truth } = generateDamage(print, { seed: 31, kinds: ['dust', 'scratches'], amount: 2 });
     const both = await detectCombined(image, model);
-    const learned = await detectLearned(image, model);
-    const classical = detectDamage(image);
+    const sensitivity = jointSensitivity(0.5);
+    const learned = await detectLearned(image, model, { sensitivity });
+    const classical = detectDamage(image, { sensitivity });
     let hitBoth = 0, hitLearned = 0, n = 0;
     for (let i = 0; i < truth.length; i++) {
       if (learned.mask[i]) expect(both.mask.data[i]).toBe(255);
