@@ -35,7 +35,7 @@ export interface RestoreOptions {
   tileSize?: number;
   /** 'classical' (default): the morphological detector; 'learned': the U-Net (models/damage-unet)
    *  joined with the classical detector (detect/combined.ts), falling back to the classical one
-   *  alone with a warning when the model cannot be loaded. Not yet the default: it flags 0.6 % of
+   *  alone with a warning when the model cannot be loaded. Not yet the default: it flags 0.45 % of
    *  clean photos against the classical 0.12 % (BENCHMARKS.md, issue 13). */
   detector?: 'learned' | 'classical';
   /** detector model folder (default models/damage-unet) */
