@@ -562,6 +562,31 @@ describeE2e('editor (Chromium against renovo serve)', () => {
     expect(await page.locator('[data-testid="remove-button"]').isEnabled()).toBe(true); // the mask survives
   });
 
+  it("a GAN removal with the shipped landscape model's z-encoder shows an instant preview over the hole until the result replaces it", async () => {
+    await page.locator('[data-testid="photo-item"]', { hasText: 'garden.jpg' }).click();
+    await expect.poll(() => page.locator('[data-testid="photo-title"]').textContent()).toContain(`${W} × ${H}`);
+    const photo = await currentPhoto(page);
+    const before = await apiCall<EditDto[]>(page, 'listEdits', { photoId: photo.id });
+    await setBrush(page, 40);
+    await dragImage(page, [{ x: 200, y: 120 }, { x: 260, y: 130 }]);
+    await page.locator('[data-testid="engine-select"]').selectOption('gan-zopt');
+    const models = page.locator('[data-testid="gan-model-select"]');
+    const landscape = (await models.locator('option').allTextContents()).find((t) => t.startsWith('landscape-dcgan64'));
+    expect(landscape, 'the shipped landscape model (it has a z-encoder)').toBeDefined();
+    await models.selectOption({ label: landscape! });
+    await page.evaluate(() => performance.clearMarks('renovo:fill-preview-painted'));
+    await page.locator('[data-testid="remove-button"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="edit-item"]').length > n, before.length, { timeout: 90_000 });
+    await page.locator('[data-testid="job"]').waitFor({ state: 'detached', timeout: 30_000 });
+    // the preview was drawn while the search ran, and is gone now that the result is shown
+    expect(await page.evaluate(() => performance.getEntriesByName('renovo:fill-preview-painted').length)).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="fill-preview-canvas"]').getAttribute('data-patches')).toBe('0');
+    expect(await page.locator('[data-testid="fill-preview-badge"]').count()).toBe(0);
+    const after = await apiCall<EditDto[]>(page, 'listEdits', { photoId: photo.id });
+    expect(after.find((e) => !before.some((b) => b.id === e.id))?.engine).toBe('gan-zopt');
+    await page.locator('[data-testid="engine-select"]').selectOption('auto');
+  });
+
   it('keeps strokes aligned on a high-DPI screen (device pixel ratio 2)', async () => {
     const hidpi = await session.browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
     try {

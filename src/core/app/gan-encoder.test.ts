@@ -19,6 +19,8 @@ import { maskPng, photoPng } from '../../../test/fixtures/images';
 import { inpaintFile } from './inpaint-file';
 import { deleteModelVersion, encoderStatus, exportModelVersion } from './models';
 import { encoderOutcome, runTraining } from './train-model';
+import { createRenovoService } from './service';
+import type { JobEvent } from '../../shared/api';
 
 let dir: string;
 let workerPath: string;
@@ -109,6 +111,46 @@ describe('z-encoder through the app layer', () => {
       expect(f.ganHoles[0].notice).toBeUndefined();
     } finally {
       lib2.close();
+    }
+  }, 60_000);
+
+  it('through the service, a warm fill sends its instant preview (G(E(x)) in the hole\'s window) before done; a cold one sends none', async () => {
+    const service = await createRenovoService({ libraryDir: join(dir, 'lib'), host: 'desktop', runner: { size: 1, workerPath }, shippedModelsDir: null });
+    try {
+      const photo = await service.importPhoto({ name: 'photo.png', bytes: new Uint8Array(await readFile(join(dir, 'photo.png'))) });
+      const models = await service.listModels({});
+      const idOf = (name: string): number => models.find((m) => m.name === name)!.id;
+      const run = async (name: string): Promise<JobEvent[]> => {
+        const events: JobEvent[] = [];
+        let jobId = '';
+        const ended = new Promise<void>((resolve) => service.onJobEvent((e) => { events.push(e); if (e.jobId === jobId && e.type === 'done') resolve(); }));
+        ({ jobId } = await service.startInpaint({
+          photoId: photo.id, parentEditId: null, mask: new Uint8Array(await readFile(join(dir, 'mask.png'))), engine: 'gan-zopt', blend: 'normal', dilate: 0,
+          modelId: idOf(name), seed: 3, gan: { iterations: 3, restarts: 2 },
+        }));
+        await ended;
+        await new Promise((r) => setTimeout(r, 50)); // anything late would arrive now
+        return events.filter((e) => e.jobId === jobId);
+      };
+      const warm = await run('with-encoder');
+      const previews = warm.filter((e) => e.type === 'fill-preview');
+      expect(previews).toHaveLength(1);
+      expect(warm.findIndex((e) => e.type === 'fill-preview')).toBeLessThan(warm.findIndex((e) => e.type === 'done'));
+      expect(warm.at(-1)?.type).toBe('done');
+      const p = previews[0] as Extract<JobEvent, { type: 'fill-preview' }>;
+      expect(p).toMatchObject({ hole: 1, holes: 1, image: { mime: 'image/webp' } });
+      // the window holds the 8×8 hole at x 20–27, y 16–23
+      expect(p.box.x).toBeLessThanOrEqual(20);
+      expect(p.box.y).toBeLessThanOrEqual(16);
+      expect(p.box.x + p.box.width).toBeGreaterThanOrEqual(28);
+      expect(p.box.y + p.box.height).toBeGreaterThanOrEqual(24);
+      const meta = await sharp(p.image.bytes).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['webp', p.box.width, p.box.height]);
+      const cold = await run('without-encoder');
+      expect(cold.some((e) => e.type === 'fill-preview')).toBe(false);
+      expect(cold.at(-1)?.type).toBe('done');
+    } finally {
+      await service.close();
     }
   }, 60_000);
 

@@ -8,7 +8,7 @@ import type { ImageBuffer, MaskBuffer } from '../image/types';
 import type { AppRunner } from './workers';
 import type { Library } from '../library';
 import type { EditRow, ModelVersionRow, NewPhoto } from '../store';
-import type { GanHoleReport } from '../inpaint/gan';
+import type { FillPreview, GanHoleReport } from '../inpaint/gan';
 import type { OnnxCropReport } from '../inpaint/imported';
 import { inpainterSignature, modelKind } from './inpainters';
 import { removeUnreferenced } from './references';
@@ -134,7 +134,7 @@ export async function runInpaintJob(
   image: ImageBuffer,
   mask: MaskBuffer,
   settings: InpaintSettings,
-  control: { signal?: AbortSignal; onProgress?: (fraction: number, message: string) => void } = {},
+  control: { signal?: AbortSignal; onProgress?: (fraction: number, message: string) => void; onPreview?: (p: FillPreview) => void } = {},
   extras: InpaintExtras = {},
 ): Promise<InpaintRun> {
   const { model, sourceArea } = extras;
@@ -146,7 +146,7 @@ export async function runInpaintJob(
   const out = await runner.run(
     'inpaint',
     { image, mask, engine: settings.engine, blend: settings.blend, seed, gan, onnx, ...(sourceArea ? { sourceArea: { mask: sourceArea.mask, mode: sourceArea.mode } } : {}) },
-    control,
+    { signal: control.signal, onProgress: control.onProgress, onEvent: control.onPreview },
   );
   const run: InpaintRun = { image: out.image, engine: out.engine, holes: out.holes, seed, durationMs: Math.round(performance.now() - started) };
   if (model && out.gan) run.gan = { model: model.row, params: { ...out.gan.params }, provider: out.gan.provider, reports: out.gan.reports };

@@ -25,6 +25,7 @@ import { toEditDto, toModelDto, toPhotoDto } from './dto';
 import { toApiError } from './errors';
 import { extensionFor, mimeFor, photoFilePath, photoName, readPhotoBytes, shaFromLibraryFile, stem } from './files';
 import { inpaintModel, prepareMask, recordInpaintEdit, resolveInpaintModel, runInpaintJob } from './inpaint';
+import { FillPreviews } from './fill-previews';
 import { editFiles, removeUnreferenced } from './references';
 import { checkSourceAreaEngine, nameSourceFailure, prepareSourceArea, recordedSourceArea } from './source-area';
 import { storeImport } from './imports';
@@ -248,14 +249,17 @@ class Service {
     const jobId = randomUUID();
     const controller = new AbortController();
     const signal = controller.signal;
+    const previews = new FillPreviews((event) => this.emit({ jobId, ...event }));
     const finished = (async () => {
       try {
         const run = await runInpaintJob(this.ctx.runner, image, mask.mask, settings, {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
+          onPreview: (p) => previews.add(p),
         }, { model: model && inpaintModel(this.ctx.library, model), sourceArea }).catch((e: unknown) => {
           throw sourceArea ? nameSourceFailure(e, 'source area') : e;
         });
+        previews.close();
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
         const row = await recordInpaintEdit(this.ctx.library, { photo: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
         if (signal.aborted) {
@@ -269,6 +273,7 @@ class Service {
         if (signal.aborted || isCancellation(e)) this.emit({ jobId, type: 'cancelled' });
         else this.emit({ jobId, type: 'failed', error: toApiError(e).message });
       } finally {
+        previews.close();
         this.jobs.delete(jobId);
       }
     })();

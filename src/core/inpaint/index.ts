@@ -12,7 +12,7 @@ import { teleaFill } from './telea';
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { hedgeShading } from './shading';
 import { matchDetail } from './detail';
-import { ganInpaint, type GanHoleReport, type GanModel, type GanParams } from './gan';
+import { ganInpaint, type FillPreview, type GanHoleReport, type GanModel, type GanParams } from './gan';
 import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
 import type { Runtime } from '../onnx/runtime';
 import type { EngineChoice } from '../../shared/contract';
@@ -48,6 +48,8 @@ export interface InpaintOptions extends RunControl {
   gan?: GanParams & { model?: GanModel };
   /** engine 'onnx': the imported model (and the runtime to run it on; default: a shared one, provider auto) */
   onnx?: { model: OnnxInpainter; runtime?: Runtime };
+  /** engine 'gan-zopt' with a z-encoder: each hole's instant fill G(E(x)) while its search runs */
+  onPreview?: (p: FillPreview) => void;
 }
 
 /** Engine settings a caller may tune (the bench reproduces the pre-issue-12 engine with them). */
@@ -181,7 +183,7 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const { model, ...params } = options.gan ?? {};
     if (!model) throw new InpaintError('NO_MODEL', "inpaint: engine 'gan-zopt' needs a model (options.gan.model)");
     if (options.sourceArea) throw new InpaintError('SOURCE_MASK_ENGINE', "inpaint: engine 'gan-zopt' does not use a source area");
-    const r = await ganInpaint(image, mask, { ...params, model, blend, seed: options.seed, signal, onProgress: (f, m) => options.onProgress?.(f, m ?? 'gan-zopt') });
+    const r = await ganInpaint(image, mask, { ...params, model, blend, seed: options.seed, signal, onPreview: options.onPreview, onProgress: (f, m) => options.onProgress?.(f, m ?? 'gan-zopt') });
     return { image: r.image, engine: 'gan-zopt', holes: r.holes, gan: { params: r.params, provider: r.provider, reports: r.reports } };
   }
   const { width, height, channels } = image;

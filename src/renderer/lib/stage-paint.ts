@@ -46,3 +46,13 @@ export function paintSplit(ctx: CanvasRenderingContext2D, frame: PhotoFrame, ori
   ctx.drawImage(original, dx, dy, dw, dh);
   ctx.restore();
 }
+
+/** Clear the canvas and draw image patches given in photo pixels (a removal's provisional fills). */
+export function paintPatches(ctx: CanvasRenderingContext2D, frame: PhotoFrame, patches: ReadonlyArray<{ x: number; y: number; width: number; height: number; bitmap: CanvasImageSource }>): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  const s = frame.view.scale * frame.dpr;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  for (const p of patches) ctx.drawImage(p.bitmap, frame.view.x * frame.dpr + p.x * s, frame.view.y * frame.dpr + p.y * s, p.width * s, p.height * s);
+}

@@ -54,6 +54,7 @@ export const handlers: TaskHandlers<AppTasks> = {
       ...(input.onnx ? { onnx: { model: await loadOnnxInpainter(input.onnx) } } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,
+      onPreview: ctx.emit,
     });
     return { image: result.image, engine: result.engine, holes: result.holes, ...(result.gan ? { gan: result.gan } : {}), ...(result.onnx ? { onnx: result.onnx } : {}) };
   },

@@ -4,7 +4,7 @@ import type { ImageBuffer, MaskBuffer } from '../../image/types';
 import type { BlendMode, EngineChoice, SourceAreaMode } from '../../../shared/api';
 import type { TrainTask } from '../../train/task';
 import type { EncoderSource } from '../../train/zencoder';
-import type { GanHoleReport, GanParams } from '../../inpaint/gan';
+import type { FillPreview, GanHoleReport, GanParams } from '../../inpaint/gan';
 import type { InpainterSignature, OnnxCropReport } from '../../inpaint/imported';
 
 export interface InpaintTaskInput {
@@ -51,7 +51,8 @@ export interface InpaintTaskOutput {
 }
 
 export type AppTasks = {
-  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput; event: never };
+  /** events: gan-zopt's instant G(E(x)) fill of each hole, before its search runs */
+  inpaint: { input: InpaintTaskInput; output: InpaintTaskOutput; event: FillPreview };
   /** GAN training / fine-tuning (src/core/train/task.ts; recorded in the store by train/job.ts). */
   train: TrainTask;
 };

@@ -8,7 +8,7 @@ import { ZencTrainer, makeZencBatch, type ZencHyper } from '../../train/zencoder
 import { smallGanModel } from '../../../../test/fixtures/gan-model';
 import { makeImage, makeMask } from '../../../../test/fixtures/inpaint';
 import { InpaintError } from '../errors';
-import { ganInpaint, ganSession, NO_ENCODER_NOTICE, type GanModel } from './engine';
+import { ganInpaint, ganSession, NO_ENCODER_NOTICE, type FillPreview, type GanModel } from './engine';
 import { encodeWindow, encoderSession, warmStarts, type GanEncoder } from './encoder';
 import { importanceWeights } from './weights';
 import { optimizeLatent } from './zopt';
@@ -119,6 +119,52 @@ describe('z-encoder warm start', () => {
     expect(forcedCold.start).toBe('cold');
     expect(forcedCold.notice).toBeUndefined(); // asked for: no notice
     await expect(ganInpaint(img, mask, { model, runtime: rt, start: 'encoder' })).rejects.toMatchObject({ code: 'NO_ENCODER' });
+  });
+
+  it("previews each hole's fill G(E(x)) before its search: the photo around it, and with no search the final fill", async () => {
+    const img = makeImage(64, 48, 3, (x, y, c) => 60 + 2 * x + y + 30 * c);
+    // two holes far apart: two windows, two previews
+    const mask = makeMask(64, 48, (x, y) => (x >= 6 && x < 14 && y >= 8 && y < 16) || (x >= 46 && x < 56 && y >= 30 && y < 38));
+    const withE: GanModel = { ...model, id: 'with-encoder', encoder };
+    const previews: FillPreview[] = [];
+    const r = await ganInpaint(img, mask, { model: withE, runtime: rt, seed: 1, warmRestarts: 1, warmIterations: 0, onPreview: (p) => previews.push(p) });
+    expect(previews.map((p) => [p.hole, p.holes])).toEqual([[1, 2], [2, 2]]);
+    expect(r.reports.map((h) => h.iterations)).toEqual([0, 0]);
+    for (const [i, p] of previews.entries()) {
+      const win = r.reports[i].window;
+      expect([p.x0, p.y0, p.image.width, p.image.height]).toEqual([win.x0, win.y0, win.side, win.side]);
+      let holeDiff = 0, knownDiff = 0, holePixels = 0;
+      for (let y = 0; y < win.side; y++) for (let x = 0; x < win.side; x++) {
+        const q = ((y + p.y0) * 64 + x + p.x0) * 3;
+        const inHole = mask.data[(y + p.y0) * 64 + x + p.x0] !== 0;
+        for (let c = 0; c < 3; c++) {
+          const v = p.image.data[(y * win.side + x) * 3 + c];
+          if (inHole) holeDiff = Math.max(holeDiff, Math.abs(v - r.image.data[q + c]));
+          else knownDiff = Math.max(knownDiff, Math.abs(v - img.data[q + c]));
+        }
+        if (inHole) holePixels++;
+      }
+      expect(holePixels).toBeGreaterThan(0);
+      expect(knownDiff).toBe(0); // the photo's own pixels around the hole
+      expect(holeDiff).toBe(0); // E's start, blended as the result is: with no iterations, the result itself
+    }
+    // without an encoder there is nothing to preview
+    const cold: FillPreview[] = [];
+    await ganInpaint(img, mask, { model, runtime: rt, seed: 1, iterations: 2, restarts: 2, onPreview: (p) => cold.push(p) });
+    expect(cold).toHaveLength(0);
+  });
+
+  it('the preview comes before the search, which goes on from it', async () => {
+    const img = makeImage(48, 48, 3, (x, y, c) => 60 + 2 * x + y + 30 * c);
+    const mask = makeMask(48, 48, (x, y) => x >= 18 && x < 28 && y >= 20 && y < 28);
+    const order: string[] = [];
+    await ganInpaint(img, mask, {
+      model: { ...model, id: 'with-encoder', encoder }, runtime: rt, seed: 1, warmIterations: 5,
+      onPreview: () => order.push('preview'), onIteration: () => order.push('search'),
+    });
+    expect(order[0]).toBe('preview');
+    expect(order.filter((o) => o === 'preview')).toHaveLength(1);
+    expect(order.filter((o) => o === 'search').length).toBeGreaterThan(0);
   });
 
   it('refuses an encoder trained against another generator, naming both', async () => {

@@ -12,7 +12,7 @@ import type { DcganSpec } from '../../nets/dcgan';
 import { Runtime, type CompiledGraph } from '../../onnx/runtime';
 import { InpaintError } from '../errors';
 import { validateInpaintInput } from '../validate';
-import { extractCrop, labelComponents, pasteHoles } from '../regions';
+import { extractCrop, labelComponents, pasteHoles, type Crop } from '../regions';
 import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
@@ -97,6 +97,17 @@ export interface GanInpaintOptions extends RunControl, GanParams, WindowOptions 
   runtime?: Runtime;
   /** Structured progress (the message passed to onProgress says the same in words). */
   onIteration?: (p: GanProgress) => void;
+  /** Warm start only: each hole's instant fill G(E(x)), blended, before its z-search runs (the editor shows it meanwhile). */
+  onPreview?: (p: FillPreview) => void;
+}
+
+/** A provisional fill of one hole: its window of the photo (RGB, photo pixels) with the fill in place. */
+export interface FillPreview {
+  x0: number;
+  y0: number;
+  image: ImageBuffer;
+  hole: number;
+  holes: number;
 }
 
 export interface GanHoleReport {
@@ -185,6 +196,28 @@ function holeBoxes(mask: Uint8Array, width: number, height: number): { x0: numbe
   return labelComponents(mask, width, height).map((c) => ({ ...c.rect, area: c.area }));
 }
 
+/** M ⊙ y + (1 − M) ⊙ G(z) at the window's resolution: known pixels are the photo's own. */
+function windowFill(image: Float32Array, R: number, nc: number, crop: Crop): Float32Array {
+  const fill = modelToWindow(image, R, nc, crop.w, crop.C);
+  const { C } = crop;
+  for (let p = 0; p < crop.w * crop.h; p++) if (!crop.hole[p]) for (let c = 0; c < C; c++) fill[p * C + c] = crop.data[p * C + c];
+  return fill;
+}
+
+/** The window as an RGB image: the photo's pixels, `values` in the hole (grey replicated). */
+function windowImage(crop: Crop, values: Float32Array): ImageBuffer {
+  const { w, h, C, hole } = crop;
+  const data = new Uint8Array(w * h * 3);
+  for (let p = 0; p < w * h; p++) {
+    const src = hole[p] ? values : crop.data;
+    for (let c = 0; c < 3; c++) {
+      const v = src[p * C + (C >= 3 ? c : 0)];
+      data[p * 3 + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    }
+  }
+  return { width: w, height: h, channels: 3, data };
+}
+
 export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInpaintOptions): Promise<GanInpaintResult> {
   validateInpaintInput(image, mask);
   const model = o.model;
@@ -220,6 +253,13 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     const w = contextWeights(unknown, R, R, params.loss);
     const seed = (o.seed ?? 1) + 7919 * h;
     const init = eSession && model.encoder ? warmStarts(await encodeWindow(eSession, model.encoder.spec, y, unknown), restarts, params.jitter, seed, params.zClip) : undefined;
+    if (init && o.onPreview) {
+      // E's own start, G(E(x)): one session run (~30 ms for a 64-px model), blended like the final fill
+      const { image: starts } = await session.run({ z: init, y, w, lambda: Float32Array.of(params.lambda) }, ['image']);
+      const preview = windowFill(starts.subarray(0, starts.length / restarts), R, spec.nc, crop);
+      const blended = blend === 'off' ? preview : blendFillPlanes(side, side, crop.C, crop.data, preview, crop.hole, { mode: blend, signal: o.signal });
+      o.onPreview({ x0: rect.x0, y0: rect.y0, image: windowImage(crop, blended), hole: h + 1, holes: windows.length });
+    }
     const res = await optimizeLatent(session, { y, w, nz: spec.nz }, {
       restarts, iterations: warm ? params.warmIterations : params.iterations, learningRate: warm ? params.warmLearningRate : params.learningRate, gradTol: params.gradTol,
       zClip: params.zClip, lambda: params.lambda, seed, signal: o.signal, init, ...(warm ? { patience: params.patience, warmup: params.warmup } : {}),
@@ -231,9 +271,7 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
       },
     });
     throwIfAborted(o.signal);
-    // M ⊙ y + (1 − M) ⊙ G(ẑ) at the window's resolution: known pixels are the photo's own
-    let fill = modelToWindow(res.image, R, spec.nc, side, crop.C);
-    for (let p = 0; p < side * side; p++) if (!crop.hole[p]) for (let c = 0; c < crop.C; c++) fill[p * crop.C + c] = crop.data[p * crop.C + c];
+    let fill = windowFill(res.image, R, spec.nc, crop);
     let source: Int32Array | null = null;
     if (params.refine === 'patchmatch') {
       o.onProgress?.(Math.min(1, (h + 0.96) / windows.length), `hole ${h + 1}/${windows.length}: refining texture (PatchMatch guided by the GAN fill)`);

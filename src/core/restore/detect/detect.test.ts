@@ -153,7 +153,7 @@ describe('detectDamage on synthetic scans with ground truth', () => {
   it('a bright line along a step in the photo (the gap between planks against the sky) is not a scratch; the same line on one tone is', () => {
     let seed = 11;
     const noise = (): number => (((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % 7) - 3;
-    const img = { width: W, height: H, channels: 3, data: new Uint8Array(W * H * 3) };
+    const img = { width: W, height: H, channels: 3 as const, data: new Uint8Array(W * H * 3) };
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
       // sky above row 300, a dark plank below; a 2 px bright gap 6 px into the plank, and the same
       // bright line in the middle of the plank further down

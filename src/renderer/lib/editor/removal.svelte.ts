@@ -19,9 +19,20 @@ export interface JobState {
   cancelling: boolean;
 }
 
+/** A provisional fill shown over the photo while a GAN removal refines it (photo pixels). */
+export interface FillPatch {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  bitmap: ImageBitmap;
+}
+
 export class Removal {
   /** The removal running now (null: none; the masks and the history are locked while one runs). */
   job = $state<JobState | null>(null);
+  /** The running removal's instant fills (gan-zopt with a z-encoder), one per hole so far. */
+  previews = $state.raw<FillPatch[]>([]);
   readonly #events: JobFollower;
 
   constructor(
@@ -109,6 +120,9 @@ export class Removal {
       case 'progress':
         if (!job.cancelling) this.job = { ...job, fraction: Math.max(0, Math.min(1, event.fraction)), message: event.message };
         break;
+      case 'fill-preview':
+        if (!job.cancelling) void this.#showPreview(event);
+        break;
       case 'done': {
         this.#end();
         // The masks now live with the edit (maskFile, sourceArea); start the next one from clean masks.
@@ -130,8 +144,24 @@ export class Removal {
     }
   }
 
+  async #showPreview(event: Extract<JobEvent, { type: 'fill-preview' }>): Promise<void> {
+    const id = this.job?.id;
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(new Blob([event.image.bytes as Uint8Array<ArrayBuffer>], { type: event.image.mime }));
+    } catch {
+      return; // only a preview: the result still comes
+    }
+    // the job may have ended (or another started) while the image decoded
+    if (!this.job || this.job.id !== id || this.job.cancelling) return bitmap.close();
+    this.previews = [...this.previews, { ...event.box, bitmap }];
+    this.job = { ...this.job, message: `Preview of hole ${event.hole}/${event.holes} — refining…` };
+  }
+
   #end(): void {
     this.job = null;
     this.#events.stop();
+    for (const p of this.previews) p.bitmap.close();
+    this.previews = [];
   }
 }
