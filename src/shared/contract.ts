@@ -271,8 +271,9 @@ export interface ApiOutputs {
 
 export type JobEvent =
   | { jobId: string; type: 'progress'; fraction: number; message: string }
-  /** gan-zopt with a z-encoder: a hole's instant fill G(E(x)) while its search runs. `box` is in the
-   *  photo's pixels (the image may be smaller: draw it stretched to the box). Cleared by done/failed/cancelled. */
+  /** gan-zopt with a z-encoder: a hole's instant fill G(E(x)) while its search runs. `box` is its window
+   *  in the photo's pixels; the image (smaller, transparent outside the hole) is drawn stretched to it.
+   *  Shown until the job's done/failed/cancelled. */
   | { jobId: string; type: 'fill-preview'; box: { x: number; y: number; width: number; height: number }; image: ImageBytes; hole: number; holes: number }
   | { jobId: string; type: 'done'; edit: EditDto }
   | { jobId: string; type: 'failed'; error: string }

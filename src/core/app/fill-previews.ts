@@ -1,6 +1,6 @@
 // The instant fills a GAN removal shows while its z-search runs (issue 17): each hole's G(E(x)),
-// blended into its window, arrives from the worker as raw pixels; here it becomes a small WebP and
-// a job event. Encoded one at a time, in order; once the job has settled (`close`), a preview
+// blended into its window, arrives from the worker as small raw RGBA (opaque in the hole only);
+// here it becomes a WebP with alpha and a job event. Encoded one at a time, in order; once the job has settled (`close`), a preview
 // still being encoded is dropped, so no preview event follows the job's done/failed/cancelled.
 import sharp from 'sharp';
 import type { FillPreview } from '../inpaint/gan';
@@ -25,7 +25,7 @@ export async function encodeFillPreview(p: FillPreview): Promise<FillPreviewEven
     .toBuffer();
   return {
     type: 'fill-preview',
-    box: { x: p.x0, y: p.y0, width, height },
+    box: { x: p.x0, y: p.y0, width: p.width, height: p.height },
     image: { mime: 'image/webp', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
     hole: p.hole,
     holes: p.holes,

@@ -121,7 +121,7 @@ describe('z-encoder warm start', () => {
     await expect(ganInpaint(img, mask, { model, runtime: rt, start: 'encoder' })).rejects.toMatchObject({ code: 'NO_ENCODER' });
   });
 
-  it("previews each hole's fill G(E(x)) before its search: the photo around it, and with no search the final fill", async () => {
+  it("previews each hole's fill G(E(x)) before its search: opaque only over the hole, and with no search the final fill", async () => {
     const img = makeImage(64, 48, 3, (x, y, c) => 60 + 2 * x + y + 30 * c);
     // two holes far apart: two windows, two previews
     const mask = makeMask(64, 48, (x, y) => (x >= 6 && x < 14 && y >= 8 && y < 16) || (x >= 46 && x < 56 && y >= 30 && y < 38));
@@ -132,26 +132,57 @@ describe('z-encoder warm start', () => {
     expect(r.reports.map((h) => h.iterations)).toEqual([0, 0]);
     for (const [i, p] of previews.entries()) {
       const win = r.reports[i].window;
-      expect([p.x0, p.y0, p.image.width, p.image.height]).toEqual([win.x0, win.y0, win.side, win.side]);
-      let holeDiff = 0, knownDiff = 0, holePixels = 0;
+      // a small window is previewed at its own size
+      expect([p.x0, p.y0, p.width, p.height, p.image.width, p.image.height, p.image.channels]).toEqual([win.x0, win.y0, win.side, win.side, win.side, win.side, 4]);
+      let holeDiff = 0, holePixels = 0, opaqueFar = 0, ringDiff = 0;
+      const nearHole = (x: number, y: number): boolean => [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => mask.data[(y + dy) * 64 + x + dx] > 0));
       for (let y = 0; y < win.side; y++) for (let x = 0; x < win.side; x++) {
-        const q = ((y + p.y0) * 64 + x + p.x0) * 3;
-        const inHole = mask.data[(y + p.y0) * 64 + x + p.x0] !== 0;
-        for (let c = 0; c < 3; c++) {
-          const v = p.image.data[(y * win.side + x) * 3 + c];
-          if (inHole) holeDiff = Math.max(holeDiff, Math.abs(v - r.image.data[q + c]));
-          else knownDiff = Math.max(knownDiff, Math.abs(v - img.data[q + c]));
+        const q = (y + p.y0) * 64 + x + p.x0;
+        const at = (y * win.side + x) * 4;
+        if (!mask.data[q]) {
+          // transparent but for a 1-px ring of the photo's own pixels around the hole
+          if (p.image.data[at + 3] && !nearHole(x + p.x0, y + p.y0)) opaqueFar++;
+          if (p.image.data[at + 3]) for (let c = 0; c < 3; c++) ringDiff = Math.max(ringDiff, Math.abs(p.image.data[at + c] - img.data[q * 3 + c]));
+          continue;
         }
-        if (inHole) holePixels++;
+        holePixels++;
+        expect(p.image.data[at + 3]).toBe(255);
+        for (let c = 0; c < 3; c++) holeDiff = Math.max(holeDiff, Math.abs(p.image.data[at + c] - r.image.data[q * 3 + c]));
       }
       expect(holePixels).toBeGreaterThan(0);
-      expect(knownDiff).toBe(0); // the photo's own pixels around the hole
+      expect(opaqueFar).toBe(0);
+      expect(ringDiff).toBe(0);
       expect(holeDiff).toBe(0); // E's start, blended as the result is: with no iterations, the result itself
     }
     // without an encoder there is nothing to preview
     const cold: FillPreview[] = [];
     await ganInpaint(img, mask, { model, runtime: rt, seed: 1, iterations: 2, restarts: 2, onPreview: (p) => cold.push(p) });
     expect(cold).toHaveLength(0);
+  });
+
+  it('a large window is previewed at 256 px, close to the full-size fill', async () => {
+    const W = 640, H = 480;
+    const img = makeImage(W, H, 3, (x, y, c) => 60 + (x >> 2) + (y >> 3) + 30 * c);
+    const mask = makeMask(W, H, (x, y) => x >= 250 && x < 400 && y >= 180 && y < 300);
+    const previews: FillPreview[] = [];
+    const r = await ganInpaint(img, mask, { model: { ...model, id: 'with-encoder', encoder }, runtime: rt, seed: 1, warmRestarts: 1, warmIterations: 0, onPreview: (p) => previews.push(p) });
+    expect(previews).toHaveLength(1);
+    const p = previews[0];
+    const side = r.reports[0].window.side;
+    expect(side).toBeGreaterThan(256);
+    expect([p.width, p.height, p.image.width, p.image.height]).toEqual([side, side, 256, 256]);
+    // every hole pixel lies under an opaque preview pixel, and the colours agree with the result's
+    let err = 0, n = 0;
+    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) {
+      const q = (y + p.y0) * W + x + p.x0;
+      if (!mask.data[q]) continue;
+      const cell = (v: number): number => Math.ceil(((v + 1) * 256) / side) - 1; // shrinkCrop's cell of a window pixel
+      const at = (cell(y) * 256 + cell(x)) * 4;
+      expect(p.image.data[at + 3]).toBe(255);
+      for (let c = 0; c < 3; c++) err += Math.abs(p.image.data[at + c] - r.image.data[q * 3 + c]);
+      n += 3;
+    }
+    expect(err / n).toBeLessThan(4);
   });
 
   it('the preview comes before the search, which goes on from it', async () => {

@@ -20,6 +20,7 @@ import { refineGanFill } from './refine';
 import { matchDetail } from '../detail';
 import { checkEncoder, encodeWindow, encoderSession, warmStarts, type GanEncoder } from './encoder';
 import { modelToWindow, planWindow, windowToModel, type WindowOptions } from './window';
+import { PREVIEW_SIDE, previewRgba, shrinkCrop } from './preview';
 
 /** A model version's G and D, as the engine needs them. */
 export interface GanModel {
@@ -101,10 +102,12 @@ export interface GanInpaintOptions extends RunControl, GanParams, WindowOptions 
   onPreview?: (p: FillPreview) => void;
 }
 
-/** A provisional fill of one hole: its window of the photo (RGB, photo pixels) with the fill in place. */
+/** A provisional fill of one hole: its window (photo pixels) and an RGBA image of it, opaque in the hole, at most PREVIEW_SIDE px. */
 export interface FillPreview {
   x0: number;
   y0: number;
+  width: number;
+  height: number;
   image: ImageBuffer;
   hole: number;
   holes: number;
@@ -204,20 +207,6 @@ function windowFill(image: Float32Array, R: number, nc: number, crop: Crop): Flo
   return fill;
 }
 
-/** The window as an RGB image: the photo's pixels, `values` in the hole (grey replicated). */
-function windowImage(crop: Crop, values: Float32Array): ImageBuffer {
-  const { w, h, C, hole } = crop;
-  const data = new Uint8Array(w * h * 3);
-  for (let p = 0; p < w * h; p++) {
-    const src = hole[p] ? values : crop.data;
-    for (let c = 0; c < 3; c++) {
-      const v = src[p * C + (C >= 3 ? c : 0)];
-      data[p * 3 + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-    }
-  }
-  return { width: w, height: h, channels: 3, data };
-}
-
 export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInpaintOptions): Promise<GanInpaintResult> {
   validateInpaintInput(image, mask);
   const model = o.model;
@@ -254,11 +243,12 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     const seed = (o.seed ?? 1) + 7919 * h;
     const init = eSession && model.encoder ? warmStarts(await encodeWindow(eSession, model.encoder.spec, y, unknown), restarts, params.jitter, seed, params.zClip) : undefined;
     if (init && o.onPreview) {
-      // E's own start, G(E(x)): one session run (~30 ms for a 64-px model), blended like the final fill
+      // E's own start, G(E(x)): one session run (~30 ms for a 64-px model), blended like the final fill (at ≤ PREVIEW_SIDE px)
       const { image: starts } = await session.run({ z: init, y, w, lambda: Float32Array.of(params.lambda) }, ['image']);
-      const preview = windowFill(starts.subarray(0, starts.length / restarts), R, spec.nc, crop);
-      const blended = blend === 'off' ? preview : blendFillPlanes(side, side, crop.C, crop.data, preview, crop.hole, { mode: blend, signal: o.signal });
-      o.onPreview({ x0: rect.x0, y0: rect.y0, image: windowImage(crop, blended), hole: h + 1, holes: windows.length });
+      const small = side > PREVIEW_SIDE ? shrinkCrop(crop, PREVIEW_SIDE) : crop;
+      const preview = windowFill(starts.subarray(0, starts.length / restarts), R, spec.nc, small);
+      const blended = blend === 'off' ? preview : blendFillPlanes(small.w, small.h, small.C, small.data, preview, small.hole, { mode: blend, signal: o.signal });
+      o.onPreview({ x0: rect.x0, y0: rect.y0, width: side, height: side, image: previewRgba(small, blended), hole: h + 1, holes: windows.length });
     }
     const res = await optimizeLatent(session, { y, w, nz: spec.nz }, {
       restarts, iterations: warm ? params.warmIterations : params.iterations, learningRate: warm ? params.warmLearningRate : params.learningRate, gradTol: params.gradTol,
