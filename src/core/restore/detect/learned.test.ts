@@ -70,24 +70,38 @@ describe('learned detector: a missing or corrupt model', () => {
 describe.skipIf(!hasModel)('learned detector (shipped model models/damage-unet)', () => {
   const model = hasModel ? loadDetectorModel(MODEL) : null;
 
-  // KNOWN GAP (issue 13): IoU is about 0.56–0.63 at the session-10 threshold (0.6–0.7 at 0.97; about
-  // 0.2 before small scans stopped being enlarged to 1024 px); the half-size print loses the thinnest
-  // scratches, thin lines shift by a pixel between scales and the 1 px minimum growth is not
-  // scale-free. it.fails turns red once the target is met
-  it.fails('the same print at two scales gives masks that agree (IoU ≥ 0.8 after resizing)', async () => {
+  /** IoU of the masks of a damaged print at W×H and at half that size (the half mask resized up). */
+  async function twoSizeIoU(W: number, H: number): Promise<number> {
     const print = agePhoto(synthPhoto(900, 600, { seed: 8 }), { seed: 3 });
     const dmg = generateDamage(print, { seed: 12, kinds: ['cracks', 'scratches', 'flaking'] });
-    const half = await sharp(Buffer.from(dmg.image.data), { raw: { width: 900, height: 600, channels: 3 } }).resize(450, 300).raw().toBuffer();
-    const a = await detectLearned(dmg.image, model!, {});
-    const b = await detectLearned({ width: 450, height: 300, channels: 3, data: new Uint8Array(half) }, model!, {});
-    const bu = resizeMask(b.mask, 450, 300, 900, 600);
+    const at = async (w: number, h: number): Promise<ImageBuffer> => ({
+      width: w, height: h, channels: 3,
+      data: new Uint8Array(await sharp(Buffer.from(dmg.image.data), { raw: { width: 900, height: 600, channels: 3 } }).resize(w, h).raw().toBuffer()),
+    });
+    const a = await detectLearned(W === 900 ? dmg.image : await at(W, H), model!, {});
+    const b = await detectLearned(await at(W / 2, H / 2), model!, {});
+    const bu = resizeMask(b.mask, W / 2, H / 2, W, H);
     let inter = 0, union = 0;
     for (let i = 0; i < bu.length; i++) {
       if (a.mask[i] && bu[i]) inter++;
       if (a.mask[i] || bu[i]) union++;
     }
     expect(union).toBeGreaterThan(0);
-    expect(inter / union).toBeGreaterThanOrEqual(0.8);
+    return inter / union;
+  }
+
+  // Scans longer than the working scale (1024 px) all run at it: measured 0.90–0.94 at 2400/1200
+  // and 3000/1500 (3 seeds), 0.79–0.86 at 1800/900 (one side below it)
+  it('the same print scanned at two sizes above the working scale gives masks that agree (IoU ≥ 0.8 after resizing)', async () => {
+    expect(await twoSizeIoU(2400, 1600)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  // KNOWN GAP (issue 13): below the working scale a scan runs at its own size (enlarged only to 512
+  // px: enlarged soft damage went unseen, RESULTS.md session 9), so 900 and 450 px are two different
+  // inputs to the network: IoU 0.44–0.62 (3 seeds); the half-size print loses the thinnest scratches
+  // and thin lines shift by a pixel between scales. it.fails turns red once the target is met
+  it.fails('the same small print at two sizes (900 and 450 px) gives masks that agree (IoU ≥ 0.8 after resizing)', async () => {
+    expect(await twoSizeIoU(900, 600)).toBeGreaterThanOrEqual(0.8);
   });
 
   it.skipIf(!hasKodak)('finds a crack network it did not see in training on a real photo (skipped without ../shared/data/kodak)', async () => {
