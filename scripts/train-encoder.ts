@@ -2,7 +2,7 @@
 // resumably, and ships it into the model folder.
 //   node train-encoder.mjs --model models/landscape-dcgan64 --data ../shared/data --run-dir DIR
 //     [--steps N] [--minutes M] [--threads 1] [--batch 16] [--synthetic 8] [--lr 5e-4] [--alpha 0.1]
-//     [--checkpoint-every N] [--checkpoint-minutes M] [--init-encoder models/<parent>]
+//     [--checkpoint-every N] [--checkpoint-minutes M] [--init-encoder models/<parent>] [--lambda λ]
 //   node train-encoder.mjs --ship --model models/landscape-dcgan64 --run-dir DIR
 // Real windows come from DATA/<the manifest's data folder>, leaving out the model's held-out split
 // (holdout.ts, the percent in its manifest: the same rule the GAN training used), so bench/zopt can
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const { values: v } = parseArgs({ options: {
     model: { type: 'string' }, data: { type: 'string', default: '../shared/data' }, 'run-dir': { type: 'string' },
     steps: { type: 'string', default: '100000' }, minutes: { type: 'string', default: '0' }, threads: { type: 'string', default: '1' },
-    batch: { type: 'string' }, synthetic: { type: 'string' }, lr: { type: 'string' }, alpha: { type: 'string' },
+    batch: { type: 'string' }, synthetic: { type: 'string' }, lr: { type: 'string' }, alpha: { type: 'string' }, lambda: { type: 'string' },
     'init-encoder': { type: 'string' }, 'checkpoint-every': { type: 'string', default: '500' }, 'checkpoint-minutes': { type: 'string', default: '4' }, ship: { type: 'boolean', default: false },
   } });
   if (!v.model || !v['run-dir']) throw new Error('--model and --run-dir are required');
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const rt = new Runtime({ provider: 'cpu', threads: Number(v.threads), spin: false, log: (l) => console.log(l) });
   const loaded = await loadWeightsFile(v.model);
   const gSpec = dcganSpec(JSON.parse(loaded.metadata['renovo.spec']));
-  const gWeights = new Map([...loaded.weights].filter(([k]) => k.startsWith('G.')));
+  // G's weights, and D's for the perceptual term (--lambda); the trainer keeps what it uses
+  const gWeights = new Map([...loaded.weights].filter(([k]) => k.startsWith('G.') || k.startsWith('D.')));
   const digest = generatorDigest(gWeights);
   const manifest = JSON.parse(readFileSync(join(v.model, 'manifest.json'), 'utf8')) as { data: { folder: string; heldOut?: { percent: number; files: string[] } } };
   const percent = manifest.data.heldOut?.percent ?? 0;
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   const hyper = resumed?.state.hyper ?? {
     ...DEFAULT_ZENC_HYPER,
     ...(v.batch ? { batch: Number(v.batch) } : {}), ...(v.synthetic ? { synthetic: Number(v.synthetic) } : {}),
-    ...(v.lr ? { lr: Number(v.lr) } : {}), ...(v.alpha ? { alpha: Number(v.alpha) } : {}),
+    ...(v.lr ? { lr: Number(v.lr) } : {}), ...(v.alpha ? { alpha: Number(v.alpha) } : {}), ...(v.lambda ? { lambda: Number(v.lambda) } : {}),
   };
   const parent = !resumed && v['init-encoder'] ? await loadModelEncoder(v['init-encoder']) : null;
   if (v['init-encoder'] && !resumed && !parent) throw new Error(`${v['init-encoder']} has no z-encoder to start from`);
@@ -84,23 +85,23 @@ async function main(): Promise<void> {
   const ckEveryMs = Number(v['checkpoint-minutes']) * 60_000;
   let lastCk = Date.now();
   let t0 = Date.now();
-  let acc = [0, 0, 0], n = 0;
+  let acc = [0, 0, 0, 0], n = 0;
   while (step < steps && !stop && Date.now() < deadline) {
     // cosine-free schedule: full rate, then ×0.3 over the last quarter of --steps
     trainer.adam.lr = hyper.lr * (step < 0.75 * steps ? 1 : 0.3);
     const b = makeZencBatch(rng, gSpec, hyper, ds, silhouettes, spec.zClip);
     const r = await trainer.step(rt, b);
-    acc = [acc[0] + r.loss, acc[1] + r.context, acc[2] + r.latent];
+    acc = [acc[0] + r.loss, acc[1] + r.context, acc[2] + r.latent, acc[3] + r.perceptual];
     n++;
     step++;
     const now = Date.now();
     elapsed += now - t0;
     t0 = now;
     if (step % 25 === 0) {
-      const row = [step, ...acc.map((a) => Math.round((a / n) * 1e5) / 1e5)];
+      const row = [step, ...acc.slice(0, hyper.lambda ? 4 : 3).map((a) => Math.round((a / n) * 1e5) / 1e5)];
       losses.push(row);
-      console.log(`step ${step} loss ${row[1]} context ${row[2]} latent ${row[3]} ${(elapsed / step / 1000).toFixed(3)} s/step`);
-      acc = [0, 0, 0]; n = 0;
+      console.log(`step ${step} loss ${row[1]} context ${row[2]} latent ${row[3]}${hyper.lambda ? ` log(1-D) ${row[4]}` : ''} ${(elapsed / step / 1000).toFixed(3)} s/step`);
+      acc = [0, 0, 0, 0]; n = 0;
     }
     if (step % Number(v['checkpoint-every']) === 0 || now - lastCk > ckEveryMs) {
       await saveZencCheckpoint(runDir, state(), trainer);

@@ -56,6 +56,24 @@ describe('z-encoder trainer', () => {
     expect([...t.weights.keys()].every((k) => k.startsWith('E.'))).toBe(true);
   });
 
+  it("the discriminator's perceptual term: off by default; with λ it is in the loss and training raises D's score of G(E(x))", async () => {
+    const b = makeZencBatch(new Rng(5), spec, hyper, ds, []);
+    const off = await new ZencTrainer(spec, model.weights, eSpec, hyper).step(rt, b);
+    expect(off.perceptual).toBe(0);
+    const lambda = 5;
+    const t = new ZencTrainer(spec, model.weights, eSpec, { ...hyper, lambda });
+    expect([...t.weights.keys()].every((k) => k.startsWith('E.'))).toBe(true);
+    const first = await t.step(rt, b);
+    // same initial E (same seed): the loss differs from the plain one by exactly λ · log(1 − D)
+    expect(first.context).toBeCloseTo(off.context, 5);
+    expect(first.perceptual).toBeLessThan(0);
+    expect(first.loss).toBeCloseTo(off.loss + lambda * first.perceptual, 4);
+    let last = first;
+    for (let i = 0; i < 30; i++) last = await t.step(rt, b);
+    expect(last.perceptual).toBeLessThan(first.perceptual); // log(1 − D) falls: D rates G(E(x)) more real
+    expect(last.loss).toBeLessThan(first.loss);
+  });
+
   it('resuming from a checkpoint is bit-identical to an uninterrupted run', async () => {
     const run = async (t: ZencTrainer, rng: Rng, n: number): Promise<number[]> => {
       const out: number[] = [];

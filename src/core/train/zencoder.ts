@@ -5,8 +5,12 @@
  *   loss   = mean_b Σ_p Ŵ_b[p] · |G(ẑ_b) − x_b|                       contextual L1 on known pixels, Ŵ = Yeh's
  *                                                                    importance weights normalised per window
  *          + α · mean_{synthetic b, k} (ẑ_bk − z_bk)²                 latent regression (the true z is known)
- * and ∂loss/∂E's weights only (grad() never reaches G's weights: they are not on a path from E's).
- * The discriminator's perceptual term is left out (the z-search that follows E adds it back).
+ *          + λ · mean_b log(1 − D(G(ẑ_b)))                            the discriminator's perceptual term (λ = 0: left out)
+ * and ∂loss/∂E's weights only (grad() never reaches G's or D's weights: they are not on a path from E's).
+ * The perceptual term is off by default: at the z-search's own weight (0.003 on an unnormalised
+ * contextual loss) it is a median 0.002 % of the search's final loss (BENCHMARKS.md, issue 17), so
+ * at the same relative weight here it would change nothing; `lambda` sets it relative to this
+ * trainer's per-window normalised contextual loss.
  * Adam in TypeScript; checkpoints as segment.ts (weights + Adam moments + state.json, folder
  * written under a temporary name and renamed). All randomness comes from one seeded Rng whose
  * state the checkpoint stores, so a resumed run is bit-identical to an uninterrupted one.
@@ -18,13 +22,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { grad } from '../onnx/autodiff';
 import { Graph, type Tensor } from '../onnx/graph';
-import { abs, add, concat, mul, reduceSum, slice, sub } from '../onnx/ops';
+import { abs, add, concat, mul, neg, reduceSum, reshape, slice, softplus, sub } from '../onnx/ops';
 import { Adam } from '../onnx/optim';
 import { latestStepCheckpoint, restoreAdam, saveStepCheckpoint, shapedTensors } from './step-checkpoint';
 import type { CompiledGraph, Runtime } from '../onnx/runtime';
 import { decodeSafetensors, encodeSafetensors, type StorageDType } from '../onnx/safetensors';
 import { serialize } from '../onnx/serialize';
-import { dcganGenerator, type DcganSpec } from '../nets/dcgan';
+import { dcganDiscriminator, dcganGenerator, type DcganSpec } from '../nets/dcgan';
 import { generatorDigest, initZencoder, zencoder, zencoderShapes, type ZEncoderSpec } from '../nets/zencoder';
 import { importanceWeights } from '../inpaint/gan/weights';
 import { Rng } from '../random';
@@ -39,6 +43,8 @@ export interface ZencHyper {
   /** weight α of the latent regression */
   alpha: number;
   seed: number;
+  /** weight λ of the discriminator's perceptual term log(1 − D(G(ẑ))) (default 0: left out) */
+  lambda?: number;
 }
 
 export const DEFAULT_ZENC_HYPER: ZencHyper = { batch: 16, synthetic: 8, lr: 5e-4, alpha: 0.1, seed: 1 };
@@ -58,6 +64,8 @@ export interface ZencStepResult {
   loss: number;
   context: number;
   latent: number;
+  /** mean log(1 − D(G(ẑ))) over the batch (0 when λ = 0: not computed) */
+  perceptual: number;
 }
 
 /** The training graph (exported for tests that check its gradient). */
@@ -92,11 +100,20 @@ export function buildZencTrainGraph(gSpec: DcganSpec, eSpec: ZEncoderSpec, hyper
     latent = mul(reduceSum(mul(dz, dz)), 1 / (S * gSpec.nz));
     loss = add(loss, mul(latent, hyper.alpha));
   }
+  let perceptual: Tensor | null = null;
+  const lambda = hyper.lambda ?? 0;
+  if (lambda > 0) {
+    // log(1 − sigmoid(l)) = −softplus(l), as in the z-search's graph (inpaint/gan/graph.ts)
+    const D = dcganDiscriminator(g, Gh.out, { ...gSpec, bn: 'running' });
+    perceptual = mul(reduceSum(neg(softplus(reshape(D.out, [B])))), 1 / B);
+    loss = add(loss, mul(perceptual, lambda));
+  }
   const names = [...E.params.keys()];
   const grads = grad(loss, [...E.params.values()]);
   g.output('loss', loss);
   g.output('context', context);
   if (latent) g.output('latent', latent);
+  if (perceptual) g.output('perceptual', perceptual);
   grads.forEach((t, i) => g.output(`d:${names[i]}`, t));
   return { graph: g, names, params: E.params };
 }
@@ -113,7 +130,9 @@ export class ZencTrainer {
     const b = buildZencTrainGraph(gSpec, spec, hyper);
     this.graph = b.graph;
     this.names = b.names;
-    this.gWeights = new Map([...gWeights].filter(([k]) => k.startsWith('G.')));
+    // G's weights, and D's when the perceptual term is on (both frozen)
+    const frozen = (hyper.lambda ?? 0) > 0 ? ['G.', 'D.'] : ['G.'];
+    this.gWeights = new Map([...gWeights].filter(([k]) => frozen.some((f) => k.startsWith(f))));
     this.weights = weights ?? initZencoder({ z: null as unknown as Tensor, params: b.params }, hyper.seed);
     this.adam = new Adam(this.weights, { lr: hyper.lr });
   }
@@ -131,7 +150,7 @@ export class ZencTrainer {
     const grads = new Map<string, Float32Array>();
     for (const k of this.names) grads.set(k, out[`d:${k}`]);
     this.adam.step(grads);
-    return { loss: out.loss[0], context: out.context[0], latent: out.latent?.[0] ?? 0 };
+    return { loss: out.loss[0], context: out.context[0], latent: out.latent?.[0] ?? 0, perceptual: out.perceptual?.[0] ?? 0 };
   }
 }
 
@@ -314,7 +333,7 @@ export interface ZencState {
   /** generatorDigest() of the frozen G the run trains against */
   generatorDigest: string;
   elapsedMs: number;
-  /** mean losses every few steps: [step, loss, context, latent] */
+  /** mean losses every few steps: [step, loss, context, latent] (+ perceptual when λ > 0) */
   losses: number[][];
   meta: Record<string, unknown>;
 }
@@ -391,7 +410,7 @@ export async function shipEncoder(o: ShipEncoderOptions): Promise<EncoderManifes
     training: {
       command: String(state.meta.command ?? ''), steps: state.step, wallTimeMs: state.elapsedMs, wallTime: `${h} h ${mnt} min`, hyper: state.hyper,
       checkpoint: dir, losses: 'contextual L1 (importance-weighted, normalised per window) + alpha * latent MSE on generated samples',
-      perceptual: "left out (the discriminator's term is added back by the z-search that starts from E)", machine: o.machine ?? '',
+      perceptual: state.hyper.lambda ? `lambda * mean log(1 - D(G(E(x)))), lambda ${state.hyper.lambda}` : "left out (the discriminator's term is added back by the z-search that starts from E)", machine: o.machine ?? '',
     },
     createdAt: new Date().toISOString(),
   };
