@@ -59,7 +59,8 @@ Options:
   -e, --engine NAME    auto | patchmatch | telea | harmonic | gan-zopt | onnx   (default: auto)
                        patchmatch: large holes; telea: thin scratches and dust;
                        harmonic: smooth fill for small spots; gan-zopt: semantic fill
-                       from a GAN model of the photo's domain (slow on CPU); onnx: an
+                       from a GAN model of the photo's domain (~1 s a hole with its
+                       z-encoder, slow without one); onnx: an
                        inpainting model you imported (renovo models import)
       --model NAME     gan-zopt, onnx: model name (newest version) or version id (renovo models)
       --lambda X       gan-zopt: weight of the discriminator term, 0-10 (default: 0.003)

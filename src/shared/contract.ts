@@ -147,6 +147,8 @@ export interface ModelDto {
   kind: ModelKind;
   /** inpainter: its preset and I/O in one line, e.g. "lama-512: 512×512, float32 RGB 0-1, …" */
   summary: string | null;
+  /** generator: it has a z-encoder, so GAN fills start from its guess (about a second a hole, with a quick preview) */
+  encoder: boolean;
   parentId: number | null;
   createdAt: string;
 }

@@ -574,6 +574,13 @@ describeE2e('editor (Chromium against renovo serve)', () => {
     const landscape = (await models.locator('option').allTextContents()).find((t) => t.startsWith('landscape-dcgan64'));
     expect(landscape, 'the shipped landscape model (it has a z-encoder)').toBeDefined();
     await models.selectOption({ label: landscape! });
+    // with a z-encoder the search's iterations and restarts are not the full search's, unless asked for
+    expect(await page.locator('[data-testid="gan-encoder-hint"]').textContent()).toMatch(/z-encoder: up to 100 iterations/);
+    expect(await page.locator('[data-testid="gan-iterations"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="gan-full-search"]').check();
+    expect(await page.locator('[data-testid="gan-iterations"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="gan-encoder-hint"]').textContent()).toMatch(/^\s*Full search/);
+    await page.locator('[data-testid="gan-full-search"]').uncheck();
     await page.evaluate(() => performance.clearMarks('renovo:fill-preview-painted'));
     await page.locator('[data-testid="remove-button"]').click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="edit-item"]').length > n, before.length, { timeout: 90_000 });
@@ -583,7 +590,9 @@ describeE2e('editor (Chromium against renovo serve)', () => {
     expect(await page.locator('[data-testid="fill-preview-canvas"]').getAttribute('data-patches')).toBe('0');
     expect(await page.locator('[data-testid="fill-preview-badge"]').count()).toBe(0);
     const after = await apiCall<EditDto[]>(page, 'listEdits', { photoId: photo.id });
-    expect(after.find((e) => !before.some((b) => b.id === e.id))?.engine).toBe('gan-zopt');
+    const made = after.find((e) => !before.some((b) => b.id === e.id));
+    expect(made?.engine).toBe('gan-zopt');
+    expect(made?.params).toMatchObject({ gan: { start: 'auto' }, ganHoles: [{ start: 'encoder' }] });
     await page.locator('[data-testid="engine-select"]').selectOption('auto');
   });
 

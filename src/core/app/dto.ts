@@ -4,6 +4,8 @@ import type { EditRow, ModelVersionRow, PhotoRow } from '../store';
 import { photoName } from './files';
 import { modelKind } from './inpainters';
 import { recordedSourceArea } from './source-area';
+import type { Library } from '../library';
+import { hasEncoderFile } from '../train/session';
 
 export function toPhotoDto(row: PhotoRow, previewFile: string): PhotoDto {
   return {
@@ -37,7 +39,8 @@ export function toEditDto(row: EditRow, previewFile: string): EditDto {
   };
 }
 
-export function toModelDto(row: ModelVersionRow): ModelDto {
+/** `library`: to see whether a generator's z-encoder file is there. */
+export function toModelDto(row: ModelVersionRow, library: Library): ModelDto {
   return {
     id: row.id,
     name: row.name,
@@ -46,6 +49,7 @@ export function toModelDto(row: ModelVersionRow): ModelDto {
     source: row.source,
     kind: modelKind(row),
     summary: typeof row.metrics.summary === 'string' ? row.metrics.summary : null,
+    encoder: modelKind(row) === 'generator' && hasEncoderFile(library, row),
     parentId: row.parentId,
     createdAt: row.createdAt,
   };

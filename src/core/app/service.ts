@@ -120,15 +120,16 @@ class Service {
       cancelJob: wrap<'cancelJob'>(async (i) => this.cancelJob(i)),
       deleteEdit: wrap<'deleteEdit'>((i) => this.deleteEdit(i)),
       exportImage: wrap<'exportImage'>((i) => this.exportImage(i)),
-      listModels: wrap<'listModels'>(async () => this.store.models.list().map(toModelDto)),
-      importModel: wrap<'importModel'>(async (i) => toModelDto(await importInpainter(this.ctx.library, { source: { bytes: i.bytes, fileName: i.fileName }, preset: i.preset, custom: i.custom, name: i.name }))),
+      listModels: wrap<'listModels'>(async () => this.store.models.list().map((row) => toModelDto(row, this.ctx.library))),
+      importModel: wrap<'importModel'>(async (i) => toModelDto(await importInpainter(this.ctx.library, { source: { bytes: i.bytes, fileName: i.fileName }, preset: i.preset, custom: i.custom, name: i.name }), this.ctx.library)),
       deleteModel: wrap<'deleteModel'>(async (i) => {
         const row = this.store.models.get(i.modelId);
         if (!row) throw new ApiError('MODEL_NOT_FOUND', `Model version ${i.modelId} does not exist`);
         const batch = this.batches.usingModel(row.id);
         if (batch) throw new ApiError('CONFLICT', `${row.name} v${row.version} is filling wide damage in the running batch ${batch}; delete it when that batch has finished or was cancelled`);
+        const deleted = toModelDto(row, this.ctx.library); // as it was: its encoder file goes with it
         deleteModelVersion(this.ctx.library, row);
-        return { deleted: toModelDto(row) };
+        return { deleted };
       }),
       getPreviewBytes: wrap<'getPreviewBytes'>((i) => this.previewBytes(i)),
       getEditMask: wrap<'getEditMask'>(async (i) => this.editMask(i)),

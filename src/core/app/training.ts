@@ -123,7 +123,7 @@ export class TrainingJobs {
         emit({ jobId, type: 'training-paused', step: e.step });
         return;
       case 'done':
-        emit({ jobId, type: 'training-done', model: toModelDto(e.model), run: this.dto(e.run), encoder: encoderOutcome(e.model, e.encoderSkipped) });
+        emit({ jobId, type: 'training-done', model: toModelDto(e.model, this.host.ctx.library), run: this.dto(e.run), encoder: encoderOutcome(e.model, e.encoderSkipped) });
         return;
       case 'cancelled':
         emit({ jobId, type: 'cancelled' });

@@ -9,6 +9,7 @@
  * before anything is written to the database.
  */
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import type { Library } from '../library';
 import type { Runtime } from '../onnx/runtime';
@@ -82,6 +83,12 @@ export function modelEncoderSource(library: Library, row: ModelVersionRow): Enco
   if (m.encoder && typeof m.encoder.file === 'string' && typeof m.encoder.sha256 === 'string') return { file: library.resolve(m.encoder.file), sha256: m.encoder.sha256 };
   if (typeof m.shippedDir === 'string') return { dir: m.shippedDir };
   return null;
+}
+
+/** Whether a model version has a z-encoder file (whether it fits its generator is checked when a fill loads it). */
+export function hasEncoderFile(library: Library, row: ModelVersionRow): boolean {
+  const src = modelEncoderSource(library, row);
+  return src !== null && ('file' in src ? existsSync(src.file) : existsSync(join(src.dir, 'E.safetensors')));
 }
 
 /** Loads a model version's weights from the library. */

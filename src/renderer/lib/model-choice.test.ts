@@ -3,7 +3,7 @@ import type { EditDto, ModelDto } from '../../shared/contract';
 import { batchWideModel, choiceAfterDelete, defaultGanModel, modelDomain, modelLabel, wideModelChoice } from './model-choice';
 
 const model = (id: number, name: string, parentId: number | null = null, version = 1): ModelDto =>
-  ({ id, name, version, architecture: 'dcgan64', source: 'shipped', kind: 'generator', summary: null, parentId, createdAt: '' });
+  ({ id, name, version, architecture: 'dcgan64', source: 'shipped', kind: 'generator', summary: null, encoder: true, parentId, createdAt: '' });
 const edit = (id: number, modelVersionId: number | null): EditDto => ({ id, modelVersionId } as unknown as EditDto);
 
 describe('GAN model choice (issue 15.12)', () => {

@@ -21,6 +21,8 @@ export class EngineSettings {
   ganLearningRate = $state(0.03);
   /** Re-synthesise the fill's texture with PatchMatch guided by the GAN fill. */
   ganRefine = $state(false);
+  /** A model with a z-encoder: run the full random-latent search instead of starting from the encoder's guess. */
+  ganFullSearch = $state(false);
   /** Engine 'onnx': the imported inpainting model (null: none chosen yet; the newest is picked). */
   onnxModelId = $state<number | null>(null);
 
@@ -32,6 +34,11 @@ export class EngineSettings {
   /** The model version the GAN engine will use: the chosen one, else the one last used on this photo or the newest. */
   get ganModel(): ModelDto | null {
     return this.library.generators.find((m) => m.id === this.ganModelId) ?? defaultGanModel(this.library.generators, this.history.edits);
+  }
+
+  /** Whether the GAN fill will run the full search, whose iterations and restarts the settings set (a model without a z-encoder, or asked for). */
+  get ganSearchesFully(): boolean {
+    return !this.ganModel?.encoder || this.ganFullSearch;
   }
 
   /** The imported model engine 'onnx' will use: the chosen one, else the newest imported. */
@@ -65,6 +72,8 @@ export class EngineSettings {
               restarts: this.ganRestarts,
               learningRate: Number.isFinite(this.ganLearningRate) && this.ganLearningRate > 0 ? this.ganLearningRate : 0.03,
               refine: this.ganRefine ? 'patchmatch' : 'off',
+              // with a z-encoder the search starts from its guess (≤ 100 iterations, 4 restarts) unless the full one is asked for
+              ...(ganModel.encoder && this.ganFullSearch ? { start: 'cold' as const } : {}),
             },
           }
         : {}),
