@@ -375,7 +375,7 @@ export interface EncoderManifestEntry {
   /** the generator E was trained against: sha256 of the folder's G.safetensors, and of G's weights */
   generator: { file: 'G.safetensors'; sha256: string; weightsDigest: string };
   data: Record<string, unknown>;
-  training: { command: string; steps: number; wallTimeMs: number; wallTime: string; hyper: ZencHyper; checkpoint: string; losses: string; perceptual: string; machine: string };
+  training: { command: string; steps: number; wallTimeMs: number; wallTime: string; hyper: ZencHyper; checkpoint: string; losses: string; perceptual: string; machine: string; initEncoder?: unknown };
   createdAt: string;
 }
 
@@ -410,6 +410,8 @@ export async function shipEncoder(o: ShipEncoderOptions): Promise<EncoderManifes
     training: {
       command: String(state.meta.command ?? ''), steps: state.step, wallTimeMs: state.elapsedMs, wallTime: `${h} h ${mnt} min`, hyper: state.hyper,
       checkpoint: dir, losses: 'contextual L1 (importance-weighted, normalised per window) + alpha * latent MSE on generated samples',
+      // a run started from another encoder (--init-encoder, a fine-tune's adaptation) names it
+      ...(state.meta.initEncoder ? { initEncoder: state.meta.initEncoder } : {}),
       perceptual: state.hyper.lambda ? `lambda * mean log(1 - D(G(E(x)))), lambda ${state.hyper.lambda}` : "left out (the discriminator's term is added back by the z-search that starts from E)", machine: o.machine ?? '',
     },
     createdAt: new Date().toISOString(),
