@@ -1,21 +1,16 @@
 // The instant fills a GAN removal shows while its z-search runs (issue 17): each hole's G(E(x)),
-// blended into its window, arrives from the worker as small raw RGBA (opaque in the hole only);
-// here it becomes a WebP with alpha and a job event. Encoded one at a time, in order; once the job has settled (`close`), a preview
-// still being encoded is dropped, so no preview event follows the job's done/failed/cancelled.
+// blended into its window, arrives from the worker as small raw RGBA (opaque over the hole only);
+// here it becomes a WebP with alpha and a job event. Encoded one at a time, in order; once the job
+// has settled (`close`), a preview still being encoded is dropped, so no preview event follows the
+// job's done/failed/cancelled.
 import sharp from 'sharp';
 import type { FillPreview } from '../inpaint/gan';
-import type { ImageBytes } from '../../shared/api';
+import type { JobEvent } from '../../shared/api';
 
-/** Longest side of a preview image: it stands in for a second or so, drawn over the photo. */
+/** Longest side of a preview image (a guard: the engine sends at most its PREVIEW_SIDE). */
 export const FILL_PREVIEW_MAX_SIDE = 1024;
 
-export interface FillPreviewEvent {
-  type: 'fill-preview';
-  box: { x: number; y: number; width: number; height: number };
-  image: ImageBytes;
-  hole: number;
-  holes: number;
-}
+export type FillPreviewEvent = Omit<Extract<JobEvent, { type: 'fill-preview' }>, 'jobId'>;
 
 export async function encodeFillPreview(p: FillPreview): Promise<FillPreviewEvent> {
   const { width, height, channels, data } = p.image;
