@@ -9,7 +9,8 @@
  * before anything is written to the database.
  */
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import type { Library } from '../library';
 import type { Runtime } from '../onnx/runtime';
@@ -85,10 +86,33 @@ export function modelEncoderSource(library: Library, row: ModelVersionRow): Enco
   return null;
 }
 
-/** Whether a model version has a z-encoder file (whether it fits its generator is checked when a fill loads it). */
+const shaCache = new Map<string, { key: string; sha: string }>();
+/** sha256 of a file, cached while its size and mtime stay the same (a model list asks often). */
+function fileSha256(path: string): string {
+  const st = statSync(path);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = shaCache.get(path);
+  if (hit?.key === key) return hit.sha;
+  const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+  shaCache.set(path, { key, sha });
+  return sha;
+}
+
+/**
+ * Whether a model version has an intact z-encoder file: the sha256 it was recorded with (a shipped
+ * folder's: its manifest's, next to the G it was trained against). Whether it fits the version's
+ * own generator is checked when a fill loads it (a cold start with a notice if not).
+ */
 export function hasEncoderFile(library: Library, row: ModelVersionRow): boolean {
   const src = modelEncoderSource(library, row);
-  return src !== null && ('file' in src ? existsSync(src.file) : existsSync(join(src.dir, 'E.safetensors')));
+  if (!src) return false;
+  try {
+    if ('file' in src) return fileSha256(src.file) === src.sha256;
+    const entry = (JSON.parse(readFileSync(join(src.dir, 'manifest.json'), 'utf8')) as { encoder?: { sha256?: string; generator?: { sha256?: string } } }).encoder;
+    return !!entry && fileSha256(join(src.dir, 'E.safetensors')) === entry.sha256 && fileSha256(join(src.dir, 'G.safetensors')) === entry.generator?.sha256;
+  } catch {
+    return false; // missing or unreadable: no encoder to start from
+  }
 }
 
 /** Loads a model version's weights from the library. */
