@@ -158,6 +158,34 @@ def metrics(gt, out, hole, geo):
             'blob': bool(gap > spread), 'blob_gap': float(gap / max(spread, 1e-9))}
 
 
+def shifted_fill(gt, hole):
+    """Reference fill `probe_shift`: the photo's own pixels from just beside the hole (shifted by the
+    hole's width + 4 px, left or right, else up or down: the first direction that stays in the photo
+    and off the hole), Poisson-blended with cv2.seamlessClone — real texture of the surroundings,
+    not the hidden content: what an ideal copy-and-blend exemplar fill could score."""
+    H, W = hole.shape
+    ys, xs = np.nonzero(hole)
+    bw, bh = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+    best = None
+    for dx, dy in [(bw + 4, 0), (-(bw + 4), 0), (0, bh + 4), (0, -(bh + 4))]:
+        sy, sx = ys + dy, xs + dx
+        if sy.min() < 0 or sx.min() < 0 or sy.max() >= H or sx.max() >= W:
+            continue
+        overlap = hole[sy, sx].mean()
+        if best is None or overlap < best[0]:
+            best = (overlap, dx, dy)
+    _, dx, dy = best if best else (1, bw + 4 if xs.max() + bw + 4 < W else -(bw + 4), 0)
+    out = gt.copy()
+    out[ys, xs] = gt[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)]
+    m = cv2.dilate((hole * 255).astype(np.uint8), np.ones((3, 3), np.uint8))
+    my, mx = np.nonzero(m)
+    try:
+        out = cv2.seamlessClone(out, gt, m, (int((mx.min() + mx.max() + 1) // 2), int((my.min() + my.max() + 1) // 2)), cv2.NORMAL_CLONE)
+    except cv2.error:
+        pass
+    return out
+
+
 def scored():
     return json.load(open(os.path.join(OUT, 'results.json')))
 
@@ -174,7 +202,8 @@ if MODE == 'report':
         geo = {**geometry(hole), 'lines': crossing_lines(gt, hole)}
         # reference outputs that show the measures' scale: the truth smeared, and the truth made noisy
         probe = {'truth': gt, 'probe_blur': cv2.GaussianBlur(gt, (0, 0), 4),
-                 'probe_noise': np.clip(gt + np.random.default_rng(i).normal(0, 10, gt.shape), 0, 255).astype(np.uint8)}
+                 'probe_noise': np.clip(gt + np.random.default_rng(i).normal(0, 10, gt.shape), 0, 255).astype(np.uint8),
+                 'probe_shift': shifted_fill(gt, hole)}
         for e in list(probe) + ENGINES:
             out = rd(os.path.join(OUT, f"{c['id']}__{e}.png")) if e in ENGINES else np.where(hole[:, :, None], probe[e], gt)
             if not np.array_equal(out[~hole], gt[~hole]):
@@ -222,8 +251,9 @@ if MODE == 'report':
          "Time: in-process around the fill call, decode/encode excluded, on a machine shared with other work.\n",
          "Metrics are defined in `eval.py`'s docstring: seam and seam on edges in grey levels of luma gradient (lower is better); "
          "texture = Laplacian variance 3 px inside the hole, output ÷ truth; texture ÷ ring = the same variance ÷ the truth's in the known ring 3–24 px outside the hole. Reference rows (all cases only): `probe_blur` = the truth "
-         "Gaussian-blurred (σ 4 px) inside the hole, what a smear scores; `probe_noise` = the truth + N(0, 10) noise inside the hole.\n",
-         '## All cases\n'] + table(lambda r: True, ['truth', 'probe_blur', 'probe_noise'] + ENGINES)
+         "Gaussian-blurred (σ 4 px) inside the hole, what a smear scores; `probe_noise` = the truth + N(0, 10) noise inside the hole; "
+         "`probe_shift` = the photo's own pixels from just beside the hole, Poisson-blended (cv2.seamlessClone): an ideal copy-and-blend exemplar fill.\n",
+         '## All cases\n'] + table(lambda r: True, ['truth', 'probe_blur', 'probe_noise', 'probe_shift'] + ENGINES)
 
     # the issue's targets, on all cases, against cv2 TELEA in the same run; never loosened
     if 'cv2_telea' in ENGINES:
@@ -244,7 +274,7 @@ if MODE == 'report':
           'Seam split by side (see `seam_in`, `seam_out` in `eval.py`); edge continuity over the cases whose truth has a straight '
           'edge crossing the hole (`edge_cont`; the share of the line inside the hole where the output has an edge within 2 px).\n',
           '| engine | seam inside med / mean | seam outside med / mean | cases with a crossing edge | edge continuity med / mean |', '|---|---|---|---|---|']
-    for e in ['truth', 'probe_blur', 'probe_noise'] + ENGINES:
+    for e in ['truth', 'probe_blur', 'probe_noise', 'probe_shift'] + ENGINES:
         s = stats([r for r in rows if r['engine'] == e])
         L.append(f"| {e} | {s['in_med']:.2f} / {s['in_mean']:.2f} | {s['out_med']:.2f} / {s['out_mean']:.2f} | {s['cont_n']} | {s['cont_med']:.2f} / {s['cont_mean']:.2f} |")
     for b in buckets:
