@@ -51,8 +51,9 @@ export function paintSplit(ctx: CanvasRenderingContext2D, frame: PhotoFrame, ori
 export function paintPatches(ctx: CanvasRenderingContext2D, frame: PhotoFrame, patches: ReadonlyArray<{ x: number; y: number; width: number; height: number; bitmap: CanvasImageSource }>): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  const { dx, dy } = placement(frame);
   const s = frame.view.scale * frame.dpr;
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  for (const p of patches) ctx.drawImage(p.bitmap, frame.view.x * frame.dpr + p.x * s, frame.view.y * frame.dpr + p.y * s, p.width * s, p.height * s);
+  for (const p of patches) ctx.drawImage(p.bitmap, dx + p.x * s, dy + p.y * s, p.width * s, p.height * s);
 }
