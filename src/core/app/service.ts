@@ -257,10 +257,11 @@ class Service {
           signal,
           onProgress: (fraction, message) => this.emit({ jobId, type: 'progress', fraction, message }),
           onPreview: (p) => previews.add(p),
-        }, { model: model && inpaintModel(this.ctx.library, model), sourceArea }).catch((e: unknown) => {
-          throw sourceArea ? nameSourceFailure(e, 'source area') : e;
-        });
-        previews.close();
+        }, { model: model && inpaintModel(this.ctx.library, model), sourceArea })
+          .catch((e: unknown) => {
+            throw sourceArea ? nameSourceFailure(e, 'source area') : e;
+          })
+          .finally(() => previews.close()); // no preview after the job's done, failed or cancelled event
         if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
         const row = await recordInpaintEdit(this.ctx.library, { photo: photo.id, parentId: parent?.id ?? null, mask, run, settings, sourceArea });
         if (signal.aborted) {
@@ -274,7 +275,6 @@ class Service {
         if (signal.aborted || isCancellation(e)) this.emit({ jobId, type: 'cancelled' });
         else this.emit({ jobId, type: 'failed', error: toApiError(e).message });
       } finally {
-        previews.close();
         this.jobs.delete(jobId);
       }
     })();
