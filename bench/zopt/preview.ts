@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   try {
     const model = (await service.listModels({})).find((m) => m.name === 'landscape-dcgan64');
     if (!model) throw new Error('the shipped landscape-dcgan64 model is not registered');
-    const events: JobEvent[] = [];
-    service.onJobEvent((e) => events.push(e));
+    // the running job's events, timed as they arrive
+    let onEvent: (e: JobEvent, at: number) => void = () => {};
+    service.onJobEvent((e) => onEvent(e, performance.now()));
     const rows: string[] = [];
     for (const [name, width] of [['coffee.png', 0], ['astronaut.png', 0], ['coffee.png', 2000], ['astronaut.png', 2000]] as const) {
       let img = sharp(join(SKIMAGE, name)).removeAlpha();
@@ -39,23 +40,20 @@ async function main(): Promise<void> {
       const mask = new Uint8Array(await sharp(m, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer());
       const toPreview: number[] = [], toDone: number[] = [];
       for (let r = 0; r <= RUNS; r++) {
-        events.length = 0;
-        const t0 = performance.now();
         let preview = NaN;
-        const { jobId } = await service.startInpaint({ photoId: photo.id, parentEditId: null, mask, engine: 'gan-zopt', blend: 'normal', dilate: 0, modelId: model.id, seed: r + 1 });
-        const done = await new Promise<number>((resolve, reject) => {
-          const t = setInterval(() => {
-            for (const e of events) {
-              if (e.jobId !== jobId) continue;
-              if (e.type === 'fill-preview' && Number.isNaN(preview)) preview = performance.now() - t0;
-              if (e.type === 'done') { clearInterval(t); resolve(performance.now() - t0); }
-              if (e.type === 'failed') { clearInterval(t); reject(new Error(e.error)); }
-            }
-          }, 2);
+        const t0 = performance.now();
+        const done = new Promise<number>((resolve, reject) => {
+          onEvent = (e, at) => {
+            if (e.type === 'fill-preview' && Number.isNaN(preview)) preview = at - t0;
+            if (e.type === 'done') resolve(at - t0);
+            if (e.type === 'failed') reject(new Error(e.error));
+          };
         });
+        await service.startInpaint({ photoId: photo.id, parentEditId: null, mask, engine: 'gan-zopt', blend: 'normal', dilate: 0, modelId: model.id, seed: r + 1 });
+        const doneMs = await done;
         if (r === 0) continue; // the worker's first run loads and compiles the model
         toPreview.push(preview);
-        toDone.push(done);
+        toDone.push(doneMs);
       }
       rows.push(`| ${name} ${W}×${H} | ${side}×${side} | ${median(toPreview).toFixed(0)} (${Math.min(...toPreview).toFixed(0)}–${Math.max(...toPreview).toFixed(0)}) | ${median(toDone).toFixed(0)} (${Math.min(...toDone).toFixed(0)}–${Math.max(...toDone).toFixed(0)}) |`);
       console.log(rows.at(-1));
