@@ -22,6 +22,7 @@ import { unet, type UnetSpec } from '../../nets/unet';
 import { decodeUnetWeights } from '../../train/segment';
 import { lumaToInput } from '../../train/damage-data';
 import { withoutFrame } from './frame';
+import { hasLookalikes } from './lookalikes';
 import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './morph';
 
 export const DETECTOR_NAME = 'damage-unet';
@@ -133,6 +134,8 @@ async function probabilities(model: DetectorModel, luma: Uint8Array, w: number, 
 export interface LearnedOptions {
   sensitivity?: number;
   signal?: AbortSignal;
+  /** Leave marks with unflagged look-alikes nearby to the photo (lookalikes.ts; default true). */
+  lookalikes?: boolean;
 }
 
 export interface LearnedResult {
@@ -194,11 +197,14 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   const keep = new Uint8Array(w * h);
   let regions = 0;
   const place = { x0: 0, y0: 0, W: w, H: h };
+  const plane = { data: small, width: w, height: h };
   for (const b of blobs) {
     if (b.pixels.length > MAX_REGION * w * h) continue;
     // the scan's frame (a stripe along an edge) is not damage, as for the classical detector
     const pixels = withoutFrame(b.pixels, w, place, FRAME_BAND, 4 * FRAME_BAND);
     if (pixels.length === 0) continue;
+    // letters, rims, masonry joints: the photo repeats them unflagged nearby
+    if (o.lookalikes !== false && hasLookalikes(plane, pixels, grow)) continue;
     regions++;
     for (const q of pixels) keep[q] = 255;
   }
