@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agePhoto, generateDamage } from '../damage/generate';
 import { synthPhoto } from '../../../../test/fixtures/synth';
-import { detectCombined, jointSensitivity } from './combined';
+import { classicalSensitivity, detectCombined, learnedSensitivity } from './combined';
 import { detectDamage } from './index';
 import { detectLearned, loadDetectorModel } from './learned';
 
@@ -11,13 +11,15 @@ const MODEL = join(__dirname, '../../../../models/damage-unet');
 const hasModel = existsSync(join(MODEL, 'manifest.json'));
 
 describe('joint sensitivity', () => {
-  it('maps a user sensitivity of 0 / 0.5 / 1 to 0 / 0.25 / 1, monotone and clamped', () => {
-    expect(jointSensitivity(0)).toBe(0);
-    expect(jointSensitivity(0.5)).toBe(0.25);
-    expect(jointSensitivity(1)).toBe(1);
-    expect(jointSensitivity(-1)).toBe(0);
-    expect(jointSensitivity(2)).toBe(1);
-    for (let s = 0; s < 1; s += 0.05) expect(jointSensitivity(s + 0.05)).toBeGreaterThan(jointSensitivity(s));
+  it('maps a user sensitivity of 0 / 0.5 / 1 to 0 / 0.25 / 1 for the classical detector and 0 / 0.52 / 1 for the U-Net, monotone and clamped', () => {
+    for (const [f, mid] of [[classicalSensitivity, 0.25], [learnedSensitivity, 0.52]] as const) {
+      expect(f(0)).toBe(0);
+      expect(f(0.5)).toBeCloseTo(mid, 12);
+      expect(f(1)).toBeCloseTo(1, 12);
+      expect(f(-1)).toBe(0);
+      expect(f(2)).toBeCloseTo(1, 12);
+      for (let s = 0; s < 1; s += 0.05) expect(f(s + 0.05)).toBeGreaterThan(f(s));
+    }
   });
 });
 
@@ -27,9 +29,8 @@ describe.skipIf(!hasModel)('learned detector joined with the classical one (ship
     const print = agePhoto(synthPhoto(640, 480, { seed: 4 }), { seed: 6 });
     const { image, mask: truth } = generateDamage(print, { seed: 31, kinds: ['dust', 'scratches'], amount: 2 });
     const both = await detectCombined(image, model);
-    const sensitivity = jointSensitivity(0.5);
-    const learned = await detectLearned(image, model, { sensitivity });
-    const classical = detectDamage(image, { sensitivity });
+    const learned = await detectLearned(image, model, { sensitivity: learnedSensitivity(0.5) });
+    const classical = detectDamage(image, { sensitivity: classicalSensitivity(0.5) });
     let hitBoth = 0, hitLearned = 0, n = 0;
     for (let i = 0; i < truth.length; i++) {
       if (learned.mask[i]) expect(both.mask.data[i]).toBe(255);

@@ -161,7 +161,7 @@ export interface LearnedResult {
  * detector (combined.ts, session 10), which finds the specks the U-Net needed a low threshold for,
  * 0.985 beats the session-9 default on every measure (clean photos 0.62 % against 0.68 %, synthetic
  * damage removed 71.1 % against 64.4 %, every film-r pair higher after). Restoration runs the U-Net
- * at combined.ts's jointSensitivity, so the user's default 0.5 seeds at 0.99.
+ * at combined.ts's learnedSensitivity, so the user's default 0.5 seeds at 0.971.
  */
 export function thresholds(s: number): { hi: number; lo: number } {
   const t = s <= 0.5 ? 0.995 - 0.02 * s : 0.985 - 0.71 * (s - 0.5);
