@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
 import { createCancelFlag, setCancelFlag } from './cancel-flag';
+import { createNativeCalls, quiesceNativeCalls } from '../onnx/native-calls';
 import type { FromWorker, ToWorker } from './protocol';
 import type { TaskMap } from './tasks';
 import { collectTransferables } from './transfer';
@@ -50,10 +51,22 @@ interface Slot {
   worker: Worker;
   /** Set to 1 to cancel the running task (see cancel-flag.ts). */
   flag: Int32Array;
+  /** The worker's onnxruntime calls in flight (see onnx/native-calls.ts). */
+  nativeCalls: Int32Array;
   task: Task | null;
   /** The task that was cancelled but whose worker has not yet confirmed it stopped. */
   draining: Task | null;
   killTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Terminates a slot's worker once no onnxruntime call of it is in flight: terminating one mid-call
+ * aborts the whole process (onnx/native-calls.ts). A call takes at most seconds; the worker starts
+ * no new one meanwhile.
+ */
+async function terminate(slot: Slot): Promise<number> {
+  await quiesceNativeCalls(slot.nativeCalls);
+  return slot.worker.terminate().catch(() => 0);
 }
 
 export class JobRunner<T extends TaskMap> {
@@ -118,7 +131,7 @@ export class JobRunner<T extends TaskMap> {
     await Promise.all(
       slots.map((s) => {
         s.worker.ref();
-        return s.worker.terminate().catch(() => 0);
+        return terminate(s);
       }),
     );
   }
@@ -143,8 +156,9 @@ export class JobRunner<T extends TaskMap> {
 
   private spawn(): Slot {
     const flag = createCancelFlag();
-    const worker = new Worker(this.workerPath, { workerData: { cancelFlag: flag.buffer } });
-    const slot: Slot = { worker, flag, task: null, draining: null };
+    const nativeCalls = createNativeCalls();
+    const worker = new Worker(this.workerPath, { workerData: { cancelFlag: flag.buffer, nativeCalls: nativeCalls.buffer } });
+    const slot: Slot = { worker, flag, nativeCalls, task: null, draining: null };
     worker.unref();
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onWorkerGone(slot, new WorkerCrashError(`Job worker failed: ${err.message}`, { cause: err })));
@@ -214,7 +228,7 @@ export class JobRunner<T extends TaskMap> {
     if (this.cancelGraceMs <= 0) {
       // no grace: the task stops now, wherever it is; a fresh worker starts on demand
       this.removeSlot(slot);
-      void slot.worker.terminate();
+      void terminate(slot);
       this.pump();
       return;
     }
@@ -226,7 +240,7 @@ export class JobRunner<T extends TaskMap> {
     slot.killTimer = setTimeout(() => {
       if (slot.draining !== task) return;
       this.removeSlot(slot);
-      void slot.worker.terminate();
+      void terminate(slot);
       this.pump();
     }, this.cancelGraceMs);
     slot.killTimer.unref();

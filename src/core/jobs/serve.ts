@@ -3,6 +3,7 @@
 // flag) aborts the task's AbortController so the kernel stops at its next check.
 import { parentPort, workerData } from 'node:worker_threads';
 import { linkCancelFlag } from './cancel-flag';
+import { shareNativeCalls } from '../onnx/native-calls';
 import { serializeError, type FromWorker, type ToWorker } from './protocol';
 import { collectTransferables } from './transfer';
 import type { TaskContext, TaskHandler, TaskHandlers, TaskMap, TaskSpec } from './tasks';
@@ -17,6 +18,8 @@ export function serveTasks<T extends TaskMap>(handlers: TaskHandlers<T>): void {
   /** Shared with the runner, which sets it when the task this worker runs is cancelled. */
   const cancelFlag = (workerData as { cancelFlag?: SharedArrayBuffer } | null)?.cancelFlag;
   const flag = cancelFlag ? new Int32Array(cancelFlag) : undefined;
+  const nativeCalls = (workerData as { nativeCalls?: SharedArrayBuffer } | null)?.nativeCalls;
+  if (nativeCalls) shareNativeCalls(new Int32Array(nativeCalls));
   const send = (msg: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
   async function run(id: number, kind: string, input: unknown): Promise<void> {

@@ -4,6 +4,7 @@
  * inputs, so feeding new weights after an optimiser step reuses the same session.
  */
 import * as ort from 'onnxruntime-node';
+import { nativeCall } from './native-calls';
 import type { SerializedModel } from './serialize';
 
 export type ProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
@@ -58,6 +59,11 @@ export class CompiledGraph {
     readonly provider: string,
   ) {}
 
+  /** Run with onnxruntime tensors as they are (a model not built by Renovo, e.g. an imported inpainter). */
+  runTensors(feeds: Record<string, ort.Tensor>, outputNames: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+    return nativeCall(() => this.session.run(feeds, outputNames));
+  }
+
   /** Run with float32 feeds; shapes come from the graph. Extra feeds are ignored. */
   async run(feeds: Feeds, outputNames?: readonly string[]): Promise<Outputs> {
     const f: Record<string, ort.Tensor> = {};
@@ -69,7 +75,7 @@ export class CompiledGraph {
       f[i.name] = new ort.Tensor('float32', data, i.shape);
     }
     const names = outputNames ? [...outputNames] : this.model.outputs.map((o) => o.name);
-    const res = await this.session.run(f, names);
+    const res = await this.runTensors(f, names);
     const out: Outputs = {};
     for (const name of names) {
       const t = res[name];
@@ -103,7 +109,10 @@ export class Runtime {
   async release(): Promise<void> {
     const all = [...this.cache.values()];
     this.cache.clear();
-    for (const p of all) await (await p).session.release();
+    for (const p of all) {
+      const { session } = await p;
+      await nativeCall(() => session.release());
+    }
   }
 
   private async create(model: SerializedModel): Promise<CompiledGraph> {
@@ -120,7 +129,7 @@ export class Runtime {
           opts.interOpNumThreads = 1;
         }
         if (this.options.spin === false) opts.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
-        const session = await ort.InferenceSession.create(model.bytes, opts);
+        const session = await nativeCall(() => ort.InferenceSession.create(model.bytes, opts));
         const why = errors.length ? `${plan.why}; ${errors.join('; ')}` : plan.why;
         this.diagnostic = `onnxruntime ${ort.env.versions.common}: provider=${ep} (${why}), threads=${this.options.threads ?? 'default'}${this.options.spin === false ? ', no spinning' : ''}`;
         this.options.log?.(this.diagnostic);

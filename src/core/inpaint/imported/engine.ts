@@ -90,7 +90,7 @@ export async function fillCropWithModel(crop: Crop, model: OnnxInpainter, sessio
   };
   let result: ort.InferenceSession.OnnxValueMapType;
   try {
-    result = await session.session.run(feeds, [sig.names.output]);
+    result = await session.runTensors(feeds, [sig.names.output]);
   } catch (e) {
     throw new InpaintError('MODEL_RUN_FAILED', `inpaint (onnx): the model failed on a ${plan.tw}×${plan.th} input: ${(e as Error).message.split('\n')[0]}`);
   }
