@@ -5,18 +5,19 @@
 //  2. peak memory on a 50-megapixel scan (separate processes: restore vs decode+encode only);
 //  3. detection precision/recall on the synthetic set with ground truth (2 px tolerance), plus
 //     the fraction flagged on the same photos without damage.
-// Usage: node bench.mjs WORK_DIR RUNS          (DETECTOR=learned: the batch uses the learned damage detector)
+// Usage: node bench.mjs WORK_DIR RUNS          (DETECTOR=classical: the batch uses the classical damage detector
+//   alone; default: the learned one, as a new batch does)
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { decodeImage, encodeImage } from '../../src/core/image';
 import { openStore } from '../../src/core/store';
-import { runBatch, inProcessExecutor, threadExecutor } from '../../src/core/restore';
+import { DEFAULT_DETECTOR, runBatch, inProcessExecutor, threadExecutor } from '../../src/core/restore';
 import { detectDamage } from '../../src/core/restore/detect/index';
 import { addDamage, maskScores, synthPhoto } from '../../test/fixtures/synth';
 
-const DETECTOR = process.env.DETECTOR === 'learned' ? 'learned' : undefined;
+const DETECTOR = process.env.DETECTOR === 'classical' ? 'classical' : DEFAULT_DETECTOR;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Batch restoration benchmark (issue 8). From the repository root:
 #   bench/restore/run.sh [RUNS] [detect|throughput|memory]
-#   DETECTOR=learned bench/restore/run.sh 3 throughput    the batch with the learned damage detector
+#   DETECTOR=classical bench/restore/run.sh 3 throughput  the batch with the classical damage detector alone
+#   (default: the learned one, as a new batch)
 # Generates synthetic scans under bench/out/restore/ (git-ignored), bundles the worker and the
 # drivers with esbuild, runs, and writes bench/out/restore/result.json.
 set -eu

@@ -243,10 +243,11 @@ Options:
   -q, --quality N          quality of JPEG/WebP outputs, 1-100
       --wide-model MODEL   fill the wide damage --tears finds with an imported inpainting
                            model (renovo models import) instead of PatchMatch
-      --detector D         damage detector: classical (default) or learned (the U-Net in
+      --detector D         damage detector: learned (default: the U-Net in
                            models/damage-unet, joined with the classical detector; finds
-                           more damage but flags more on clean, sharp photos; when the
-                           model is missing the classical one is used, with a warning)
+                           crack networks and flaking; when the model is missing the
+                           classical one is used, with a warning) or classical (faster,
+                           thin scratches, dust and spots only)
 
 ${GLOBAL_OPTIONS}
 
@@ -255,7 +256,7 @@ Examples:
   renovo restore scans/ restored/ --sensitivity 0.7 --denoise --tears --workers 2
   renovo restore scans/ scans-out/ --suffix _restored --overwrite --json
   renovo restore scans/ restored/ --tears --wide-model big-lama
-  renovo restore scans/ restored/ --detector learned
+  renovo restore scans/ restored/ --detector classical
 
 Press Ctrl+C to stop (exit status 130); run the same command again to continue.
 Exit status 1 when some files could not be restored (all the others are, and the summary lists

@@ -140,7 +140,7 @@ export const apiInputs = {
           quality: z.number().int().min(1).max(100).optional(),
           /** fill wide damage (tears) with this imported inpainting model instead of PatchMatch */
           wideModelId: Id.optional(),
-          /** damage detector: 'classical' (default) or the learned U-Net (opt-in) */
+          /** damage detector: the learned U-Net joined with the classical one (default for a new batch) or the classical one alone */
           detector: z.enum(['classical', 'learned']).optional(),
         })
         .strict(),

@@ -95,7 +95,7 @@ describeE2e('batch panel (Chromium against renovo serve)', () => {
     expect(session.unexpectedProblems()).toEqual([]);
   });
 
-  it('restores a folder with the learned damage detector; the stored batch and its report say so', async () => {
+  it('restores a folder with the learned damage detector, the default; the stored batch and its report say so', async () => {
     const input = join(workDir, 'learned');
     await mkdir(input, { recursive: true });
     await writeFile(join(input, 'aunt.jpg'), await scanJpeg(7, 240, 180));
@@ -105,15 +105,14 @@ describeE2e('batch panel (Chromium against renovo serve)', () => {
     await page.locator('[data-testid="batch-inspect"]').click();
     await expect.poll(() => page.locator('[data-testid="batch-folder-count"]').textContent().catch(() => '')).toMatch(/^1 image/);
     const picker = page.getByLabel('Damage detector');
-    expect(await picker.inputValue()).toBe('classical'); // the default
-    expect(await picker.locator('option').allTextContents()).toEqual(['Classical (default)', 'Learned (experimental)']);
-    await picker.selectOption('learned');
-    await expect.poll(() => page.locator('[data-testid="batch-detector-hint"]').textContent()).toMatch(/experimental|neural network/i);
+    expect(await picker.inputValue()).toBe('learned'); // the default
+    expect(await picker.locator('option').allTextContents()).toEqual(['Learned (default)', 'Classical (faster)']);
+    await expect.poll(() => page.locator('[data-testid="batch-detector-hint"]').textContent()).toMatch(/neural network/i);
     await page.locator('[data-testid="batch-start"]').click();
 
     const status = page.locator('[data-testid="batch-status-text"]');
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/Done: 1 restored, 0 failed, 0 skipped/);
-    expect(await page.locator('[data-testid="batch-detector-used"]').textContent()).toBe('Damage detector: Learned (experimental)');
+    expect(await page.locator('[data-testid="batch-detector-used"]').textContent()).toBe('Damage detector: Learned');
     expect(await picker.isDisabled()).toBe(false); // finished: the choice can change for the next batch
     const batches = (await page.evaluate(async () => (await fetch('/api/listBatches', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json())) as Array<{ id: number; inputDir: string; options: Record<string, unknown> }>;
     const mine = batches.find((b) => b.inputDir === input)!;
@@ -125,7 +124,7 @@ describeE2e('batch panel (Chromium against renovo serve)', () => {
     expect(report.items[0].detector).toBe(modelShipped ? 'learned' : 'classical');
     expect(report.detector.warnings).toHaveLength(modelShipped ? 0 : 1);
     const html = await readFile(join(`${input}-restored`, '_renovo_report', 'index.html'), 'utf8');
-    expect(html).toMatch(/Damage detector: learned \(experimental\)/);
+    expect(html).toMatch(/Damage detector: learned/);
     expect(session.unexpectedProblems()).toEqual([]);
   });
 

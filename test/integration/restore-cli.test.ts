@@ -174,7 +174,7 @@ describe('renovo restore', () => {
     const help = await runCli(['restore', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);
-    expect(help.stdout).toMatch(/--detector D\s+damage detector: classical \(default\) or learned/);
+    expect(help.stdout).toMatch(/--detector D\s+damage detector: learned \(default/);
     const badDetector = await runCli(['restore', input, fresh('out'), '--library', fresh('lib'), '--detector', 'neural']);
     expect(badDetector.code).toBe(2);
     expect(badDetector.stderr).toMatch(/--detector must be 'classical' or 'learned', got 'neural'/);

@@ -15,6 +15,7 @@ import {
   JOURNAL_NAME,
   appendJournal,
   REPORT_DIR,
+  restoreOptions,
   findRestoreWorker,
   inProcessExecutor,
   scanFolder,
@@ -305,7 +306,7 @@ export class BatchJobs {
           {
             inputPath: item.inputPath,
             outputPath: item.outputPath,
-            options: { sensitivity, denoise: options.denoise, detectTears: options.detectTears, tone: options.tone, ...(options.wideModel ? { wideModel: options.wideModel } : {}), ...(options.detector ? { detector: options.detector } : {}) },
+            options: { ...restoreOptions(options), sensitivity },
             quality: options.quality,
             maxPixels: options.maxPixels,
           },

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile, mkdir, readdir, symlink } from 'node:fs/prom
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runBatch, BatchPause, type BatchItemEvent } from './batch';
+import { runBatch, BatchPause, DEFAULT_DETECTOR, restoreOptions, type BatchItemEvent } from './batch';
 import { REPORT_DIR } from './report';
 import { checkFolders, outputPathFor, scanFolder } from './scan';
 import { RestoreError } from './errors';
@@ -125,7 +125,7 @@ describe('runBatch', () => {
         expect(item.warnings.join(' ')).toMatch(/model not found/);
       }
       const html = await readFile(join(t.outDir, REPORT_DIR, 'index.html'), 'utf8');
-      expect(html).toMatch(/Damage detector: learned \(experimental\) — ran: classical on 2 files/);
+      expect(html).toMatch(/Damage detector: learned — ran: classical on 2 files/);
       expect(html).toMatch(/class="msg warn">warning: learned damage detector unavailable, used the classical detector: damage detector model not found/);
 
       // corrupt: a manifest whose weights are not a safetensors file (another folder: load failures are remembered per folder)
@@ -148,9 +148,19 @@ describe('runBatch', () => {
     }
   });
 
-  it('a classical batch reports its detector and no detector warning', async () => {
+  it('a new batch runs the learned detector unless asked otherwise; a stored batch from before the choice keeps the classical one', async () => {
     await makeScanFolder(t.inDir, { good: 1 });
     const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '' });
+    expect(s.options.detector).toBe(DEFAULT_DETECTOR);
+    expect(DEFAULT_DETECTOR).toBe('learned');
+    expect(t.store.batches.get(s.batchId)?.options).toMatchObject({ detector: 'learned' });
+    expect(restoreOptions({ sensitivity: 0.5 }).detector).toBe('classical');
+    expect(restoreOptions({ detector: 'learned' }).detector).toBe('learned');
+  });
+
+  it('a classical batch reports its detector and no detector warning', async () => {
+    await makeScanFolder(t.inDir, { good: 1 });
+    const s = await runBatch({ inputDir: t.inDir, outputDir: t.outDir, store: t.store, workers: 1, workerScript: '', options: { detector: 'classical' } });
     expect(s.done).toBe(1);
     const json = JSON.parse(await readFile(join(t.outDir, REPORT_DIR, 'report.json'), 'utf8'));
     expect(json.detector).toEqual({ requested: 'classical', used: { classical: 1, learned: 0 }, warnings: [] });

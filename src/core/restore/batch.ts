@@ -46,8 +46,10 @@ export interface BatchOptions {
   maxPixels?: number;
   /** an imported inpainting model for wide damage (tears) instead of PatchMatch; kept for resumes */
   wideModel?: WideModelRef;
-  /** damage detector: 'classical' (default) or 'learned' (models/damage-unet; falls back to the
-   *  classical one with a warning in the report when the model is missing or corrupt) */
+  /** damage detector: 'learned' (models/damage-unet joined with the classical detector; falls back
+   *  to the classical one with a warning in the report when the model is missing or corrupt) or
+   *  'classical'. A new batch stores DEFAULT_DETECTOR when none is asked for; a stored batch
+   *  without one dates from before the learned detector and keeps the classical one. */
   detector?: 'classical' | 'learned';
 }
 
@@ -152,8 +154,12 @@ export interface BatchSummary {
 
 export const JOURNAL_NAME = '.renovo-batch-journal.jsonl';
 
-function restoreOptions(o: BatchOptions): RestoreOptions {
-  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone, ...(o.wideModel ? { wideModel: o.wideModel } : {}), ...(o.detector ? { detector: o.detector } : {}) };
+/** The detector a new batch runs when none is asked for (BENCHMARKS.md, issue 13, session 12). */
+export const DEFAULT_DETECTOR: 'classical' | 'learned' = 'learned';
+
+/** What restorePhoto gets for each file of a batch with these (stored) options. */
+export function restoreOptions(o: BatchOptions): RestoreOptions {
+  return { sensitivity: o.sensitivity, denoise: o.denoise, detectTears: o.detectTears, tone: o.tone, ...(o.wideModel ? { wideModel: o.wideModel } : {}), detector: o.detector ?? 'classical' };
 }
 
 function validateOptions(o: BatchOptions): BatchOptions {
@@ -296,7 +302,7 @@ export async function runBatch(params: RunBatchParams): Promise<BatchSummary> {
   let job = store.batches.findUnfinished(inputDir, outputDir);
   const resumed = !!job;
   // a resumed batch keeps the options it was started with (its outputs must stay consistent)
-  const options = job ? validateOptions(job.options as BatchOptions) : validateOptions(params.options ?? {});
+  const options = job ? validateOptions(job.options as BatchOptions) : validateOptions({ ...params.options, detector: params.options?.detector ?? DEFAULT_DETECTOR });
   if (!job) job = store.batches.create({ inputDir, outputDir, options: { ...options } });
   const batchId = job.id;
   store.batches.addItems(

@@ -10,6 +10,8 @@ export {
   BatchPause,
   JOURNAL_NAME,
   appendJournal,
+  DEFAULT_DETECTOR,
+  restoreOptions,
   type BatchOptions,
   type BatchProgress,
   type BatchItemEvent,

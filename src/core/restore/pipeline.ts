@@ -33,10 +33,10 @@ export interface RestoreOptions {
   seed?: number;
   /** tile size for detection and thin-damage repair (default 1024 / 2048); mainly for tests */
   tileSize?: number;
-  /** 'classical' (default): the morphological detector; 'learned': the U-Net (models/damage-unet)
-   *  joined with the classical detector (detect/combined.ts), falling back to the classical one
-   *  alone with a warning when the model cannot be loaded. Not yet the default: it flags 0.45 % of
-   *  clean photos against the classical 0.12 % (BENCHMARKS.md, issue 13). */
+  /** 'learned' (default): the U-Net (models/damage-unet) joined with the classical detector
+   *  (detect/combined.ts), falling back to the classical one alone with a warning when the model
+   *  cannot be loaded; 'classical': the morphological detector alone (faster, finds no crack
+   *  networks; BENCHMARKS.md, issue 13). */
   detector?: 'learned' | 'classical';
   /** detector model folder (default models/damage-unet) */
   detectorModel?: string;
@@ -243,7 +243,7 @@ export async function restorePhoto(image: ImageBuffer, options: RestoreOptions =
   const warnings: string[] = [];
   let detector: 'learned' | 'classical' = 'classical';
   let det: DamageResult | null = null;
-  if (options.detector === 'learned') {
+  if (options.detector !== 'classical') {
     const model = detectorModel(options.detectorModel ?? defaultDetectorDir());
     if (model instanceof Error) warnings.push(`learned damage detector unavailable, used the classical detector: ${model.message}`);
     else {

@@ -74,7 +74,7 @@ function detectorSummary(options: object, recs: Array<ItemRecord | null>): Detec
 }
 
 function detectorLine(d: DetectorSummary): string {
-  const name = (k: 'classical' | 'learned') => (k === 'learned' ? 'learned (experimental)' : 'classical');
+  const name = (k: 'classical' | 'learned') => (k === 'learned' ? 'learned' : 'classical');
   const ran = (['learned', 'classical'] as const).filter((k) => d.used[k] > 0).map((k) => `${name(k)} on ${d.used[k]} file${d.used[k] === 1 ? '' : 's'}`);
   return `Damage detector: ${name(d.requested)}${ran.length ? ` — ran: ${ran.join(', ')}` : ''}`;
 }

@@ -58,8 +58,8 @@ export class BatchStore extends JobPanelStore<BatchRunState> {
   suffix = $state('');
   /** Wide damage (tears) filled by this imported inpainter instead of PatchMatch (null: PatchMatch). */
   wideModelId = $state<number | null>(null);
-  /** Damage detector: the classical one (default) or the learned U-Net (experimental, opt-in). */
-  detector = $state<BatchDetector>('classical');
+  /** Damage detector: the learned U-Net joined with the classical one (default) or the classical one alone. */
+  detector = $state<BatchDetector>('learned');
 
   /** blob: URL of the finished batch's report page. */
   reportUrl = $state<string | null>(null);

@@ -130,9 +130,16 @@ describe.skipIf(!hasModel)('learned detector (shipped model models/damage-unet)'
 });
 
 describe('detector choice', () => {
-  it('the classical detector is the default (the learned one is opt-in until it passes its targets)', async () => {
-    const r = await restorePhoto(synthPhoto(200, 150, { seed: 2 }), { tone: false, detectorModel: join(tmp, 'nope') });
-    expect(r.stats.detector).toBe('classical');
-    expect(r.stats.warnings).toEqual([]);
+  it('the learned detector is the default; without its model the classical one runs, with a warning', async () => {
+    const missing = await restorePhoto(synthPhoto(200, 150, { seed: 2 }), { tone: false, detectorModel: join(tmp, 'nope') });
+    expect(missing.stats.detector).toBe('classical');
+    expect(missing.stats.warnings).toEqual([expect.stringMatching(/^learned damage detector unavailable, used the classical detector: damage detector model not found/)]);
+    const asked = await restorePhoto(synthPhoto(200, 150, { seed: 2 }), { tone: false, detector: 'classical', detectorModel: join(tmp, 'nope') });
+    expect(asked.stats.warnings).toEqual([]);
+  });
+
+  it.skipIf(!hasModel)('with the shipped model the default runs the learned detector', async () => {
+    const r = await restorePhoto(synthPhoto(200, 150, { seed: 2 }), { tone: false, detectorModel: MODEL });
+    expect(r.stats.detector).toBe('learned');
   });
 });
