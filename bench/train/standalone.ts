@@ -3,13 +3,13 @@
  * library/database needed; checkpoints in --run-dir are resumable: re-running the same command
  * continues from the newest one). Bundled by scripts/train-gan.sh.
  *
- *   node train-gan.cjs --data DIR --run-dir DIR --arch dcgan64 --ngf 32 --ndf 32 --batch 64 --steps 6000 \
+ *   node train-gan.cjs --data DIR --run-dir DIR --arch dcgan64 (or dcgan128-resize …) --ngf 32 --ndf 32 --batch 64 --steps 6000 \
  *        [--init CHECKPOINT_OR_SAFETENSORS] [--lr-d 2e-4 --lr-g 2e-4 --beta1-d 0.5 --beta1-g 0.5] \
  *        [--d-steps 1 --g-steps 1 --label-smoothing 0.1] [--holdout-percent 5] [--seed 1] [--threads 1] [--checkpoint-every 200] [--keep 2]
  *   node train-gan.cjs --bench --ngf 32 --batch 64 --steps 5   (throughput on random data)
  */
 import { Runtime } from '../../src/core/onnx/runtime';
-import { dcganSpec, resolutionOfArch } from '../../src/core/nets/dcgan';
+import { dcganSpec, resolutionOfArch, upsampleOfArch } from '../../src/core/nets/dcgan';
 import { datasetFromPixels, loadImageFolder } from '../../src/core/train/data';
 import { DEFAULT_HYPER, type GanHyper } from '../../src/core/train/gan';
 import { TrainControl, trainLoop } from '../../src/core/train/loop';
@@ -33,8 +33,9 @@ function args(argv: string[]): Map<string, string> {
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
   const num = (k: string, d: number): number => (a.has(k) ? Number(a.get(k)) : d);
-  const resolution = resolutionOfArch(a.get('arch') ?? 'dcgan64');
-  const spec = dcganSpec({ resolution, ngf: num('ngf', 64), ndf: num('ndf', num('ngf', 64)), nz: num('nz', 100) });
+  const arch = a.get('arch') ?? 'dcgan64';
+  const resolution = resolutionOfArch(arch);
+  const spec = dcganSpec({ resolution, upsample: upsampleOfArch(arch), ngf: num('ngf', 64), ndf: num('ndf', num('ngf', 64)), nz: num('nz', 100) });
   const hyper: GanHyper = {
     ...DEFAULT_HYPER,
     batch: num('batch', 64), lrD: num('lr-d', 2e-4), lrG: num('lr-g', 2e-4), beta1D: num('beta1-d', 0.5), beta1G: num('beta1-g', 0.5),

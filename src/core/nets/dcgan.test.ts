@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../onnx/graph';
-import { dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan, resolutionOfArch } from './dcgan';
+import { Runtime } from '../onnx/runtime';
+import { Rng } from '../random';
+import { serialize } from '../onnx/serialize';
+import { dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan, resolutionOfArch, upsampleOfArch } from './dcgan';
 
 describe('DCGAN architectures', () => {
   it.each([16, 32, 64, 128] as const)('G maps z to %i×%i images and D maps them to one logit', (R) => {
@@ -34,5 +37,45 @@ describe('DCGAN architectures', () => {
     expect(resolutionOfArch('dcgan128')).toBe(128);
     expect(() => resolutionOfArch('dcgan48')).toThrow(/unknown architecture 'dcgan48'/);
     expect(() => dcganSpec({ ngf: 0 })).toThrow(/ngf must be a positive integer/);
+  });
+
+  it('resize-convolution G: same layout and names, [out, in, 3, 3] weights, and no checkerboard from a constant input', async () => {
+    const spec = dcganSpec({ ngf: 4, resolution: 32, upsample: 'resize' });
+    expect(spec).toMatchObject({ arch: 'dcgan32-resize', upsample: 'resize' });
+    expect(dcganSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec); // survives a model file's metadata
+    expect(dcganSpec({ ngf: 4 })).not.toHaveProperty('upsample'); // older specs are unchanged
+    expect(resolutionOfArch('dcgan128-resize')).toBe(128);
+    expect(upsampleOfArch('dcgan128-resize')).toBe('resize');
+    expect(upsampleOfArch('dcgan64')).toBe('transposed');
+    expect(() => dcganSpec({ upsample: 'pixelshuffle' as never })).toThrow(/upsample must be/);
+    const g = new Graph('t');
+    const G = dcganGenerator(g, g.input('z', [1, 100, 1, 1]), { ...spec, bn: 'running' });
+    expect(G.out.shape).toEqual([1, 3, 32, 32]);
+    expect(G.params.get('G.main.0.weight')!.shape).toEqual([100, 16, 4, 4]); // the 4×4 projection stays transposed
+    expect(G.params.get('G.main.3.weight')!.shape).toEqual([8, 16, 3, 3]);
+    expect(G.params.get('G.main.9.weight')!.shape).toEqual([3, 4, 3, 3]);
+    // a constant feature map through random doubling layers: a transposed stride-2 layer gives a
+    // periodic pattern (each output phase sums other kernel taps), nearest enlargement + 3×3
+    // convolution a flat interior (away from the zero padding's reach)
+    const interiorRange = async (upsample: 'resize' | 'transposed'): Promise<number> => {
+      const gg = new Graph('t');
+      const net = dcganGenerator(gg, gg.input('z', [1, 100, 1, 1]), { ngf: 4, resolution: 32, upsample, bn: 'running' });
+      gg.output('image', net.out);
+      const weights = new Map<string, Float32Array>();
+      const rng = new Rng(3);
+      for (const [name, t] of [...net.params, ...net.stats]) {
+        // a constant 4×4 projection, random doubling layers, identity BN
+        if (name === 'G.main.0.weight') weights.set(name, new Float32Array(t.size).fill(0.05));
+        else if (t.shape.length === 4) weights.set(name, rng.normals(t.size, 0.2));
+        else weights.set(name, new Float32Array(t.size).fill(name.endsWith('running_var') || name.endsWith('.weight') ? 1 : 0));
+      }
+      const run = await new Runtime({ provider: 'cpu', threads: 1 }).compile(serialize(gg, { initializers: weights }));
+      const { image } = await run.run({ z: new Float32Array(100).fill(1) });
+      let lo = Infinity, hi = -Infinity;
+      for (let y = 12; y < 20; y++) for (let x = 12; x < 20; x++) { lo = Math.min(lo, image[y * 32 + x]); hi = Math.max(hi, image[y * 32 + x]); }
+      return hi - lo;
+    };
+    expect(await interiorRange('resize')).toBeLessThan(1e-6);
+    expect(await interiorRange('transposed')).toBeGreaterThan(1e-3);
   });
 });

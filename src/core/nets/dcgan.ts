@@ -8,9 +8,14 @@
  *   G: z [N,nz,1,1] → ConvT 4×4 to ngf·2^(k−1) @4×4 → k−1 × (ConvT s2 + BN + ReLU) → ConvT s2 to nc + tanh
  *   D: image → Conv s2 ndf + LeakyReLU(0.2) → k−1 × (Conv s2 + BN + LeakyReLU) → Conv 4×4 to 1 logit
  * Moved from src/core/onnx/examples/dcgan.ts and generalised to other resolutions (same names at 64).
+ *
+ * `upsample: 'resize'` (arch `dcganR-resize`) replaces G's stride-2 transposed convolutions by a
+ * nearest 2× enlargement and a 3×3 convolution (Odena et al. 2016, "Deconvolution and Checkerboard
+ * Artifacts"): a transposed 4×4 kernel with stride 2 overlaps unevenly, and a fifth of the 64-px
+ * landscape model's samples show its checkerboard. Weights are [out, in, 3, 3] under the same names.
  */
 import type { Graph, Tensor } from '../onnx/graph';
-import { batchNorm, conv, convTranspose, leakyRelu, relu, tanh } from '../onnx/ops';
+import { batchNorm, conv, convTranspose, leakyRelu, relu, resize, tanh } from '../onnx/ops';
 import { Rng } from '../random';
 
 export type DcganResolution = 16 | 32 | 64 | 128;
@@ -25,7 +30,11 @@ export interface DcganConfig {
   nc?: number;
   /** Output/input resolution (default 64). */
   resolution?: DcganResolution;
+  /** How G doubles its resolution (default 'transposed'). */
+  upsample?: DcganUpsample;
 }
+
+export type DcganUpsample = 'transposed' | 'resize';
 
 /** A fully resolved configuration (what manifests and checkpoints record). */
 export interface DcganSpec {
@@ -35,6 +44,8 @@ export interface DcganSpec {
   ndf: number;
   nc: number;
   resolution: DcganResolution;
+  /** Present only when 'resize' (older specs have no such field). */
+  upsample?: 'resize';
 }
 
 export function dcganSpec(cfg: DcganConfig = {}): DcganSpec {
@@ -44,17 +55,25 @@ export function dcganSpec(cfg: DcganConfig = {}): DcganSpec {
   for (const [k, v] of Object.entries(spec)) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`DCGAN: ${k} must be a positive integer (got ${v})`);
   }
+  if (cfg.upsample !== undefined && cfg.upsample !== 'transposed' && cfg.upsample !== 'resize') throw new Error(`DCGAN: upsample must be 'transposed' or 'resize' (got ${String(cfg.upsample)})`);
+  if (cfg.upsample === 'resize') return { arch: `dcgan${resolution}-resize`, ...spec, upsample: 'resize' };
   return { arch: `dcgan${resolution}`, ...spec };
 }
 
-/** 'dcgan64' → 64; throws on an unknown architecture name. */
+/** 'dcgan64' → 64, 'dcgan128-resize' → 128; throws on an unknown architecture name. */
 export function resolutionOfArch(arch: string): DcganResolution {
-  const m = /^dcgan(\d+)$/.exec(arch);
+  const m = /^dcgan(\d+)(?:-resize)?$/.exec(arch);
   const r = m ? Number(m[1]) : NaN;
   if (!DCGAN_RESOLUTIONS.includes(r as DcganResolution)) {
     throw new Error(`unknown architecture '${arch}' (available: ${DCGAN_RESOLUTIONS.map((x) => `dcgan${x}`).join(', ')})`);
   }
   return r as DcganResolution;
+}
+
+/** 'dcgan128-resize' → 'resize', 'dcgan64' → 'transposed'. */
+export function upsampleOfArch(arch: string): DcganUpsample {
+  resolutionOfArch(arch);
+  return arch.endsWith('-resize') ? 'resize' : 'transposed';
 }
 
 /** Number of stride-2 stages after the 4×4 projection. */
@@ -136,13 +155,16 @@ export function dcganGenerator(g: Graph, z: Tensor, opts: DcganNetOptions = {}):
   const chans = [spec.nz];
   for (let i = k - 1; i >= 0; i--) chans.push(spec.ngf * 2 ** i);
   let x = z;
+  // doubles the resolution: a transposed 4×4 stride-2 convolution, or nearest 2× then a 3×3 convolution
+  const up = (t: Tensor, index: number, cin: number, cout: number): Tensor =>
+    spec.upsample === 'resize'
+      ? conv(resize(t, 2, 'nearest'), paramOf(c, `main.${index}.weight`, [cout, cin, 3, 3]), null, { padding: 1 })
+      : convTranspose(t, paramOf(c, `main.${index}.weight`, [cin, cout, 4, 4]), null, { stride: 2, padding: 1 });
   for (let i = 0; i < k; i++) {
-    const w = paramOf(c, `main.${3 * i}.weight`, [chans[i], chans[i + 1], 4, 4]);
-    x = i === 0 ? convTranspose(x, w) : convTranspose(x, w, null, { stride: 2, padding: 1 });
+    x = i === 0 ? convTranspose(x, paramOf(c, 'main.0.weight', [chans[0], chans[1], 4, 4])) : up(x, 3 * i, chans[i], chans[i + 1]);
     x = activation(bnLayer(c, x, 3 * i + 1));
   }
-  const w = paramOf(c, `main.${3 * k}.weight`, [spec.ngf, spec.nc, 4, 4]);
-  c.res.out = tanh(convTranspose(x, w, null, { stride: 2, padding: 1 }));
+  c.res.out = tanh(up(x, 3 * k, spec.ngf, spec.nc));
   return c.res;
 }
 
