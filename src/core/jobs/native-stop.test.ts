@@ -1,6 +1,6 @@
 // A job worker busy in onnxruntime can be cancelled and closed without taking the process down.
 // Terminating a worker thread in the middle of a session's run aborts the whole process
-// (std::terminate on a Napi::Error; onnx/native-calls.ts): the runner must wait for the call.
+// (std::terminate on a Napi::Error; platform/native-calls.ts): the runner must wait for the call.
 // Without that, this file's test process dies with SIGABRT and vitest reports it as failed.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

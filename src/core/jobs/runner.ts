@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { JobCancelledError, JobFailedError, WorkerCrashError } from './errors';
 import { createCancelFlag, setCancelFlag } from './cancel-flag';
-import { createNativeCalls, quiesceNativeCalls } from '../onnx/native-calls';
+import { createNativeCalls, quiesceNativeCalls } from '../platform/native-calls';
 import type { FromWorker, ToWorker } from './protocol';
 import type { TaskMap } from './tasks';
 import { collectTransferables } from './transfer';
@@ -51,7 +51,7 @@ interface Slot {
   worker: Worker;
   /** Set to 1 to cancel the running task (see cancel-flag.ts). */
   flag: Int32Array;
-  /** The worker's onnxruntime calls in flight (see onnx/native-calls.ts). */
+  /** The worker's onnxruntime calls in flight (see platform/native-calls.ts). */
   nativeCalls: Int32Array;
   task: Task | null;
   /** The task that was cancelled but whose worker has not yet confirmed it stopped. */
@@ -61,7 +61,7 @@ interface Slot {
 
 /**
  * Terminates a slot's worker once no onnxruntime call of it is in flight: terminating one mid-call
- * aborts the whole process (onnx/native-calls.ts). A call takes at most seconds; the worker starts
+ * aborts the whole process (platform/native-calls.ts). A call takes at most seconds; the worker starts
  * no new one meanwhile.
  */
 async function terminate(slot: Slot): Promise<number> {

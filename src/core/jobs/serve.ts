@@ -3,7 +3,7 @@
 // flag) aborts the task's AbortController so the kernel stops at its next check.
 import { parentPort, workerData } from 'node:worker_threads';
 import { linkCancelFlag } from './cancel-flag';
-import { shareNativeCalls } from '../onnx/native-calls';
+import { shareNativeCalls } from '../platform/native-calls';
 import { serializeError, type FromWorker, type ToWorker } from './protocol';
 import { collectTransferables } from './transfer';
 import type { TaskContext, TaskHandler, TaskHandlers, TaskMap, TaskSpec } from './tasks';

@@ -4,7 +4,7 @@
  * inputs, so feeding new weights after an optimiser step reuses the same session.
  */
 import * as ort from 'onnxruntime-node';
-import { nativeCall } from './native-calls';
+import { nativeCall } from '../platform/native-calls';
 import type { SerializedModel } from './serialize';
 
 export type ProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
