@@ -126,6 +126,19 @@ describe('gan-zopt engine', () => {
     for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
   });
 
+  it('works with a resize-convolution generator (dcganR-resize) as with a transposed one', async () => {
+    const resizeModel = smallGanModel(3, { resolution: 32, upsample: 'resize', id: 'test-resize' });
+    expect(resizeModel.spec.arch).toBe('dcgan32-resize');
+    const r = await ganInpaint(img, mask, { model: resizeModel, iterations: 8, restarts: 2, runtime: rt });
+    expect(r.holes).toBe(2);
+    for (let p = 0; p < 48 * 40; p++) if (!mask.data[p]) for (let c = 0; c < 3; c++) expect(r.image.data[p * 3 + c]).toBe(img.data[p * 3 + c]);
+    // the fill is the generator's: it differs from the transposed model's on the same holes
+    const t = await ganInpaint(img, mask, { model: smallGanModel(3, { resolution: 32 }), iterations: 8, restarts: 2, runtime: rt });
+    let differ = 0;
+    for (let p = 0; p < 48 * 40; p++) if (mask.data[p] && r.image.data[p * 3] !== t.image.data[p * 3]) differ++;
+    expect(differ).toBeGreaterThan(0);
+  });
+
   it('runs through inpaint() and handles grey and RGBA photos', async () => {
     const grey = makeImage(32, 32, 1, (x, y) => 80 + 3 * x + 2 * y);
     const m = makeMask(32, 32, (x, y) => x >= 12 && x < 18 && y >= 12 && y < 18);
