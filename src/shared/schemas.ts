@@ -172,7 +172,7 @@ export const apiInputs = {
           batch: z.number().int().min(2).max(1024).optional(),
           seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
           /** Architecture when training from scratch (ignored for fine-tunes). */
-          arch: z.enum(['dcgan16', 'dcgan32', 'dcgan64', 'dcgan128']).optional(),
+          arch: z.enum(['dcgan16', 'dcgan32', 'dcgan64', 'dcgan128', 'dcgan16-resize', 'dcgan32-resize', 'dcgan64-resize', 'dcgan128-resize']).optional(),
           width: z.number().int().min(1).max(256).optional(),
           nz: z.number().int().min(1).max(512).optional(),
         })

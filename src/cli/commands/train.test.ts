@@ -53,6 +53,20 @@ describe('renovo train / finetune / models', () => {
     }
   });
 
+  it('trains a resize-convolution generator (--arch dcgan16-resize), exported with its architecture', async () => {
+    const t = await run('train', '--data', data, '--arch', 'dcgan16-resize', ...tiny.slice(2), '--steps', '2', '--name', 'cli-resize', '--run-dir', join(dir, 'run-resize'));
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/cli-resize v1 \(#\d+\): dcgan16-resize, 2 steps/);
+    const exp = await run('models', 'export', 'cli-resize', '--output', join(dir, 'export-resize'));
+    expect(exp.code, exp.err).toBe(0);
+    const l = openLibrary(lib);
+    try {
+      expect(l.store.models.list().find((m) => m.name === 'cli-resize')?.architecture).toBe('dcgan16-resize');
+    } finally {
+      l.close();
+    }
+  });
+
   it('a folder smaller than --batch trains with a batch of its size, like the Fine-tune tab (issue 15.5)', async () => {
     const r = await run('train', '--data', data, ...tiny.slice(0, 6), '--batch', '64', '--steps', '1', '--threads', '1', '--name', 'cli-small-folder');
     expect(r.code, r.err).toBe(0);

@@ -2,7 +2,7 @@
 // (training.ts: a job worker with pause and resume) and `renovo train|finetune` (runTraining: in
 // this process, with the provider line, the dataset progress and warnings on the console).
 import { basename } from 'node:path';
-import { dcganSpec, resolutionOfArch, type DcganSpec } from '../nets/dcgan';
+import { dcganSpec, resolutionOfArch, upsampleOfArch, type DcganSpec } from '../nets/dcgan';
 import type { ModelVersionRow } from '../store';
 import type { GanHyper } from '../train/gan';
 import type { TrainProgress } from '../train/loop';
@@ -28,7 +28,7 @@ export function checkTrainingBase(base: ModelVersionRow): ModelVersionRow {
 /** The architecture trained from scratch; an unknown one is an ArgumentError ('arch'). */
 export function trainingSpec(o: { arch?: string; ngf?: number; ndf?: number; nz?: number }): DcganSpec {
   try {
-    return dcganSpec({ resolution: resolutionOfArch(o.arch ?? 'dcgan64'), ngf: o.ngf ?? 64, ndf: o.ndf ?? 64, nz: o.nz ?? 100 });
+    return dcganSpec({ resolution: resolutionOfArch(o.arch ?? 'dcgan64'), upsample: upsampleOfArch(o.arch ?? 'dcgan64'), ngf: o.ngf ?? 64, ndf: o.ndf ?? 64, nz: o.nz ?? 100 });
   } catch (e) {
     throw new ArgumentError('arch', (e as Error).message);
   }
