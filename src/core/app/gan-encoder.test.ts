@@ -61,6 +61,9 @@ beforeAll(async () => {
   for (const [name, metrics] of [['with-encoder', { shippedDir: shipped }], ['without-encoder', {}], ['damaged-encoder', { shippedDir: damaged }]] as const) {
     lib.store.models.add({ name, version: 1, architecture: m.spec.arch, file: lib.putBytes('models', both, MODEL_FILE_EXT), sha256: sha256Hex(both), parentId: null, source: 'shipped', metrics });
   }
+  // an older shipped version of the same folder: another G, so the folder's encoder does not fit it
+  const older = encodeModelFile(m.spec, smallGanModel(6).weights, { dtype: 'F16' });
+  lib.store.models.add({ name: 'older-version', version: 1, architecture: m.spec.arch, file: lib.putBytes('models', older, MODEL_FILE_EXT), sha256: sha256Hex(older), parentId: null, source: 'shipped', metrics: { shippedDir: shipped } });
   lib.close();
   await writeFile(join(dir, 'photo.png'), await photoPng(W, H));
   await writeFile(join(dir, 'mask.png'), await maskPng(W, H, { kind: 'rect', x: 20, y: 16, width: 8, height: 8 }));
@@ -121,7 +124,7 @@ describe('z-encoder through the app layer', () => {
       const models = await service.listModels({});
       const idOf = (name: string): number => models.find((m) => m.name === name)!.id;
       // the editor tells a model with a z-encoder from one without (its search settings differ)
-      expect(Object.fromEntries(models.map((m) => [m.name, m.encoder]))).toMatchObject({ 'with-encoder': true, 'without-encoder': false, 'damaged-encoder': false });
+      expect(Object.fromEntries(models.map((m) => [m.name, m.encoder]))).toMatchObject({ 'with-encoder': true, 'without-encoder': false, 'damaged-encoder': false, 'older-version': false });
       const run = async (name: string): Promise<JobEvent[]> => {
         const events: JobEvent[] = [];
         let jobId = '';

@@ -16,6 +16,7 @@ import type { Library } from '../library';
 import type { Runtime } from '../onnx/runtime';
 import type { ModelVersionRow, TrainingRunRow } from '../store';
 import { dcganSpec, type DcganSpec } from '../nets/dcgan';
+import { generatorDigest } from '../nets/zencoder';
 import { loadImageFolder, type CropMode } from './data';
 import { DEFAULT_HYPER, checkHyper, type GanHyper } from './gan';
 import { MODEL_FILE_EXT, decodeModelFile, encodeModelFile } from './modelfile';
@@ -98,18 +99,32 @@ function fileSha256(path: string): string {
   return sha;
 }
 
+const digestCache = new Map<string, { key: string; digest: string }>();
+/** generatorDigest of a library model file's G, cached while its size and mtime stay the same. */
+function fileGeneratorDigest(path: string): string {
+  const st = statSync(path);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = digestCache.get(path);
+  if (hit?.key === key) return hit.digest;
+  const digest = generatorDigest(decodeModelFile(new Uint8Array(readFileSync(path)), path).weights);
+  digestCache.set(path, { key, digest });
+  return digest;
+}
+
 /**
- * Whether a model version has an intact z-encoder file: the sha256 it was recorded with (a shipped
- * folder's: its manifest's, next to the G it was trained against). Whether it fits the version's
- * own generator is checked when a fill loads it (a cold start with a notice if not).
+ * Whether a model version has an intact z-encoder file that fits it: the sha256 it was recorded with
+ * (a shipped folder's: its manifest's, next to the G it was trained against, which must also be this
+ * version's G — an older version of an updated folder is not). A fill checks the fit again when it
+ * loads the encoder (a cold start with a notice if not).
  */
 export function hasEncoderFile(library: Library, row: ModelVersionRow): boolean {
   const src = modelEncoderSource(library, row);
   if (!src) return false;
   try {
     if ('file' in src) return fileSha256(src.file) === src.sha256;
-    const entry = (JSON.parse(readFileSync(join(src.dir, 'manifest.json'), 'utf8')) as { encoder?: { sha256?: string; generator?: { sha256?: string } } }).encoder;
-    return !!entry && fileSha256(join(src.dir, 'E.safetensors')) === entry.sha256 && fileSha256(join(src.dir, 'G.safetensors')) === entry.generator?.sha256;
+    const entry = (JSON.parse(readFileSync(join(src.dir, 'manifest.json'), 'utf8')) as { encoder?: { sha256?: string; generator?: { sha256?: string; weightsDigest?: string } } }).encoder;
+    return !!entry && fileSha256(join(src.dir, 'E.safetensors')) === entry.sha256 && fileSha256(join(src.dir, 'G.safetensors')) === entry.generator?.sha256
+      && fileGeneratorDigest(library.resolve(row.file)) === entry.generator?.weightsDigest;
   } catch {
     return false; // missing or unreadable: no encoder to start from
   }
