@@ -83,7 +83,10 @@ export async function startBridge(libraryDir: string, timeoutMs = 60_000): Promi
     origin: new URL(info.url).origin,
     output: () => `${stdout}\n${stderr}`,
     stop: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        // a server that died by a signal during the suite (a native crash: SIGABRT, SIGSEGV) has no
+        // exit code and will not exit again: fail the suite with its output instead of hanging
+        if (child.signalCode !== null) return reject(new Error(`renovo serve died with ${child.signalCode} during the tests:\n${stderr.slice(-2000)}`));
         if (child.exitCode !== null) return resolve();
         const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
@@ -138,8 +141,11 @@ export async function startSession(name: string, options: SessionOptions = {}): 
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close().catch(() => {});
-    await bridge?.stop();
-    await rm(workDir, { recursive: true, force: true });
+    try {
+      await bridge?.stop();
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
   };
   try {
     await options.prepare?.(workDir, libraryDir);
