@@ -87,29 +87,23 @@ export function modelEncoderSource(library: Library, row: ModelVersionRow): Enco
   return null;
 }
 
-const shaCache = new Map<string, { key: string; sha: string }>();
-/** sha256 of a file, cached while its size and mtime stay the same (a model list asks often). */
-function fileSha256(path: string): string {
-  const st = statSync(path);
-  const key = `${st.size}:${st.mtimeMs}`;
-  const hit = shaCache.get(path);
-  if (hit?.key === key) return hit.sha;
-  const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
-  shaCache.set(path, { key, sha });
-  return sha;
+/** A value computed from a file, cached while its size and mtime stay the same (a model list asks often). */
+function perFileCache(compute: (bytes: Uint8Array, path: string) => string): (path: string) => string {
+  const cache = new Map<string, { key: string; value: string }>();
+  return (path) => {
+    const st = statSync(path);
+    const key = `${st.size}:${st.mtimeMs}`;
+    const hit = cache.get(path);
+    if (hit?.key === key) return hit.value;
+    const value = compute(new Uint8Array(readFileSync(path)), path);
+    cache.set(path, { key, value });
+    return value;
+  };
 }
 
-const digestCache = new Map<string, { key: string; digest: string }>();
-/** generatorDigest of a library model file's G, cached while its size and mtime stay the same. */
-function fileGeneratorDigest(path: string): string {
-  const st = statSync(path);
-  const key = `${st.size}:${st.mtimeMs}`;
-  const hit = digestCache.get(path);
-  if (hit?.key === key) return hit.digest;
-  const digest = generatorDigest(decodeModelFile(new Uint8Array(readFileSync(path)), path).weights);
-  digestCache.set(path, { key, digest });
-  return digest;
-}
+const fileSha256 = perFileCache((bytes) => createHash('sha256').update(bytes).digest('hex'));
+/** generatorDigest of a library model file's G. */
+const fileGeneratorDigest = perFileCache((bytes, path) => generatorDigest(decodeModelFile(bytes, path).weights));
 
 /**
  * Whether a model version has an intact z-encoder file that fits it: the sha256 it was recorded with
