@@ -36,14 +36,10 @@ export async function nativeCall<T>(call: () => Promise<T>): Promise<T> {
 
 /**
  * The terminating side: marks the worker as stopping, then resolves once none of its native calls is
- * in flight (polled; at most `maxWaitMs`, after which terminating is left to the caller's judgement).
+ * in flight (polled), or after `maxWaitMs` whatever the count.
  */
-export async function quiesceNativeCalls(calls: Int32Array, maxWaitMs = 60_000): Promise<boolean> {
+export async function quiesceNativeCalls(calls: Int32Array, maxWaitMs = 60_000): Promise<void> {
   Atomics.store(calls, STOPPING, 1);
   const until = Date.now() + maxWaitMs;
-  while (Atomics.load(calls, IN_FLIGHT) > 0) {
-    if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
+  while (Atomics.load(calls, IN_FLIGHT) > 0 && Date.now() <= until) await new Promise((r) => setTimeout(r, 5));
 }

@@ -1,12 +1,12 @@
-// Is a flagged mark a piece of the photo rather than damage? Letters on a sign, the bright rim of a
-// metal knob and the joints of a stone wall look like scratches up close, and the U-Net flags some of
-// them. But the photo repeats them: the letters beside the flagged one, the rest of the rim, the other
-// joints are look-alikes of the same tone, polarity and width that the detector left alone. Damage
-// has no unflagged twins of its own tone and width all around it, so a mark whose look-alikes
-// nearby cover more than LOOKALIKE_RATIO times its own area is left to the photo.
+// Is a flagged mark a piece of the photo rather than damage? Letters on a sign and the joints of a
+// stone wall look like scratches up close, and the U-Net flags some of them. But the photo repeats
+// them: the letters beside the flagged one, the other joints are look-alikes of the same tone,
+// polarity and width that the detector left alone. Damage has no unflagged twins of its own tone and
+// width all around it, so a mark whose look-alikes nearby cover more than LOOKALIKE_RATIO times its
+// own area is left to the photo.
 // Measured (bench/restore/learned/RESULTS.md, session 12): on the film-r pairs the U-Net's false
-// alarms were letters and knob rims, which the repair wiped out; on the real prints its flags were
-// piles of paper and masonry joints.
+// alarms were letters (now left alone) and the lit rims of camera dials (not: a lit arc has no twin);
+// on the real prints its flags were piles of paper and masonry joints.
 import { dilateSquare, topHats } from './morph';
 
 /** Look-alike area, relative to the mark's, beyond which the mark belongs to the photo. */
