@@ -3,7 +3,11 @@ import { Graph } from '../onnx/graph';
 import { Runtime } from '../onnx/runtime';
 import { Rng } from '../random';
 import { serialize } from '../onnx/serialize';
-import { dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan, resolutionOfArch, upsampleOfArch } from './dcgan';
+import { grad } from '../onnx/autodiff';
+import { mul, reduceSum } from '../onnx/ops';
+import {
+  dcganDiscriminator, dcganGenerator, dcganSpec, initDcgan, nearestDoubleThenConv3, nearestDoubleThenConv3Direct, resolutionOfArch, upsampleOfArch,
+} from './dcgan';
 
 describe('DCGAN architectures', () => {
   it.each([16, 32, 64, 128] as const)('G maps z to %i×%i images and D maps them to one logit', (R) => {
@@ -77,5 +81,32 @@ describe('DCGAN architectures', () => {
     };
     expect(await interiorRange('resize')).toBeLessThan(1e-6);
     expect(await interiorRange('transposed')).toBeGreaterThan(1e-3);
+  });
+
+  it('the resize layer computed as a transposed convolution equals nearest 2× + 3×3, values and gradients', async () => {
+    // odd sizes and unequal channel counts so a swapped axis or a wrong edge tap would show
+    const [n, cin, cout, h, w] = [2, 3, 5, 5, 7];
+    const g = new Graph('t');
+    const x = g.input('x', [n, cin, h, w]);
+    const k = g.input('k', [cout, cin, 3, 3]);
+    const probe = g.input('probe', [n, cout, 2 * h, 2 * w]); // a random cotangent
+    const outs = [nearestDoubleThenConv3(x, k), nearestDoubleThenConv3Direct(x, k)];
+    outs.forEach((o, i) => {
+      expect(o.shape).toEqual([n, cout, 2 * h, 2 * w]);
+      g.output(`y${i}`, o);
+      const [dx, dk] = grad(reduceSum(mul(o, probe)), [x, k]);
+      g.output(`dx${i}`, dx);
+      g.output(`dk${i}`, dk);
+    });
+    const rng = new Rng(5);
+    const run = await new Runtime({ provider: 'cpu', threads: 1 }).compile(serialize(g));
+    const r = await run.run({ x: rng.normals(n * cin * h * w, 1), k: rng.normals(cout * cin * 9, 1), probe: rng.normals(n * cout * 4 * h * w, 1) });
+    for (const name of ['y', 'dx', 'dk']) {
+      const [a, b] = [r[`${name}0`], r[`${name}1`]];
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      expect(worst, name).toBeLessThan(1e-4);
+      expect(Math.max(...b.map(Math.abs)), name).toBeGreaterThan(0.5); // not vacuous
+    }
   });
 });

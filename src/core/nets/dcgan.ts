@@ -15,7 +15,7 @@
  * landscape model's samples show its checkerboard. Weights are [out, in, 3, 3] under the same names.
  */
 import type { Graph, Tensor } from '../onnx/graph';
-import { batchNorm, conv, convTranspose, leakyRelu, relu, resize, tanh } from '../onnx/ops';
+import { batchNorm, conv, convTranspose, leakyRelu, matmul, relu, reshape, resize, tanh, transpose } from '../onnx/ops';
 import { Rng } from '../random';
 
 export type DcganResolution = 16 | 32 | 64 | 128;
@@ -143,6 +143,31 @@ function bnLayer(c: Ctx, x: Tensor, index: number): Tensor {
   return batchNorm(x, scale, bias, mean, variance).y;
 }
 
+/**
+ * Per axis, which of a 3×3 kernel's taps land on each tap of the equivalent 4×4 stride-2 transposed
+ * kernel. Nearest 2× enlargement then a 3×3 convolution (padding 1) sees two input pixels per
+ * output phase: even outputs weigh x[i−1] by w0 and x[i] by w1 + w2, odd outputs x[i] by w0 + w1 and
+ * x[i+1] by w2. ConvTranspose(4, stride 2, padding 1) computes exactly that with K = [w2, w1 + w2,
+ * w0 + w1, w0].
+ */
+const TAP_SUMS = [[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]];
+
+/**
+ * Nearest 2× then a 3×3 convolution (w [out, in, 3, 3]), computed as the equivalent transposed
+ * convolution: 4 multiply-adds per output pixel and channel pair instead of 9, and no enlarged
+ * intermediate map, so the resize generator trains and runs at the transposed one's cost.
+ */
+export function nearestDoubleThenConv3(x: Tensor, w: Tensor): Tensor {
+  const [cout, cin] = w.shape;
+  const sums: number[] = []; // [9, 16]: kernel tap (s, t) → transposed tap (p, q)
+  for (let s = 0; s < 3; s++) for (let t = 0; t < 3; t++) for (let p = 0; p < 4; p++) for (let q = 0; q < 4; q++) sums.push(TAP_SUMS[p][s] * TAP_SUMS[q][t]);
+  const k4 = matmul(reshape(w, [cout * cin, 9]), x.graph.constant(sums, [9, 16]));
+  return convTranspose(x, transpose(reshape(k4, [cout, cin, 4, 4]), [1, 0, 2, 3]), null, { stride: 2, padding: 1 });
+}
+
+/** The same as `nearestDoubleThenConv3`, written as it reads (the reference in tests). */
+export const nearestDoubleThenConv3Direct = (x: Tensor, w: Tensor): Tensor => conv(resize(x, 2, 'nearest'), w, null, { padding: 1 });
+
 const emptyOut = (): NetOut => ({ out: null as unknown as Tensor, params: new Map(), stats: new Map(), batchStats: [] });
 
 /** G: z [N, nz, 1, 1] -> image [N, nc, R, R] in [-1, 1]. */
@@ -158,7 +183,7 @@ export function dcganGenerator(g: Graph, z: Tensor, opts: DcganNetOptions = {}):
   // doubles the resolution: a transposed 4×4 stride-2 convolution, or nearest 2× then a 3×3 convolution
   const up = (t: Tensor, index: number, cin: number, cout: number): Tensor =>
     spec.upsample === 'resize'
-      ? conv(resize(t, 2, 'nearest'), paramOf(c, `main.${index}.weight`, [cout, cin, 3, 3]), null, { padding: 1 })
+      ? nearestDoubleThenConv3(t, paramOf(c, `main.${index}.weight`, [cout, cin, 3, 3]))
       : convTranspose(t, paramOf(c, `main.${index}.weight`, [cin, cout, 4, 4]), null, { stride: 2, padding: 1 });
   for (let i = 0; i < k; i++) {
     x = i === 0 ? convTranspose(x, paramOf(c, 'main.0.weight', [chans[0], chans[1], 4, 4])) : up(x, 3 * i, chans[i], chans[i + 1]);
