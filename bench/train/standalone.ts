@@ -83,7 +83,9 @@ async function main(): Promise<void> {
       const now = Date.now();
       if (p.phase !== 'training' || now - lastLog > num('log-seconds', 30) * 1000) {
         lastLog = now;
-        console.log(`${new Date().toISOString()} ${p.phase} step ${p.step}/${p.totalSteps} epoch ${p.epoch} lossD ${p.lossD.toFixed(3)} lossG ${p.lossG.toFixed(3)} D(x) ${p.dReal.toFixed(2)} D(G(z)) ${p.dFake.toFixed(2)} ${p.imagesPerSec.toFixed(1)} img/s eta ${p.etaMs === null ? '?' : Math.round(p.etaMs / 60000) + ' min'}${p.phase === 'checkpoint' ? ` -> ${p.checkpointPath}` : ''}${p.phase === 'sample' ? ` -> ${p.samplePath}` : ''}`);
+        // the losses are NaN until a step has run since the start or resume
+        const f = (v: number, d: number): string => (Number.isFinite(v) ? v.toFixed(d) : '—');
+        console.log(`${new Date().toISOString()} ${p.phase} step ${p.step}/${p.totalSteps} epoch ${p.epoch} lossD ${f(p.lossD, 3)} lossG ${f(p.lossG, 3)} D(x) ${f(p.dReal, 2)} D(G(z)) ${f(p.dFake, 2)} ${p.imagesPerSec.toFixed(1)} img/s eta ${p.etaMs === null ? '?' : Math.round(p.etaMs / 60000) + ' min'}${p.phase === 'checkpoint' ? ` -> ${p.checkpointPath}` : ''}${p.phase === 'sample' ? ` -> ${p.samplePath}` : ''}`);
       }
     },
   });

@@ -8,6 +8,8 @@ import { dcganSpec } from '../nets/dcgan';
 import { datasetFromPixels } from './data';
 import { DEFAULT_HYPER } from './gan';
 import { trainLoop } from './loop';
+import { writeGridPng } from './grid';
+import sharp from 'sharp';
 
 const rt = new Runtime({ provider: 'cpu', threads: 1 });
 let dir = '';
@@ -31,4 +33,23 @@ describe('sample grids', () => {
     expect(grids).toContain(r.samplePath.split(/[\\/]/).pop());
     expect(grids.length).toBeLessThanOrEqual(1 + 1 + 3);
   }, 120_000);
+});
+
+describe('writeGridPng', () => {
+  it('writes a 256-colour palette PNG when asked (the shipped 128-px grids), true colour otherwise', async () => {
+    const gdir = await mkdtemp(join(tmpdir(), 'renovo-grid-png-'));
+    try {
+      const n = 4, size = 32;
+      // a smooth colour ramp with more than 256 distinct colours, in [-1, 1]
+      const imgs = Float32Array.from({ length: n * 3 * size * size }, (_, i) => Math.sin(i * 0.013) * Math.cos(i * 0.0007));
+      await writeGridPng(join(gdir, 'true.png'), imgs, n, 3, size);
+      await writeGridPng(join(gdir, 'pal.png'), imgs, n, 3, size, { palette: true });
+      const [t, p] = await Promise.all([sharp(join(gdir, 'true.png')).metadata(), sharp(join(gdir, 'pal.png')).metadata()]);
+      expect([p.width, p.height]).toEqual([t.width, t.height]);
+      expect(t.isPalette).toBe(false);
+      expect(p.isPalette).toBe(true);
+    } finally {
+      await rm(gdir, { recursive: true, force: true });
+    }
+  });
 });

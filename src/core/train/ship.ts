@@ -114,9 +114,9 @@ export async function shipModel(o: ShipOptions): Promise<{ dir: string; manifest
   const n = 64;
   const latentSeed = hyper.seed;
   const img = await generateImages(o.runtime, spec, weights, fixedLatents(latentSeed, n, spec.nz));
-  await writeGridPng(join(dir, 'sample.png'), img, n, spec.nc, spec.resolution);
+  await writeGridPng(join(dir, 'sample.png'), img, n, spec.nc, spec.resolution, { palette: spec.resolution > 64 });
   const sb = new Uint8Array(await readFile(join(dir, 'sample.png')));
-  files['sample.png'] = { sha256: sha(sb), bytes: sb.length, what: '8×8 sample grid from fixed latents' };
+  files['sample.png'] = { sha256: sha(sb), bytes: sb.length, what: `8×8 sample grid from fixed latents${spec.resolution > 64 ? ' (256-colour palette)' : ''}` };
 
   let parent: ShippedManifest['parent'] = null;
   if (o.parent) {
