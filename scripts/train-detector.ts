@@ -1,7 +1,7 @@
 // Trains the damage-detector U-Net on synthetic damage over clean photos (CPU, resumable).
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
-//     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--unaged P] [--faint P] [--grain P] [--init WEIGHTS]
+//     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--unaged P] [--faint P] [--grain P] [--chips P] [--init WEIGHTS]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
 // hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
@@ -11,7 +11,8 @@
 // smaller and enlarges them back, as an enlarged small scan looks (session 9's run5; not shipped).
 // --unaged P leaves a fraction P of the crops as the colour photos they are (default 0.25). --faint P makes a
 // fraction P of the thin damage layers faint (12–45 grey levels, as dust and scratches on film scans); --grain P
-// adds colour film grain (σ 4–14) to a fraction P of the crops. --init starts a new run from a shipped detector's weights
+// adds colour film grain (σ 4–14) to a fraction P of the crops. --chips P adds a layer of angular, hard-edged
+// emulsion chips to a fraction P of the damaged crops (the flakes real prints lose). --init starts a new run from a shipped detector's weights
 // (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
     'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
     highlights: { type: 'string', default: '0' }, upscaled: { type: 'string', default: '0' }, unaged: { type: 'string', default: '0.25' }, init: { type: 'string' },
-    faint: { type: 'string', default: '0' }, grain: { type: 'string', default: '0' },
+    faint: { type: 'string', default: '0' }, grain: { type: 'string', default: '0' }, chips: { type: 'string', default: '0' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled), unaged: Number(v.unaged), faint: Number(v.faint), grain: Number(v.grain) });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled), unaged: Number(v.unaged), faint: Number(v.faint), grain: Number(v.grain), chips: Number(v.chips) });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

@@ -63,6 +63,8 @@ export interface SampleOptions {
   unaged?: number;
   /** probability that a layer of thin damage is faint (12–45 grey levels; generateDamage's `faint`) */
   faint?: number;
+  /** probability of a layer of emulsion chips (generateDamage's `chips`) */
+  chips?: number;
   /** with probability `p`, colour film grain (σ 4–14 per channel) on the crop before it is damaged:
    *  real film scans carry grain as strong as their faint dust and scratches */
   grain?: number;
@@ -286,7 +288,7 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
   let image = aged;
   let mask: Uint8Array = new Uint8Array(S * S);
   if (rng.uniform() >= (o.cleanFraction ?? 0.25)) {
-    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform(), faint: o.faint });
+    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform(), faint: o.faint, chips: o.chips });
     image = d.image;
     mask = d.mask;
   }

@@ -36,6 +36,27 @@ describe('synthetic damage generator', () => {
     }
   });
 
+  it('chips: an extra layer only when asked for, angular marks that are all in the truth mask; seeds without it keep their damage', () => {
+    const plain = generateDamage(photo, { seed: 21 });
+    const zero = generateDamage(photo, { seed: 21, chips: 0 });
+    expect(Buffer.from(zero.image.data).equals(Buffer.from(plain.image.data))).toBe(true);
+    expect(plain.kinds).not.toContain('chips');
+    const kinds = ['dust' as const];
+    const d = generateDamage(photo, { seed: 21, kinds, chips: 1 });
+    expect(kinds).toEqual(['dust']); // the caller's list is not changed
+    expect(d.kinds).toEqual(['dust', 'chips']);
+    const dustOnly = generateDamage(photo, { seed: 21, kinds: ['dust'] });
+    // the chips add damage beyond the dust, and every changed pixel outside the dust's mask is marked
+    expect(fraction(d.mask)).toBeGreaterThan(fraction(dustOnly.mask) + 0.001);
+    let unmarked = 0, changed = 0;
+    for (let i = 0; i < d.mask.length; i++) {
+      const o = i * 3;
+      const diff = Math.abs(d.image.data[o] - photo.data[o]) + Math.abs(d.image.data[o + 1] - photo.data[o + 1]) + Math.abs(d.image.data[o + 2] - photo.data[o + 2]);
+      if (diff > 60) { changed++; if (!d.mask[i]) unmarked++; }
+    }
+    expect(unmarked / changed).toBeLessThan(0.05);
+  });
+
   it.each(['scratches', 'dust', 'hairs', 'cracks'] as const)('faint %s shift the photo by 12–45 grey levels, and every marked pixel changed visibly', (kind) => {
     const strong = generateDamage(photo, { seed: 13, kinds: [kind] });
     const faint = generateDamage(photo, { seed: 13, kinds: [kind], faint: 1 });

@@ -8,9 +8,9 @@
 // detector that flags them would send large areas to inpainting.
 import type { ImageBuffer } from '../../image/types';
 import { mulberry32, type Uniform } from '../../random';
-import { blob, boxBlur, gauss, stroke, wander } from './paint';
+import { blob, boxBlur, chip, gauss, stroke, wander } from './paint';
 
-export type DamageKind = 'cracks' | 'scratches' | 'flaking' | 'dust' | 'hairs' | 'foxing' | 'stains' | 'creases' | 'corners' | 'film';
+export type DamageKind = 'cracks' | 'scratches' | 'flaking' | 'dust' | 'hairs' | 'foxing' | 'stains' | 'creases' | 'corners' | 'film' | 'chips';
 
 export interface FilmMarks {
   width: number;
@@ -33,6 +33,10 @@ export interface GenerateOptions {
    *  a shift of 12–45 grey levels instead of paper white or near black, as real dust and scratches
    *  on film scans are (film-r-pairs: median 14–30 levels over grain of σ 8–14). Default 0 */
   faint?: number;
+  /** probability of an extra layer of emulsion chips (angular, hard-edged, mostly paper white, 3–30 px
+   *  at 1000 px), the flakes real prints lose (old-photos-no-masks) and `flaking`'s rounded, petal-shaped
+   *  blobs do not resemble. Default 0; r() is drawn only when set, so seeds keep their damage */
+  chips?: number;
 }
 
 export interface DamagedImage {
@@ -57,8 +61,10 @@ interface Layer {
 /** Kinds whose marks may be faint (thin damage; flaking, corners, foxing and stains stay as they are). */
 const FAINT_KINDS: ReadonlySet<DamageKind> = new Set(['cracks', 'scratches', 'dust', 'hairs', 'film']);
 
-const ALL: DamageKind[] = ['cracks', 'scratches', 'flaking', 'dust', 'hairs', 'foxing', 'stains', 'creases', 'corners', 'film'];
-const PROB: Record<DamageKind, number> = { cracks: 0.5, scratches: 0.55, flaking: 0.3, dust: 0.6, hairs: 0.3, foxing: 0.25, stains: 0.25, creases: 0.2, corners: 0.12, film: 0.35 };
+// the random mix; chips come only with the `chips` option (adding them here would change every seed's damage)
+type MixedKind = Exclude<DamageKind, 'chips'>;
+const ALL: MixedKind[] = ['cracks', 'scratches', 'flaking', 'dust', 'hairs', 'foxing', 'stains', 'creases', 'corners', 'film'];
+const PROB: Record<MixedKind, number> = { cracks: 0.5, scratches: 0.55, flaking: 0.3, dust: 0.6, hairs: 0.3, foxing: 0.25, stains: 0.25, creases: 0.2, corners: 0.12, film: 0.35 };
 
 function pickKinds(r: Uniform, film: boolean): DamageKind[] {
   const k = ALL.filter((x) => (x !== 'film' || film) && r() < PROB[x]);
@@ -115,6 +121,15 @@ function flaking(cov: Float32Array, W: number, H: number, r: Uniform, s: number,
     const cx = r() * W, cy = r() * H, spread = rand(r, 20, 90) * s;
     const n = 3 + Math.floor(r() * 12);
     for (let i = 0; i < n; i++) blob(cov, W, H, r, cx + gauss(r) * spread, cy + gauss(r) * spread, rand(r, 2, 22) * s, 0.8 * s, 0.7);
+  }
+}
+
+function chips(cov: Float32Array, W: number, H: number, r: Uniform, s: number): void {
+  const clusters = 1 + Math.floor(r() * 3);
+  for (let c = 0; c < clusters; c++) {
+    const cx = r() * W, cy = r() * H, spread = rand(r, 5, 60) * s;
+    const n = 1 + Math.floor(r() * 6);
+    for (let i = 0; i < n; i++) chip(cov, W, H, r, cx + gauss(r) * spread, cy + gauss(r) * spread, rand(r, 3, 30) * s, Math.max(0.5, 0.6 * s), rand(r, 0.25, 0.6));
   }
 }
 
@@ -191,7 +206,7 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
   const r = mulberry32(opts.seed);
   const s = opts.scale ?? Math.max(W, H) / 1000;
   const amount = opts.amount ?? 1;
-  const kinds = opts.kinds ?? pickKinds(r, !!opts.film?.length);
+  const kinds = [...(opts.kinds ?? pickKinds(r, !!opts.film?.length))];
   // paper colour: the brightest tones of the print, a little warmer
   const paper: [number, number, number] = [240, 232, 215].map((v) => v * rand(r, 0.9, 1.05)) as [number, number, number];
   const layers: Layer[] = [];
@@ -208,6 +223,7 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     else if (kind === 'stains') stains(cov, W, H, r, s);
     else if (kind === 'corners') corner(cov, W, H, r, s);
     else if (kind === 'film' && opts.film?.length) film(cov, W, H, r, s, opts.film);
+    else if (kind === 'chips') chips(cov, W, H, r, s);
     if (kind === 'creases') {
       const dark = plane();
       crease(cov, dark, W, H, r, s);
@@ -220,6 +236,12 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     const faint = !!opts.faint && FAINT_KINDS.has(kind) && r() < opts.faint;
     const shift = faint ? (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128 ? 1 : -1) * rand(r, 12, 45) : undefined;
     layers.push({ cov, rgb, damage: kind !== 'stains', shift });
+  }
+  if (opts.chips && r() < opts.chips) {
+    const cov = plane();
+    chips(cov, W, H, r, s);
+    layers.push({ cov, rgb: tone(r, r() < 0.85, paper), damage: true });
+    kinds.push('chips');
   }
   const out = new Uint8Array(photo.data);
   const mask = new Uint8Array(W * H);

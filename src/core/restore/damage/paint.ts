@@ -91,3 +91,39 @@ export function boxBlur(src: Float32Array, W: number, H: number, r: number): Flo
   }
   return out;
 }
+
+/**
+ * An emulsion chip: a jagged polygon of 6–12 vertices (radii `rad`·(1 − jag·u)), sometimes
+ * elongated, with straight edges between vertices and a hard edge (`soft` px), as a flake of
+ * emulsion breaks off a print. `blob`'s smooth harmonics make rounded or petal shapes instead.
+ */
+export function chip(cov: Float32Array, W: number, H: number, r: Uniform, cx: number, cy: number, rad: number, soft: number, jag = 0.5): void {
+  const K = 6 + Math.floor(r() * 7);
+  const radii = Array.from({ length: K }, () => rad * (1 - jag * r()));
+  const elong = 1 + 1.5 * r() * r(), ang = r() * Math.PI;
+  const ca = Math.cos(ang), sa = Math.sin(ang);
+  const R = rad * elong + soft;
+  const x0 = Math.max(0, Math.floor(cx - R)), x1 = Math.min(W - 1, Math.ceil(cx + R));
+  const y0 = Math.max(0, Math.floor(cy - R)), y1 = Math.min(H - 1, Math.ceil(cy + R));
+  const step = (2 * Math.PI) / K;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const dx = x - cx, dy = y - cy;
+      const u = (dx * ca + dy * sa) / elong, v = -dx * sa + dy * ca;
+      const phi = Math.atan2(v, u); // vertex k sits at angle k·step − π
+      const k = Math.min(K - 1, Math.floor((phi + Math.PI) / step));
+      // distance to the edge between vertices k and k+1 along this ray (a straight chord)
+      const a0 = k * step - Math.PI, a1 = a0 + step;
+      const p0x = radii[k] * Math.cos(a0), p0y = radii[k] * Math.sin(a0);
+      const p1x = radii[(k + 1) % K] * Math.cos(a1), p1y = radii[(k + 1) % K] * Math.sin(a1);
+      const ex = p1x - p0x, ey = p1y - p0y;
+      const rx = Math.cos(phi), ry = Math.sin(phi);
+      const den = rx * ey - ry * ex;
+      const edge = Math.abs(den) > 1e-9 ? (p0x * ey - p0y * ex) / den : radii[k];
+      const d = Math.hypot(u, v) - edge;
+      const a = d <= 0 ? 1 : soft > 0 ? Math.max(0, 1 - d / soft) : 0;
+      const i = y * W + x;
+      if (a > cov[i]) cov[i] = a;
+    }
+  }
+}
