@@ -147,7 +147,7 @@ export interface ModelDto {
   kind: ModelKind;
   /** inpainter: its preset and I/O in one line, e.g. "lama-512: 512×512, float32 RGB 0-1, …" */
   summary: string | null;
-  /** generator: it has a z-encoder, so GAN fills start from its guess (about a second a hole, with a quick preview) */
+  /** generator: it has a z-encoder, so GAN fills start from its guess (about 1 s a hole at 64 px, 3 s at 128 px on two CPU cores, with a quick preview) */
   encoder: boolean;
   parentId: number | null;
   createdAt: string;

@@ -45,7 +45,7 @@ export function defaultModelName(dataDir: string, from: { base: ModelVersionRow 
 /** What the Fine-tune tab and `renovo finetune` say about the new version's z-encoder. */
 export function encoderOutcome(model: ModelVersionRow, skipped: string | undefined): { adapted: boolean; note: string } {
   const enc = model.metrics.encoder as { steps?: number; wallMs?: number } | undefined;
-  if (enc) return { adapted: true, note: `z-encoder adapted to it (${enc.steps} steps, ${Math.max(1, Math.round((enc.wallMs ?? 0) / 1000))} s): GAN fills with it take about a second` };
+  if (enc) return { adapted: true, note: `z-encoder adapted to it (${enc.steps} steps, ${Math.max(1, Math.round((enc.wallMs ?? 0) / 1000))} s): GAN fills with it take a second or a few` };
   return { adapted: false, note: `no z-encoder${skipped ? ` (${skipped})` : ''}: GAN fills with it start from random latents and take a minute or more` };
 }
 

@@ -27,7 +27,7 @@ const ENGINES: EngineInfo[] = [
   { id: 'patchmatch', label: 'PatchMatch', description: 'Exemplar fill that copies real texture from elsewhere in the photo (multi-scale PatchMatch with texture-aware matching; a source area limits where it copies from). Best for removing objects from ordinary photos.' },
   { id: 'telea', label: 'Fast marching', description: 'Telea fast-marching fill. Fast; best for thin scratches, dust and small spots.' },
   { id: 'harmonic', label: 'Smooth (harmonic)', description: 'Smooth membrane fill from the hole boundary. Baseline for small holes in flat areas.' },
-  { id: 'gan-zopt', label: 'Semantic (GAN)', description: "Fills the hole with what a trained GAN model believes belongs there (latent optimisation, Yeh et al.), Poisson-blended. Needs a model of the photo's domain; about a second a hole with a model's z-encoder, far slower without one." },
+  { id: 'gan-zopt', label: 'Semantic (GAN)', description: "Fills the hole with what a trained GAN model believes belongs there (latent optimisation, Yeh et al.), Poisson-blended. Needs a model of the photo's domain; a second or a few a hole with a model's z-encoder, far slower without one." },
   { id: 'onnx', label: 'Your model (ONNX)', description: 'Runs an inpainting model you imported (LaMa, MI-GAN or your own ONNX export) on a crop around each hole, Poisson-blended. Import it with "Import model…" or renovo models import.' },
 ];
 
