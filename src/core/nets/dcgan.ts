@@ -12,7 +12,8 @@
  * `upsample: 'resize'` (arch `dcganR-resize`) replaces G's stride-2 transposed convolutions by a
  * nearest 2× enlargement and a 3×3 convolution (Odena et al. 2016, "Deconvolution and Checkerboard
  * Artifacts"): a transposed 4×4 kernel with stride 2 overlaps unevenly, and a fifth of the 64-px
- * landscape model's samples show its checkerboard. Weights are [out, in, 3, 3] under the same names.
+ * landscape model's samples show its checkerboard. Weights are [out, in, 3, 3] under the same names;
+ * the layer is computed as the equivalent transposed convolution (`nearestDoubleThenConv3`).
  */
 import type { Graph, Tensor } from '../onnx/graph';
 import { batchNorm, conv, convTranspose, leakyRelu, matmul, relu, reshape, resize, tanh, transpose } from '../onnx/ops';
