@@ -167,7 +167,7 @@ Options:
   -a, --arch NAME           dcgan64 | dcgan128 | dcgan32 | dcgan16   (default: dcgan64);
                             add -resize (e.g. dcgan128-resize) for a generator that doubles
                             its size by nearest enlargement + 3×3 convolution instead of
-                            transposed convolutions (no checkerboard; about 1.8× slower)
+                            transposed convolutions (no checkerboard; trains as fast)
       --ngf N, --ndf N      generator / discriminator width (default: 64, 64)
       --nz N                latent size (default: 100)
   -n, --name NAME           model name (default: <arch>-<folder name>); reusing a name adds a version

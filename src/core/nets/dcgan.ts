@@ -16,7 +16,7 @@
  * the layer is computed as the equivalent transposed convolution (`nearestDoubleThenConv3`).
  */
 import type { Graph, Tensor } from '../onnx/graph';
-import { batchNorm, conv, convTranspose, leakyRelu, matmul, relu, reshape, resize, tanh, transpose } from '../onnx/ops';
+import { batchNorm, conv, convTranspose, leakyRelu, matmul, relu, reshape, tanh, transpose } from '../onnx/ops';
 import { Rng } from '../random';
 
 export type DcganResolution = 16 | 32 | 64 | 128;
@@ -165,9 +165,6 @@ export function nearestDoubleThenConv3(x: Tensor, w: Tensor): Tensor {
   const k4 = matmul(reshape(w, [cout * cin, 9]), x.graph.constant(sums, [9, 16]));
   return convTranspose(x, transpose(reshape(k4, [cout, cin, 4, 4]), [1, 0, 2, 3]), null, { stride: 2, padding: 1 });
 }
-
-/** The same as `nearestDoubleThenConv3`, written as it reads (the reference in tests). */
-export const nearestDoubleThenConv3Direct = (x: Tensor, w: Tensor): Tensor => conv(resize(x, 2, 'nearest'), w, null, { padding: 1 });
 
 const emptyOut = (): NetOut => ({ out: null as unknown as Tensor, params: new Map(), stats: new Map(), batchStats: [] });
 

@@ -36,7 +36,7 @@ describe('synthetic damage generator', () => {
     }
   });
 
-  it('chips: an extra layer only when asked for, angular marks that are all in the truth mask; seeds without it keep their damage', () => {
+  it('chips: an extra layer only when asked for, whose visibly changed pixels are in the truth mask; seeds without it keep their damage', () => {
     const plain = generateDamage(photo, { seed: 21 });
     const zero = generateDamage(photo, { seed: 21, chips: 0 });
     expect(Buffer.from(zero.image.data).equals(Buffer.from(plain.image.data))).toBe(true);
