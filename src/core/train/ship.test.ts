@@ -63,6 +63,10 @@ describe('shipped models', () => {
   it('registers shipped models once, as source shipped, with the parent linked', async () => {
     const models = join(dir, 'models');
     await shipModel({ runtime: rt, checkpoint: join(dir, 'run-child'), name: 'tiny-child', modelsDir: models, description: 'noise', dataDescription: 'synthetic', parent: 'tiny-base', onnx: false });
+    // shipped without the standalone ONNX file, its README does not promise one
+    const readme = await readFile(join(models, 'tiny-child', 'README.md'), 'utf8');
+    expect(readme).toContain('No standalone `generator.onnx`');
+    expect(readme).not.toContain('`generator.onnx` takes');
     const lib = Library.open(join(dir, 'lib'));
     try {
       const added = registerShippedModels(lib, models);

@@ -184,7 +184,7 @@ ${t.command}
 
 Files (sha256 in \`manifest.json\`): ${Object.keys(m.files).map((f) => `\`${f}\``).join(', ')}. Weights are fp16
 safetensors with PyTorch-DCGAN-style names (\`G.main.0.weight\`, …, BN \`running_mean\`/\`running_var\`).
-\`generator.onnx\` takes \`z\` [1, ${a.nz}, 1, 1] ~ N(0, 1) and returns \`image\` [1, ${a.nc}, ${a.resolution}, ${a.resolution}] in [-1, 1].
+${m.files['generator.onnx'] ? `\`generator.onnx\` takes \`z\` [1, ${a.nz}, 1, 1] ~ N(0, 1) and returns \`image\` [1, ${a.nc}, ${a.resolution}, ${a.resolution}] in [-1, 1].` : 'No standalone `generator.onnx` (shipped without it to keep `models/` small): Renovo builds the generator from `G.safetensors`, and `renovo models export` writes one.'}
 Trained on images whose rights are not documented by their sources: the weights are the project's own;
 the training images are not shipped.
 `;
