@@ -23,6 +23,8 @@ describe('GAN model choice (issue 15.12)', () => {
     expect(modelDomain(models[2]!, models)).toBe('paintings: Monet style');
     expect(modelDomain(models[3]!, models)).toBe('paintings: Monet style, tuned as monet-dcgan64-garden');
     expect(modelDomain(model(8, 'mine'), models)).toBe('your own training');
+    const m128 = [model(10, 'landscape-dcgan128'), model(11, 'monet-dcgan128', 10), model(12, 'faces-dcgan128')];
+    expect(m128.map((m) => modelDomain(m, m128))).toEqual(['photos: landscapes, 128 px', 'paintings: Monet style, 128 px', 'photos: faces, 128 px']);
   });
 });
 

@@ -7,7 +7,9 @@ const SHIPPED_DOMAINS: Record<string, string> = {
   'landscape-dcgan64': 'photos: landscapes',
   'landscape-dcgan128': 'photos: landscapes, 128 px',
   'faces-dcgan64': 'photos: faces',
+  'faces-dcgan128': 'photos: faces, 128 px',
   'monet-dcgan64': 'paintings: Monet style',
+  'monet-dcgan128': 'paintings: Monet style, 128 px',
 };
 // the 128-px model: on 24 held-out landscapes its fills score 16.91 dB against the 64-px model's
 // 16.09 (median; better on 18 of 24) at about 3 s a hole warm-started (BENCHMARKS.md, issue 17)
