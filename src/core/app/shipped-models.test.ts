@@ -27,8 +27,11 @@ describe('shipped GAN models', () => {
     dir = await mkdtemp(join(tmpdir(), 'renovo-shipped-'));
     const lib = Library.open(join(dir, 'lib'));
     try {
-      const names = registerShippedModels(lib, models).map((r) => r.name).sort();
-      expect(names).toEqual(['faces-dcgan64', 'landscape-dcgan128', 'landscape-dcgan64', 'monet-dcgan64']);
+      const rows = registerShippedModels(lib, models);
+      const byName = new Map(rows.map((r) => [r.name, r]));
+      expect(byName.get('monet-dcgan128')?.parentId).toBe(byName.get('landscape-dcgan128')?.id);
+      const names = rows.map((r) => r.name).sort();
+      expect(names).toEqual(['faces-dcgan64', 'landscape-dcgan128', 'landscape-dcgan64', 'monet-dcgan128', 'monet-dcgan64']);
     } finally {
       lib.close();
     }
