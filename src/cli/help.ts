@@ -71,8 +71,8 @@ Options:
       --iters N        gan-zopt: cold search, maximum iterations per hole, 1-20000 (default: 1500)
       --restarts N     gan-zopt: cold search, random restarts optimised together, 1-64 (default: 16)
       --lr X           gan-zopt: cold search, Adam learning rate on z (default: 0.03)
-      --refine MODE    gan-zopt: off | patchmatch   re-synthesise the fill's texture from
-                       the photo with PatchMatch guided by the GAN fill (default: off)
+      --refine MODE    gan-zopt: off | patchmatch   texture from the photo: the object-removal
+                       fill, a third of its shading taken from the GAN fill (default: off)
   -b, --blend MODE     normal | mixed | off   Poisson blending of the fill (default: normal)
   -d, --dilate N       grow the mask by N pixels, 0-64 (default: ${DEFAULT_MASK_DILATE_PX}, as in the editor)
   -s, --seed N         random seed, for reproducible results

@@ -77,7 +77,7 @@ export const apiInputs = {
           iterations: z.number().int().min(1).max(20_000).optional(),
           restarts: z.number().int().min(1).max(64).optional(),
           learningRate: z.number().min(1e-5).max(1).optional(),
-          /** texture refinement of the fill: PatchMatch guided by the GAN fill (default off) */
+          /** texture refinement: the exemplar (PatchMatch) fill with a third of its shading from the GAN fill (default off) */
           refine: z.enum(['off', 'patchmatch']).optional(),
           /** where the z-search starts: 'auto' (the model's z-encoder when it has one), 'encoder' (required) or 'cold' (random latents; default auto) */
           start: z.enum(['auto', 'encoder', 'cold']).optional(),

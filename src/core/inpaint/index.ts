@@ -2,16 +2,14 @@
 // worked on in a crop around it) and the Poisson blending post-process.
 
 import type { ImageBuffer, MaskBuffer, RunControl } from '../image/types';
-import { blendFillPlanes } from '../blend/poisson';
 import { throwIfAborted } from '../platform/cancel';
 import { InpaintError } from './errors';
 import { validateInpaintInput, validateSourceArea } from './validate';
-import { boundsOf, cutBox, downscaleAllowed, downscaleCrop, extractCrop, holeBox, labelComponents, pasteHoles, planCrops, upsampleBySource, wholeCrop, type Component, type Crop, type Rect } from './regions';
+import { boundsOf, cutBox, extractCrop, labelComponents, pasteHoles, planCrops, wholeCrop, type Component, type Crop, type Rect } from './regions';
 import { harmonicFill } from './harmonic';
 import { teleaFill } from './telea';
-import { patchMatch, type PatchMatchOptions } from './patchmatch';
-import { hedgeShading } from './shading';
-import { matchDetail } from './detail';
+import type { PatchMatchOptions } from './patchmatch';
+import { blendAroundHoles, exemplarFill, exemplarMargin, type Fill } from './exemplar';
 import { ganInpaint, type FillPreview, type GanHoleReport, type GanModel, type GanParams } from './gan';
 import { fillCropWithModel, fitCropsToModel, onnxMargin, onnxSession, type OnnxCropReport, type OnnxInpainter } from './imported';
 import type { Runtime } from '../onnx/runtime';
@@ -73,9 +71,6 @@ export interface InpaintResult {
   onnx?: { provider: string; crops: OnnxCropReport[] };
 }
 
-/** Crops bigger than this many pixels are filled at a reduced resolution by PatchMatch. */
-const PATCHMATCH_MAX_CROP = 2_500_000;
-
 /** A hole is "thin or small" when it is tiny or about 5 px wide or less. */
 function isThinOrSmall(c: Component): boolean {
   return c.area <= 150 || c.area <= 2.5 * c.boundary;
@@ -85,13 +80,6 @@ export function chooseEngine(components: Component[]): EngineId {
   return components.every(isThinOrSmall) ? 'telea' : 'patchmatch';
 }
 
-/**
- * Context searched around a hole by PatchMatch, as a multiple of the hole's extent. Measured on the
- * 74 real-photo holes of bench/inpaint/objects: 0.5 scored as 0.75 (16.53 / 17.55 dB against
- * 16.54 / 17.53, texture 0.55 against 0.54, seam 6.71 against 6.67) in 20 % less time; 1.0 was no
- * better than 0.75 and slower.
- */
-export const SEARCH_MARGIN = 0.5;
 /**
  * Sources keep this many px from the hole. 0: the editor and CLI grow the mask over the object's
  * fringe anyway, and a 2-px halo cost 0.2 dB masked PSNR and 0.2 seam on the bench (it bars the continuation of
@@ -104,61 +92,15 @@ function marginFor(engine: EngineId, c: Component, options: InpaintOptions): num
   if (engine === 'harmonic') return 2;
   const ext = Math.max(c.rect.x1 - c.rect.x0 + 1, c.rect.y1 - c.rect.y0 + 1);
   if (engine === 'onnx' && options.onnx) return onnxMargin(ext, options.onnx.model.signature);
-  const patchSize = options.patchmatch?.patchSize ?? 7;
-  return Math.max(4 * patchSize, Math.round((options.patchmatch?.searchMargin ?? SEARCH_MARGIN) * ext));
+  return exemplarMargin(ext, options.patchmatch);
 }
 
-/**
- * A fill: values over `box` (crop coordinates; the whole crop for most engines, just the holes'
- * box for the big-crop path) and, for exemplar fills, per box pixel the crop pixel it came from.
- */
-interface Fill { values: Float32Array; source: Int32Array | null; box: Rect }
-
-/**
- * Poisson-blends the fill over the crop's holes, solving only on the holes' box: the search crop
- * around a big hole is several times larger, and the solver's arrays follow the box it is given.
- * The fill's sources stay indices into the whole crop. Returns values over the hole box.
- */
-function blendAroundHoles(crop: Crop, fill: Fill, mode: 'normal' | 'mixed', signal: AbortSignal | undefined): { values: Float32Array; box: Rect } {
-  const { w, C } = crop;
-  const box = holeBox(crop);
-  const bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
-  const whole = wholeCrop(crop);
-  const values = cutBox(fill.values, fill.box, box, C);
-  const source = fill.source && cutBox(fill.source, fill.box, box, 1);
-  const sourcePhoto = { data: crop.data, width: w, height: crop.h, hole: crop.hole };
-  const blended = blendFillPlanes(bw, bh, C, cutBox(crop.data, whole, box, C), values, cutBox(crop.hole, whole, box, 1), { mode, signal, source, sourcePhoto });
-  return { values: blended, box };
-}
-
-/** PatchMatch's fill over `fill.box` with its shading pulled toward the membrane (shading.ts). */
-function hedgeCropShading(crop: Crop, fill: { values: Float32Array; box: Rect }, signal: AbortSignal | undefined): Float32Array {
-  const { box } = fill;
-  const whole = wholeCrop(crop);
-  const bw = box.x1 - box.x0 + 1, bh = box.y1 - box.y0 + 1;
-  return hedgeShading(fill.values, cutBox(crop.data, whole, box, crop.C), bw, bh, crop.C, cutBox(crop.hole, whole, box, 1), signal);
-}
-
-function fillCrop(engine: EngineId, crop: Crop, allowed: Uint8Array | undefined, options: InpaintOptions, onProgress: (f: number) => void): Fill {
+/** The non-exemplar engines' fill of one crop (values over the whole crop). */
+function fillCrop(engine: 'telea' | 'harmonic', crop: Crop, signal: AbortSignal | undefined, onProgress: (f: number) => void): Fill {
   const { w, h, C, data, hole } = crop;
-  const signal = options.signal;
   const box = wholeCrop(crop);
   if (engine === 'harmonic') return { values: harmonicFill(data, w, h, C, hole, { signal, onProgress }), source: null, box };
-  if (engine === 'telea') return { values: teleaFill(data, w, h, C, hole, { signal, onProgress }), source: null, box };
-  const halo = options.patchmatch?.halo ?? SOURCE_HALO;
-  const pm = { ...options.patchmatch, halo, allowed, seed: options.seed ?? 1, signal, onProgress };
-  if (w * h <= PATCHMATCH_MAX_CROP) {
-    const r = patchMatch(data, w, h, C, hole, pm);
-    return { values: r.fill, source: r.source, box };
-  }
-  // very large crop: match at reduced resolution, then copy full-resolution pixels from where the
-  // coarse ones came from (sharp; the blend then fixes the seams)
-  const k = Math.ceil(Math.sqrt((w * h) / PATCHMATCH_MAX_CROP));
-  const small = downscaleCrop(crop, k);
-  const smallAllowed = allowed ? downscaleAllowed(allowed, w, h, k) : undefined;
-  const r = patchMatch(small.data, small.w, small.h, C, small.hole, { ...pm, halo: Math.ceil(halo / k), allowed: smallAllowed });
-  const hb = holeBox(crop);
-  return { ...upsampleBySource(crop, hb, small, r.fill, r.source, k), box: hb };
+  return { values: teleaFill(data, w, h, C, hole, { signal, onProgress }), source: null, box };
 }
 
 /**
@@ -210,17 +152,28 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
     const share = crop.holes / holes;
     const base = done;
     const report = (f: number): void => options.onProgress?.(Math.min(1, base + share * 0.9 * f), engine);
-    let filled: Fill;
-    if (imported) {
-      const r = await fillCropWithModel(crop, imported.model, imported.session);
-      imported.crops.push(r.report);
-      filled = { values: r.values, source: null, box: wholeCrop(crop) };
-    } else filled = fillCrop(engine, crop, allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1), options, report);
+    let final: { values: Float32Array; box: Rect };
+    if (engine === 'patchmatch') {
+      const cropAllowed = allowed && cutBox(allowed, { x0: 0, y0: 0, x1: width - 1, y1: height - 1 }, rect, 1);
+      const halo = options.patchmatch?.halo ?? SOURCE_HALO;
+      final = exemplarFill(crop, {
+        patchMatch: { ...options.patchmatch, halo, allowed: cropAllowed, seed: options.seed ?? 1, signal, onProgress: report },
+        blend,
+        // not with a source area: the membrane takes every border colour, the excluded ones included
+        hedgeShading: !allowed && options.patchmatch?.hedgeShading !== false,
+        matchDetail: options.patchmatch?.matchDetail !== false,
+      });
+    } else {
+      let filled: Fill;
+      if (imported) {
+        const r = await fillCropWithModel(crop, imported.model, imported.session);
+        imported.crops.push(r.report);
+        filled = { values: r.values, source: null, box: wholeCrop(crop) };
+      } else filled = fillCrop(engine as 'telea' | 'harmonic', crop, signal, report);
+      throwIfAborted(signal);
+      final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
+    }
     throwIfAborted(signal);
-    let final = blend === 'off' ? filled : blendAroundHoles(crop, filled, blend, signal);
-    // not with a source area: the membrane takes every border colour, the excluded ones included
-    if (engine === 'patchmatch' && !allowed && options.patchmatch?.hedgeShading !== false) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
-    if (engine === 'patchmatch' && options.patchmatch?.matchDetail !== false) final = { values: matchDetail(final.values, final.box, crop), box: final.box };
     pasteHoles(out, width, channels, crop, final.values, final.box);
     done += share;
     options.onProgress?.(Math.min(1, done), engine);

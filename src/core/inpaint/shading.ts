@@ -26,12 +26,19 @@ export const SHADING_PULL = 0.5;
  * Pixels outside the hole are returned unchanged.
  */
 export function hedgeShading(fill: Float32Array, known: Float32Array, w: number, h: number, C: number, hole: Uint8Array, signal?: AbortSignal): Float32Array {
-  const target = membraneOver(known, fill, w, h, C, hole, signal);
+  return pullShading(fill, membraneOver(known, fill, w, h, C, hole, signal), w, h, C, hole, SHADING_PULL);
+}
+
+/**
+ * Returns `fill` with its hole pixels' shading (σ SHADING_SIGMA) moved `pull` of the way toward
+ * `target`'s (both w×h×C); fine detail and pixels outside the hole are kept.
+ */
+export function pullShading(fill: Float32Array, target: Float32Array, w: number, h: number, C: number, hole: Uint8Array, pull: number): Float32Array {
   const diff = new Float32Array(w * h * C);
   for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) diff[p * C + c] = target[p * C + c] - fill[p * C + c];
   const low = blurInHole(diff, w, h, C, hole, SHADING_SIGMA);
   const out = Float32Array.from(fill);
-  for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) out[p * C + c] += SHADING_PULL * low[p * C + c];
+  for (let p = 0; p < w * h; p++) if (hole[p]) for (let c = 0; c < C; c++) out[p * C + c] += pull * low[p * C + c];
   return out;
 }
 

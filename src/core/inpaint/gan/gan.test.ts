@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../onnx/runtime';
 import { makeImage, makeMask } from '../../../../test/fixtures/inpaint';
 import { inpaint, InpaintError } from '..';
-import { ganInpaint, ganSession } from './engine';
+import { GAN_SHADING_SHARE, ganInpaint, ganSession } from './engine';
 import { importanceWeights } from './weights';
 import { optimizeLatent } from './zopt';
 import { buildGanZGraph } from './graph';
@@ -161,7 +161,25 @@ describe('gan-zopt engine', () => {
     expect(seen).toBe(3);
   });
 
-  it('refines the texture of the fill with PatchMatch guided by the GAN fill (refine: patchmatch)', async () => {
+  it('refine: patchmatch takes a third of the fill\'s shading from the GAN and the rest from the exemplar fill', async () => {
+    // a flat photo: the exemplar fill is the flat grey, the tiny random test GAN draws something else
+    const W = 96, H = 96;
+    const photo = makeImage(W, H, 3, () => 100);
+    const hole = makeMask(W, H, (x, y) => x >= 36 && x < 60 && y >= 36 && y < 60);
+    const base = { model, iterations: 10, restarts: 2, runtime: rt, seed: 4, blend: 'off' as const };
+    const gan = await ganInpaint(photo, hole, base);
+    const refined = await ganInpaint(photo, hole, { ...base, refine: 'patchmatch' });
+    let ganOff = 0, refinedOff = 0; // mean offset from the grey over the hole's interior (σ 2 px blur inside)
+    for (let y = 42; y < 54; y++) for (let x = 42; x < 54; x++) for (let c = 0; c < 3; c++) {
+      ganOff += gan.image.data[(y * W + x) * 3 + c] - 100;
+      refinedOff += refined.image.data[(y * W + x) * 3 + c] - 100;
+    }
+    expect(Math.abs(ganOff)).toBeGreaterThan(12 * 12 * 3 * 5); // the GAN's fill is not the grey
+    expect(refinedOff / ganOff).toBeGreaterThan(GAN_SHADING_SHARE * 0.8);
+    expect(refinedOff / ganOff).toBeLessThan(GAN_SHADING_SHARE * 1.2);
+  });
+
+  it('refines the texture of the fill from the photo (refine: patchmatch)', async () => {
     // a periodic texture the tiny random test GAN cannot draw, but the photo holds elsewhere
     const W = 96, H = 96;
     const truth = makeImage(W, H, 3, (x, y, c) => 128 + 70 * Math.sin((2 * Math.PI * x) / 8 + c) * Math.cos((2 * Math.PI * y) / 6));

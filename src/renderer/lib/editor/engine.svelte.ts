@@ -19,7 +19,7 @@ export class EngineSettings {
   ganIterations = $state(1500);
   ganRestarts = $state(16);
   ganLearningRate = $state(0.03);
-  /** Re-synthesise the fill's texture with PatchMatch guided by the GAN fill. */
+  /** Texture from the photo: the exemplar (PatchMatch) fill, a third of its shading from the GAN fill. */
   ganRefine = $state(false);
   /** A model with a z-encoder: run the full random-latent search instead of starting from the encoder's guess. */
   ganFullSearch = $state(false);
