@@ -31,7 +31,7 @@ describe('shipped GAN models', () => {
       const byName = new Map(rows.map((r) => [r.name, r]));
       expect(byName.get('monet-dcgan128')?.parentId).toBe(byName.get('landscape-dcgan128')?.id);
       const names = rows.map((r) => r.name).sort();
-      expect(names).toEqual(['faces-dcgan64', 'landscape-dcgan128', 'landscape-dcgan64', 'monet-dcgan128', 'monet-dcgan64']);
+      expect(names).toEqual(['faces-dcgan128', 'faces-dcgan64', 'landscape-dcgan128', 'landscape-dcgan64', 'monet-dcgan128', 'monet-dcgan64']);
     } finally {
       lib.close();
     }
