@@ -2,9 +2,10 @@
 // For each hole: a square window with context, resampled to the model's resolution; ẑ found by
 // optimizeLatent; the fill M ⊙ y + (1 − M) ⊙ G(ẑ) upsampled to the window and Poisson-blended
 // into the full-resolution photo, optionally refined: texture from the photo by the object-removal
-// engine's exemplar fill (exemplar.ts), its shading shared with the GAN fill's. With a z-encoder (encoder.ts, issue 17) the search starts from E(window)
-// and a few jittered copies and stops when the loss stops improving (≤ 100 iterations); without
-// one it cold-starts from random latents (1500 × 16) and says so in its report.
+// engine's exemplar fill (exemplar.ts), its shading shared with the GAN fill's. With a z-encoder
+// (encoder.ts, issue 17) the search starts from E(window) and a few jittered copies and stops when
+// the loss stops improving (≤ 100 iterations); without one it cold-starts from random latents
+// (1500 × 16) and says so in its report.
 import type { ImageBuffer, MaskBuffer, RunControl } from '../../image/types';
 import { blendFillPlanes } from '../../blend/poisson';
 import { throwIfAborted } from '../../platform/cancel';
