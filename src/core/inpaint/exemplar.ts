@@ -41,7 +41,7 @@ export interface ExemplarOptions {
 }
 
 /** PatchMatch over the crop; a very large crop is matched at reduced resolution. */
-export function patchMatchCrop(crop: Crop, pm: PatchMatchOptions): Fill {
+function patchMatchCrop(crop: Crop, pm: PatchMatchOptions): Fill {
   const { w, h, C, data, hole } = crop;
   const box = wholeCrop(crop);
   if (w * h <= PATCHMATCH_MAX_CROP) {

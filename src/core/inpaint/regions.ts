@@ -41,16 +41,18 @@ function union(a: Rect, b: Rect): Rect {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
+/** `r` grown by `m` px on every side, clipped to a width×height image. */
+export function growRect(r: Rect, m: number, width: number, height: number): Rect {
+  return { x0: Math.max(0, r.x0 - m), y0: Math.max(0, r.y0 - m), x1: Math.min(width - 1, r.x1 + m), y1: Math.min(height - 1, r.y1 + m) };
+}
+
 /**
  * Crops for the components: each component's bounding box grown by margin(component), clipped to
  * the image; overlapping crops are merged until none overlap. Each returned crop therefore holds
  * every hole pixel that lies inside it.
  */
 export function planCrops(components: Component[], width: number, height: number, margin: (c: Component) => number): Rect[] {
-  let rects = components.map((c) => {
-    const m = Math.max(1, Math.ceil(margin(c)));
-    return { x0: Math.max(0, c.rect.x0 - m), y0: Math.max(0, c.rect.y0 - m), x1: Math.min(width - 1, c.rect.x1 + m), y1: Math.min(height - 1, c.rect.y1 + m) };
-  });
+  let rects = components.map((c) => growRect(c.rect, Math.max(1, Math.ceil(margin(c))), width, height));
   let merged = true;
   while (merged) {
     merged = false;

@@ -13,7 +13,7 @@ import type { DcganSpec } from '../../nets/dcgan';
 import { Runtime, type CompiledGraph } from '../../onnx/runtime';
 import { InpaintError } from '../errors';
 import { validateInpaintInput } from '../validate';
-import { extractCrop, holeBox, labelComponents, pasteHoles, type Crop } from '../regions';
+import { extractCrop, growRect, holeBox, labelComponents, pasteHoles, type Crop } from '../regions';
 import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
@@ -302,10 +302,8 @@ function refineWithExemplar(image: ImageBuffer, remaining: Uint8Array, win: Crop
   const { w: side, C } = win;
   const hb = holeBox(win);
   const margin = exemplarMargin(Math.max(hb.x1 - hb.x0 + 1, hb.y1 - hb.y0 + 1));
-  const rect = {
-    x0: Math.max(0, win.rect.x0 + hb.x0 - margin), y0: Math.max(0, win.rect.y0 + hb.y0 - margin),
-    x1: Math.min(image.width - 1, win.rect.x0 + hb.x1 + margin), y1: Math.min(image.height - 1, win.rect.y0 + hb.y1 + margin),
-  };
+  const holesInImage = { x0: win.rect.x0 + hb.x0, y0: win.rect.y0 + hb.y0, x1: win.rect.x0 + hb.x1, y1: win.rect.y0 + hb.y1 };
+  const rect = growRect(holesInImage, margin, image.width, image.height);
   const crop = extractCrop(image, remaining, rect);
   const ex = exemplarFill(crop, { patchMatch: { seed, signal }, blend, hedgeShading: true, matchDetail: true });
   // the window's hole pixels take the exemplar's values (every one lies in its box: the box holds the crop's holes)
