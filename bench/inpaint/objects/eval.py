@@ -158,10 +158,48 @@ def metrics(gt, out, hole, geo):
             'blob': bool(gap > spread), 'blob_gap': float(gap / max(spread, 1e-9))}
 
 
+def copy_blend(gt, hole, dy, dx):
+    """Poisson blend of a copy (hole pixel p takes gt[p + (dy, dx)], per-pixel arrays), as Renovo's
+    blend does it: the copy's own gradients inside the hole, and across the hole's edge the gradient
+    at the place the pixel was copied from; the photo's values on the known side. Nothing is read
+    from the truth inside the hole. (cv2.seamlessClone is not used: it erodes its mask by 3 px and
+    takes the destination's gradients outside it, which hands the hidden truth's gradients to the
+    hole's outer pixels; session 15 found the earlier probes' seams flattered by it.)"""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+    H, W = hole.shape
+    ys, xs = np.nonzero(hole)
+    n = len(ys)
+    idx = -np.ones((H, W), np.int64); idx[ys, xs] = np.arange(n)
+    g = gt.astype(np.float64)
+    sy, sx = np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)
+    copy = g[sy, sx]
+    rows, cols, vals = [np.arange(n)], [np.arange(n)], [np.zeros(n)]
+    b = np.zeros((n, 3))
+    for oy, ox in [(0, 1), (0, -1), (1, 0), (-1, 0)]:
+        qy, qx = ys + oy, xs + ox
+        inb = (qy >= 0) & (qy < H) & (qx >= 0) & (qx < W)
+        qy2, qx2 = np.clip(qy, 0, H - 1), np.clip(qx, 0, W - 1)
+        qi = np.where(inb, idx[qy2, qx2], -2)
+        vals[0] = vals[0] + inb
+        inside = qi >= 0
+        rows.append(np.nonzero(inside)[0]); cols.append(qi[inside]); vals.append(-np.ones(inside.sum()))
+        b[inside] += copy[inside] - copy[qi[inside]]
+        known = (qi == -1)
+        # across the edge: the gradient beside the source (clamped to the photo), the photo's value beyond
+        ty, tx = np.clip(sy + oy, 0, H - 1), np.clip(sx + ox, 0, W - 1)
+        b[known] += copy[known] - g[ty, tx][known] + g[qy2, qx2][known]
+    A = coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
+    out = gt.copy()
+    sol = np.stack([spsolve(A, b[:, c]) for c in range(3)], 1)
+    out[ys, xs] = np.clip(np.round(sol), 0, 255).astype(np.uint8)
+    return out
+
+
 def shifted_fill(gt, hole):
     """Reference fill `probe_shift`: the photo's own pixels from just beside the hole (shifted by the
     hole's width + 4 px, left or right, else up or down: the first direction that stays in the photo
-    and off the hole), Poisson-blended with cv2.seamlessClone — real texture of the surroundings,
+    and off the hole), Poisson-blended (copy_blend) — real texture of the surroundings,
     not the hidden content: what an ideal copy-and-blend exemplar fill could score."""
     H, W = hole.shape
     ys, xs = np.nonzero(hole)
@@ -175,15 +213,7 @@ def shifted_fill(gt, hole):
         if best is None or overlap < best[0]:
             best = (overlap, dx, dy)
     _, dx, dy = best if best else (1, bw + 4 if xs.max() + bw + 4 < W else -(bw + 4), 0)
-    out = gt.copy()
-    out[ys, xs] = gt[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)]
-    m = cv2.dilate((hole * 255).astype(np.uint8), np.ones((3, 3), np.uint8))
-    my, mx = np.nonzero(m)
-    try:
-        out = cv2.seamlessClone(out, gt, m, (int((mx.min() + mx.max() + 1) // 2), int((my.min() + my.max() + 1) // 2)), cv2.NORMAL_CLONE)
-    except cv2.error:
-        pass
-    return out
+    return copy_blend(gt, hole, np.full(len(ys), dy), np.full(len(ys), dx))
 
 
 def scored():
