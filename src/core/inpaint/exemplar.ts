@@ -8,7 +8,6 @@ import { cutBox, downscaleAllowed, downscaleCrop, holeBox, upsampleBySource, who
 import { patchMatch, type PatchMatchOptions } from './patchmatch';
 import { hedgeShading } from './shading';
 import { matchDetail } from './detail';
-import { shiftMapFill } from './shiftmap';
 
 /**
  * Context searched around a hole by PatchMatch, as a multiple of the hole's extent. Measured on the
@@ -39,8 +38,6 @@ export interface ExemplarOptions {
   hedgeShading: boolean;
   /** bring the fill's fine detail up to its surroundings' energy (detail.ts) */
   matchDetail: boolean;
-  /** copy the fill coherently by a shift-map that PatchMatch's fill guides (shiftmap.ts) */
-  shiftMap?: boolean;
 }
 
 /** PatchMatch over the crop; a very large crop is matched at reduced resolution. */
@@ -89,8 +86,7 @@ function hedgeCropShading(crop: Crop, fill: { values: Float32Array; box: Rect },
 /** The finished exemplar fill of the crop's holes: values over the returned box (crop coordinates). */
 export function exemplarFill(crop: Crop, o: ExemplarOptions): { values: Float32Array; box: Rect } {
   const signal = o.patchMatch.signal;
-  let filled = patchMatchCrop(crop, o.patchMatch);
-  if (o.shiftMap) filled = shiftMapFill(crop, filled, { allowed: o.patchMatch.allowed, signal, seed: o.patchMatch.seed });
+  const filled = patchMatchCrop(crop, o.patchMatch);
   let final = o.blend === 'off' ? filled : blendAroundHoles(crop, filled, o.blend, signal);
   if (o.hedgeShading) final = { values: hedgeCropShading(crop, final, signal), box: final.box };
   if (o.matchDetail) final = { values: matchDetail(final.values, final.box, crop), box: final.box };

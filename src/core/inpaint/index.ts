@@ -60,8 +60,6 @@ export type PatchMatchTuning = Pick<PatchMatchOptions,
   hedgeShading?: boolean;
   /** bring the fill's fine detail up to its surroundings' energy (detail.ts), default true */
   matchDetail?: boolean;
-  /** copy the fill by a shift-map guided by PatchMatch's fill (shiftmap.ts) */
-  shiftMap?: boolean;
 };
 
 /** holes: the number of connected holes filled; gan: the parameters used, provider and per-hole results (engine 'gan-zopt'); onnx: what the imported model ran on (engine 'onnx'). */
@@ -164,7 +162,6 @@ export async function inpaint(image: ImageBuffer, mask: MaskBuffer, options: Inp
         // not with a source area: the membrane takes every border colour, the excluded ones included
         hedgeShading: !allowed && options.patchmatch?.hedgeShading !== false,
         matchDetail: options.patchmatch?.matchDetail !== false,
-        shiftMap: options.patchmatch?.shiftMap === true,
       });
     } else {
       let filled: Fill;

@@ -90,7 +90,7 @@ function membraneOver(known: Float32Array, fill: Float32Array, w: number, h: num
  * Gaussian blur (radius 3σ) of interleaved planes that are zero outside `hole` (zero beyond the
  * array too), evaluated at the hole's pixels only: rows are blurred only within 3σ of a hole pixel.
  */
-export function blurInHole(src: Float32Array, w: number, h: number, C: number, hole: Uint8Array, sigma: number): Float32Array {
+function blurInHole(src: Float32Array, w: number, h: number, C: number, hole: Uint8Array, sigma: number): Float32Array {
   const R = Math.ceil(3 * sigma);
   const k = new Float32Array(2 * R + 1);
   let sum = 0;
