@@ -282,7 +282,7 @@ if MODE == 'report':
          "Metrics are defined in `eval.py`'s docstring: seam and seam on edges in grey levels of luma gradient (lower is better); "
          "texture = Laplacian variance 3 px inside the hole, output ÷ truth; texture ÷ ring = the same variance ÷ the truth's in the known ring 3–24 px outside the hole. Reference rows (all cases only): `probe_blur` = the truth "
          "Gaussian-blurred (σ 4 px) inside the hole, what a smear scores; `probe_noise` = the truth + N(0, 10) noise inside the hole; "
-         "`probe_shift` = the photo's own pixels from just beside the hole, Poisson-blended (cv2.seamlessClone): an ideal copy-and-blend exemplar fill.\n",
+         "`probe_shift` = the photo's own pixels from just beside the hole, Poisson-blended as Renovo blends (copy_blend; never reading the truth inside the hole): an ideal copy-and-blend exemplar fill.\n",
          '## All cases\n'] + table(lambda r: True, ['truth', 'probe_blur', 'probe_noise', 'probe_shift'] + ENGINES)
 
     # the issue's targets, on all cases, against cv2 TELEA in the same run; never loosened
