@@ -23,7 +23,7 @@ import { decodeUnetWeights } from '../../train/segment';
 import { lumaToInput } from '../../train/damage-data';
 import { withoutFrame } from './frame';
 import { hasLookalikes } from './lookalikes';
-import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter } from './morph';
+import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter, type Blob } from './morph';
 
 export const DETECTOR_NAME = 'damage-unet';
 /** Working scale: the longest side the network sees (damage sizes in training are relative to it). */
@@ -174,14 +174,15 @@ export function thresholds(s: number): { hi: number; lo: number } {
  * box — seed at the threshold of a sensitivity SPECK_BOOST higher. Dust specks score 0.84–0.98 on the
  * U-Net, under the default seed; lowering the seed for every mark flagged 1.64 % of Kodak instead of
  * 0.72 % (the added marks were 90 % lines and edges), while 41 of the 42 marks it added on dust-only
- * photos were compact. Measured with eval.ts (session 15, RESULTS.md): synthetic damage removed 72.6 → 78.6 %,
- * clean photos flagged 0.38 → 0.41 %, no film-r pair lower; 0.1 gave 76.7 % / 0.40 %, 0.3 79.5 % / 0.42 %.
+ * photos were compact. Measured with eval.ts (session 15, RESULTS.md): synthetic damage removed
+ * 72.6 → 78.6 %, clean photos flagged 0.38 → 0.41 %, no film-r pair lower; a boost of 0.1 gave
+ * 76.7 % / 0.40 %, 0.3 gave 79.5 % / 0.42 %.
  */
 const SPECK_BOOST = 0.2;
 const SPECK_SIZE = 12;
 const SPECK_FILL = 0.35;
 
-function isSpeck(b: { pixels: Int32Array; x0: number; y0: number; x1: number; y1: number }): boolean {
+function isSpeck(b: Blob): boolean {
   const bw = b.x1 - b.x0 + 1, bh = b.y1 - b.y0 + 1;
   return Math.max(bw, bh) <= SPECK_SIZE && b.pixels.length >= SPECK_FILL * bw * bh;
 }
@@ -212,7 +213,8 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   const speckHi = thresholds(Math.min(1, s + SPECK_BOOST)).hi;
   const seedOrSpeck = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) if (prob[i] >= speckHi) seedOrSpeck[i] = 1;
-  const blobs = hysteresisComponents(seedOrSpeck, grow, w, h, w * h).filter((b) => isSpeck(b) || b.pixels.some((q) => seed[q]));
+  const blobs = hysteresisComponents(seedOrSpeck, grow, w, h, w * h)
+    .filter((b) => isSpeck(b) || b.pixels.some((q) => seed[q]));
   // a "damaged" region over MAX_REGION of the print is a bright/dark area of the photo, not
   // damage (torn corners are the tear detector's job)
   const keep = new Uint8Array(w * h);
