@@ -7,6 +7,7 @@
 // of a clean photo flagged at the same U-Net threshold (which the join then let rise: learned.ts).
 import type { ImageBuffer } from '../../image/types';
 import { detectDamage, type DamageResult, type DetectOptions } from './index';
+import { growIntoHalo } from './halo';
 import { detectLearned, thresholds, type DetectorModel } from './learned';
 
 /**
@@ -46,11 +47,11 @@ export async function detectCombined(image: ImageBuffer, model: DetectorModel, o
     for (let i = 0; i < wide.length; i++) if (classical.tears[i]) wide[i] = 255;
   }
   const found = classical.mask.data;
+  for (let i = 0; i < mask.length; i++) if (found[i]) mask[i] = 255;
+  // the rims both detectors leave around a mark, which the repair would otherwise fill from (halo.ts)
+  growIntoHalo(image, mask);
   let pixels = 0;
-  for (let i = 0; i < mask.length; i++) {
-    if (found[i]) mask[i] = 255;
-    if (mask[i]) pixels++;
-  }
+  for (let i = 0; i < mask.length; i++) if (mask[i]) pixels++;
   const thin = wide ? mask.map((v, i) => (wide && wide[i] ? 0 : v)) : mask;
   return {
     mask: { width: W, height: H, data: mask },

@@ -1,0 +1,70 @@
+// A scratch or speck rarely ends where its detector's mask does: a white scratch carries a dark
+// shoulder, a dark mark a soft rim, a pixel or two wide, that scores low in both detectors. Left
+// unflagged, that rim is the border the repair fills from, so fast marching draws it into the hole
+// and a white scratch comes back as a grey line. This grows a mask into the pixels around it that
+// stand out from the photo beside them, and only those: a false alarm on even texture barely grows.
+// Measured (bench/restore/learned/eval.ts, session 16): synthetic damage removed 78.6 → 79.5 %, clean
+// photos flagged 0.408 → 0.414 %; growing every mask by one more pixel instead gave 78.7 % and 0.58 %.
+import type { ImageBuffer } from '../../image/types';
+
+/** Half-size of the window the photo beside a rim pixel is measured in (7×7). */
+const R = 3;
+/** A rim pixel joins when its luma is this many grey levels from the photo beside it… */
+const MIN_STEP = 20;
+/** …and this many of that photo's standard deviations (so texture does not join). */
+const K_SPREAD = 3;
+
+const luma = (d: Uint8Array, o: number, C: number): number => (C < 3 ? d[o] : (77 * d[o] + 150 * d[o + 1] + 29 * d[o + 2] + 128) >> 8);
+
+/**
+ * Grows `mask` (255 = damage, in place) by up to `passes` pixels into its halo: a pixel next to the
+ * mask joins it when its luma differs from the mean of the unflagged photo in the 7×7 window around
+ * it (the mask and the rim itself left out) by more than MIN_STEP and K_SPREAD standard deviations.
+ * Returns the number of pixels added.
+ */
+export function growIntoHalo(image: ImageBuffer, mask: Uint8Array, passes = 2): number {
+  const { width: W, height: H, channels: C, data } = image;
+  let added = 0;
+  const onRim = new Uint8Array(W * H);
+  for (let pass = 0; pass < passes; pass++) {
+    const rim: number[] = [];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (!mask[i]) continue;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = y + dy;
+          if (yy < 0 || yy >= H) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            if (xx < 0 || xx >= W) continue;
+            const j = yy * W + xx;
+            if (!mask[j] && !onRim[j]) { onRim[j] = 1; rim.push(j); }
+          }
+        }
+      }
+    }
+    const join: number[] = [];
+    for (const j of rim) {
+      const x = j % W, y = (j / W) | 0;
+      let n = 0, s = 0, s2 = 0;
+      for (let yy = Math.max(0, y - R); yy <= Math.min(H - 1, y + R); yy++) {
+        for (let xx = Math.max(0, x - R); xx <= Math.min(W - 1, x + R); xx++) {
+          const k = yy * W + xx;
+          if (mask[k] || onRim[k]) continue;
+          const v = luma(data, k * C, C);
+          n++; s += v; s2 += v * v;
+        }
+      }
+      if (n < 8) continue;
+      const mean = s / n, sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
+      const d = Math.abs(luma(data, j * C, C) - mean);
+      if (d > MIN_STEP && d > K_SPREAD * sd) join.push(j);
+    }
+    for (const j of rim) onRim[j] = 0;
+    for (const j of join) mask[j] = 255;
+    added += join.length;
+    if (join.length === 0) break;
+  }
+  return added;
+}
