@@ -2,6 +2,7 @@
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
 //     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--unaged P] [--faint P] [--grain P] [--chips P] [--init WEIGHTS]
+//     [--film-scans N]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
 // hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
@@ -12,7 +13,8 @@
 // --unaged P leaves a fraction P of the crops as the colour photos they are (default 0.25). --faint P makes a
 // fraction P of the thin damage layers faint (12–45 grey levels, as dust and scratches on film scans); --grain P
 // adds colour film grain (σ 4–14) to a fraction P of the crops. --chips P adds a layer of angular, hard-edged
-// emulsion chips to a fraction P of the damaged crops (the flakes real prints lose). --init starts a new run from a shipped detector's weights
+// emulsion chips to a fraction P of the damaged crops (the flakes real prints lose). --film-scans N draws the
+// real film marks from the first N (at most 6) film-aa scans (default 4). --init starts a new run from a shipped detector's weights
 // (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { existsSync, readFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
     highlights: { type: 'string', default: '0' }, upscaled: { type: 'string', default: '0' }, unaged: { type: 'string', default: '0.25' }, init: { type: 'string' },
     faint: { type: 'string', default: '0' }, grain: { type: 'string', default: '0' }, chips: { type: 'string', default: '0' },
+    'film-scans': { type: 'string', default: '4' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
   sharp.concurrency(1);
@@ -44,7 +47,8 @@ async function main(): Promise<void> {
   const steps = Number(v.steps);
   const rt = new Runtime({ provider: 'cpu', threads: Number(v.threads), spin: false, log: (l) => console.log(l) });
   const set = listCleanPhotos(v.data, FOLDERS, HOLDOUT);
-  const film = await loadFilmMarks(join(v.data, 'scratches/film-aa-masks'), 4);
+  // the first N film-aa scans (scans 7–10 stay out of training: eval.ts's EVAL_FILM=heldout)
+  const film = await loadFilmMarks(join(v.data, 'scratches/film-aa-masks'), Math.min(6, Number(v['film-scans'])));
   const hardP = Number(v.hard);
   const silhouettes = hardP > 0 ? await loadSilhouettes(join(v.data, 'silhouettes')) : [];
   const resumed = await loadSegCheckpoint(runDir);
