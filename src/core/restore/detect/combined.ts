@@ -8,6 +8,7 @@
 import type { ImageBuffer } from '../../image/types';
 import { detectDamage, type DamageResult, type DetectOptions } from './index';
 import { growIntoHalo } from './halo';
+import { clearLitRims } from './rims';
 import { detectLearned, thresholds, type DetectorModel } from './learned';
 
 /**
@@ -50,6 +51,8 @@ export async function detectCombined(image: ImageBuffer, model: DetectorModel, o
   for (let i = 0; i < mask.length; i++) if (found[i]) mask[i] = 255;
   // the rims both detectors leave around a mark, which the repair would otherwise fill from (halo.ts)
   growIntoHalo(image, mask);
+  // lit rims along an edge of the photo are the photo's (rims.ts)
+  clearLitRims(image, mask, wide, W / learned.work.width);
   let pixels = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) pixels++;
   const thin = wide ? mask.map((v, i) => (wide && wide[i] ? 0 : v)) : mask;
