@@ -65,7 +65,7 @@ export function clearLitRims(image: ImageBuffer, mask: Uint8Array, wide: Uint8Ar
   const minArea = MIN_AREA * k * k;
   const seen = new Uint8Array(W * H);
   const pixels: number[] = [];
-  const tones = new Float64Array((2 * R + 1) * (2 * R + 1) + 1);
+  const tones = new Float64Array((2 * reach + 1) * (2 * reach + 1));
   // "near the mask" tested on demand: any mask pixel within `gap`
   const nearMask = (x: number, y: number): boolean => {
     for (let yy = Math.max(0, y - gap); yy <= Math.min(H - 1, y + gap); yy++) {
@@ -88,7 +88,7 @@ export function clearLitRims(image: ImageBuffer, mask: Uint8Array, wide: Uint8Ar
       let n = 0;
       for (let yy = Math.max(0, y - reach); yy <= Math.min(H - 1, y + reach); yy += step) {
         for (let xx = Math.max(0, x - reach); xx <= Math.min(W - 1, x + reach); xx += step) {
-          if (n < tones.length && !nearMask(xx, yy)) tones[n++] = lumaAt(data, yy * W + xx, C);
+          if (!nearMask(xx, yy)) tones[n++] = lumaAt(data, yy * W + xx, C);
         }
       }
       for (let j = 0; j < n; j++) sideTone += tones[j];
