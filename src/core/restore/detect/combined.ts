@@ -39,7 +39,8 @@ export async function detectCombined(image: ImageBuffer, model: DetectorModel, o
   const { width: W, height: H } = image;
   const user = o.sensitivity ?? 0.5;
   const learned = await detectLearned(image, model, { sensitivity: learnedSensitivity(user), signal: o.signal });
-  const classical = detectDamage(image, { ...o, sensitivity: classicalSensitivity(user) });
+  // the halo is grown once, around the joined mask below
+  const classical = detectDamage(image, { ...o, sensitivity: classicalSensitivity(user), halo: false });
   const mask = learned.mask;
   // wide damage (the U-Net's wide part, the classical tears when asked for) goes to the exemplar engine
   let wide: Uint8Array | null = learned.widePixels ? learned.wide : null;

@@ -20,6 +20,7 @@ import { withoutFrame, type TilePlace } from './frame';
 import { isLine, type LineParams } from './lines';
 import { isSpot, type SpotParams } from './spots';
 import { detectTears } from './tears';
+import { growIntoHalo } from './halo';
 
 export interface DetectOptions {
   /** 0 (only obvious damage) … 1 (everything plausible); default 0.5 */
@@ -30,6 +31,8 @@ export interface DetectOptions {
   maxDamageWidth?: number;
   /** grow the final mask by this many px to cover soft damage edges (default 1) */
   grow?: number;
+  /** grow the mask into the rims that stand out around a mark too (halo.ts; default true) */
+  halo?: boolean;
   /** tile size for the full-resolution passes (default 1024) */
   tileSize?: number;
   signal?: AbortSignal;
@@ -282,6 +285,8 @@ export function detectDamage(image: ImageBuffer, options: DetectOptions = {}): D
     }
   }
   const thinGrown = thin;
+  // a scratch's dark shoulder, a speck's soft rim: the repair must not fill from them
+  if (options.halo !== false) growIntoHalo(image, thinGrown);
   throwIfAborted(options.signal);
   let tears: Uint8Array | null = null;
   let tearRegions = 0;
