@@ -7,6 +7,7 @@
 // 78.6 → 79.5 %, clean photos flagged 0.408 → 0.414 % (growing every mask by one more pixel instead
 // gave 78.7 % and 0.58 %); the classical detector alone: 31.3 → 33.0 %, 0.120 → 0.122 %.
 import type { ImageBuffer } from '../../image/types';
+import { dilateSquare, lumaAt } from './morph';
 
 /** Half-size of the window the photo beside a rim pixel is measured in (7×7). */
 const R = 3;
@@ -14,8 +15,6 @@ const R = 3;
 const MIN_STEP = 20;
 /** …and this many of that photo's standard deviations (so texture does not join). */
 const K_SPREAD = 3;
-
-const luma = (d: Uint8Array, o: number, C: number): number => (C < 3 ? d[o] : (77 * d[o] + 150 * d[o + 1] + 29 * d[o + 2] + 128) >> 8);
 
 /**
  * Grows `mask` (255 = damage, in place) by up to `passes` pixels into its halo: a pixel next to the
@@ -26,24 +25,13 @@ const luma = (d: Uint8Array, o: number, C: number): number => (C < 3 ? d[o] : (7
 export function growIntoHalo(image: ImageBuffer, mask: Uint8Array, passes = 2): number {
   const { width: W, height: H, channels: C, data } = image;
   let added = 0;
-  const onRim = new Uint8Array(W * H);
   for (let pass = 0; pass < passes; pass++) {
+    // the rim: the mask's 8-neighbours outside it
+    const onRim = dilateSquare(mask, W, H, 1);
     const rim: number[] = [];
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const i = y * W + x;
-        if (!mask[i]) continue;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= H) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= W) continue;
-            const j = yy * W + xx;
-            if (!mask[j] && !onRim[j]) { onRim[j] = 1; rim.push(j); }
-          }
-        }
-      }
+    for (let j = 0; j < onRim.length; j++) {
+      if (mask[j]) onRim[j] = 0;
+      else if (onRim[j]) rim.push(j);
     }
     const join: number[] = [];
     for (const j of rim) {
@@ -53,16 +41,15 @@ export function growIntoHalo(image: ImageBuffer, mask: Uint8Array, passes = 2): 
         for (let xx = Math.max(0, x - R); xx <= Math.min(W - 1, x + R); xx++) {
           const k = yy * W + xx;
           if (mask[k] || onRim[k]) continue;
-          const v = luma(data, k * C, C);
+          const v = lumaAt(data, k, C);
           n++; s += v; s2 += v * v;
         }
       }
       if (n < 8) continue;
       const mean = s / n, sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
-      const d = Math.abs(luma(data, j * C, C) - mean);
+      const d = Math.abs(lumaAt(data, j, C) - mean);
       if (d > MIN_STEP && d > K_SPREAD * sd) join.push(j);
     }
-    for (const j of rim) onRim[j] = 0;
     for (const j of join) mask[j] = 255;
     added += join.length;
     if (join.length === 0) break;

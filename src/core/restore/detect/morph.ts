@@ -2,6 +2,12 @@
 // (Uint8Array, row-major, width×height) and allocate only what they return.
 import { floodFill8 } from '../../../shared/raster/flood';
 
+/** Rec. 601 luma of pixel `p` of interleaved data with `channels` channels (as lumaPlane). */
+export function lumaAt(data: Uint8Array, p: number, channels: number): number {
+  const o = p * channels;
+  return channels < 3 ? data[o] : (77 * data[o] + 150 * data[o + 1] + 29 * data[o + 2] + 128) >> 8;
+}
+
 /** Rec. 601 luma of an interleaved image (alpha ignored). */
 export function lumaPlane(data: Uint8Array, width: number, height: number, channels: number): Uint8Array {
   const n = width * height;

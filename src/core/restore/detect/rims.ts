@@ -9,6 +9,7 @@
 // beside it too).
 import type { ImageBuffer } from '../../image/types';
 import { floodFill8 } from '../../../shared/raster/flood';
+import { lumaAt } from './morph';
 
 /** Half-size, in working pixels, of the window around a mark pixel in which its sides are read. */
 const R = 6;
@@ -24,11 +25,6 @@ const RIM_SHARE = 0.6;
 const MIN_AREA = 100;
 /** At most this many of a mark's pixels are read. */
 const SAMPLES = 200;
-
-const lumaAt = (d: Uint8Array, p: number, C: number): number => {
-  const o = p * C;
-  return C < 3 ? d[o] : (77 * d[o] + 150 * d[o + 1] + 29 * d[o + 2] + 128) >> 8;
-};
 
 /** Is `v` (sorted ascending) two tight groups of tone far apart (Otsu's split)? */
 export function isStep(v: ArrayLike<number>, n = v.length): boolean {
