@@ -23,8 +23,6 @@ import { decodeUnetWeights } from '../../train/segment';
 import { lumaToInput } from '../../train/damage-data';
 import { withoutFrame } from './frame';
 import { hasLookalikes } from './lookalikes';
-import { standoutMarks } from './standout';
-import { continueDashes } from './dashes';
 import { dilateSquare, hysteresisComponents, lumaPlane, squareFilter, type Blob } from './morph';
 
 export const DETECTOR_NAME = 'damage-unet';
@@ -106,7 +104,7 @@ function session(model: DetectorModel): Promise<CompiledGraph> {
 
 
 /** Damage probability (0..255) of every working-scale pixel, tile by tile. */
-export async function probabilities(model: DetectorModel, luma: Uint8Array, w: number, h: number, signal?: AbortSignal): Promise<Uint8Array> {
+async function probabilities(model: DetectorModel, luma: Uint8Array, w: number, h: number, signal?: AbortSignal): Promise<Uint8Array> {
   const run = await session(model);
   const S = TILE + 2 * MARGIN;
   const x = new Float32Array(S * S);
@@ -215,37 +213,23 @@ export async function detectLearned(image: ImageBuffer, model: DetectorModel, o:
   const speckHi = thresholds(Math.min(1, s + SPECK_BOOST)).hi;
   const seedOrSpeck = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) if (prob[i] >= speckHi) seedOrSpeck[i] = 1;
-  const blobs: Blob[] = hysteresisComponents(seedOrSpeck, grow, w, h, w * h)
+  const blobs = hysteresisComponents(seedOrSpeck, grow, w, h, w * h)
     .filter((b) => isSpeck(b) || b.pixels.some((q) => seed[q]));
-  if (process.env.XSO !== '0') {
-    const env = (n: string, d: number) => Number(process.env[n] ?? d);
-    const taken = new Uint8Array(w * h);
-    for (const b of blobs) for (const q of b.pixels) taken[q] = 1;
-    for (const b of standoutMarks(prob, small, w, h, { floor: env('XSF', 100), k: env('XSK', 6), size: env('XSS', 12), minArea: env('XSA', 3) }))
-      if (!b.pixels.some((q) => taken[q])) blobs.push(b);
-  }
   // a "damaged" region over MAX_REGION of the print is a bright/dark area of the photo, not
   // damage (torn corners are the tear detector's job)
   const keep = new Uint8Array(w * h);
   let regions = 0;
   const place = { x0: 0, y0: 0, W: w, H: h };
   const plane = { data: small, width: w, height: h };
-  const keptBlobs: Blob[] = [];
   for (const b of blobs) {
     if (b.pixels.length > MAX_REGION * w * h) continue;
     // the scan's frame (a stripe along an edge) is not damage, as for the classical detector
     const pixels = withoutFrame(b.pixels, w, place, FRAME_BAND, 4 * FRAME_BAND);
     if (pixels.length === 0) continue;
     // letters, rims, masonry joints: the photo repeats them unflagged nearby
-    if (o.lookalikes !== false && process.env.XLA !== '0' && hasLookalikes(plane, pixels, grow)) continue;
+    if (o.lookalikes !== false && hasLookalikes(plane, pixels, grow)) continue;
     regions++;
     for (const q of pixels) keep[q] = 255;
-    keptBlobs.push(b);
-  }
-  if (process.env.XDA === '1') {
-    const env = (n: string, d: number) => Number(process.env[n] ?? d);
-    const add = continueDashes(keptBlobs, prob, keep, w, h, { floor: env('XDF', 150), minLength: env('XDL', 16), maxWidth: env('XDW', 4), offAxis: env('XDO', 1.5), gap: env('XDG', 24) });
-    const kept2 = withoutFrame(Int32Array.from(add), w, place, FRAME_BAND, 4 * FRAME_BAND); for (const q of kept2) keep[q] = 255;
   }
   // wide = what survives an opening with a 5×5 square at the working scale (≥ ~5 px at 1000 px)
   const wideWork = squareFilter(squareFilter(keep, w, h, 5, false), w, h, 7, true);
