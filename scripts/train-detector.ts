@@ -2,7 +2,7 @@
 //   node train-detector.cjs --data ../shared/data --run-dir DIR [--steps N] [--batch B] [--size S]
 //     [--threads 1] [--checkpoint-every N] [--minutes M] [--content-scale MIN,MAX] [--pos-weight W]
 //     [--clean-fraction F] [--hard P] [--sharpen Q] [--highlights P] [--upscaled P] [--unaged P] [--faint P] [--grain P] [--chips P] [--init WEIGHTS]
-//     [--film-scans N]
+//     [--film-scans N] [--broken P]
 // --hard P draws sharp man-made content (lettering, signs, stripes, crisp shapes, borders, object
 // silhouettes from DATA/silhouettes) onto a fraction P of the clean crops before aging and damage:
 // hard negatives for clean, sharp photos; --sharpen Q (with --hard) unsharp-masks a fraction Q of
@@ -14,7 +14,8 @@
 // fraction P of the thin damage layers faint (12–45 grey levels, as dust and scratches on film scans); --grain P
 // adds colour film grain (σ 4–14) to a fraction P of the crops. --chips P adds a layer of angular, hard-edged
 // emulsion chips to a fraction P of the damaged crops (the flakes real prints lose). --film-scans N draws the
-// real film marks from the first N (at most 6) film-aa scans (default 4). --init starts a new run from a shipped detector's weights
+// real film marks from the first N (at most 6) film-aa scans (default 4). --broken P breaks a fraction P of
+// the scratches into dashes (a scratch dragged along a film strip). --init starts a new run from a shipped detector's weights
 // (models/damage-unet/weights.safetensors; Adam starts afresh); ignored when the run dir has a checkpoint.
 // Resumes from the newest checkpoint in --run-dir; SIGTERM/SIGINT save a checkpoint and exit.
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     'checkpoint-every': { type: 'string', default: '100' }, minutes: { type: 'string', default: '0' }, lr: { type: 'string', default: '0.002' }, 'pos-weight': { type: 'string' }, 'content-scale': { type: 'string', default: '2,6' },
     'clean-fraction': { type: 'string', default: '0.25' }, hard: { type: 'string', default: '0' }, sharpen: { type: 'string', default: '0' },
     highlights: { type: 'string', default: '0' }, upscaled: { type: 'string', default: '0' }, unaged: { type: 'string', default: '0.25' }, init: { type: 'string' },
-    faint: { type: 'string', default: '0' }, grain: { type: 'string', default: '0' }, chips: { type: 'string', default: '0' },
+    faint: { type: 'string', default: '0' }, grain: { type: 'string', default: '0' }, chips: { type: 'string', default: '0' }, broken: { type: 'string', default: '0' },
     'film-scans': { type: 'string', default: '4' },
   } });
   if (!v.data || !v['run-dir']) throw new Error('--data and --run-dir are required');
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   while (step < steps && !stop && Date.now() < deadline) {
     // decay the learning rate over the last 40 % of the run
     trainer.adam.lr = hyper.lr * (step < 0.6 * steps ? 1 : Math.max(0.1, (steps - step) / (0.4 * steps)));
-    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled), unaged: Number(v.unaged), faint: Number(v.faint), grain: Number(v.grain), chips: Number(v.chips) });
+    const b = await makeBatch(set.train, rng, hyper.batch, { size: hyper.size, film, contentScale: v['content-scale'].split(',').map(Number) as [number, number], cleanFraction: Number(v['clean-fraction']), hard: hardP > 0 ? { p: hardP, silhouettes, sharpen: Number(v.sharpen) } : undefined, highlights: Number(v.highlights), upscaled: Number(v.upscaled), unaged: Number(v.unaged), faint: Number(v.faint), grain: Number(v.grain), chips: Number(v.chips), broken: Number(v.broken) });
     acc += await trainer.step(rt, b.x, b.y);
     n++;
     step++;

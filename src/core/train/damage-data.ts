@@ -65,6 +65,8 @@ export interface SampleOptions {
   faint?: number;
   /** probability of a layer of emulsion chips (generateDamage's `chips`) */
   chips?: number;
+  /** probability that a scratch is broken into dashes (generateDamage's `broken`) */
+  broken?: number;
   /** with probability `p`, colour film grain (σ 4–14 per channel) on the crop before it is damaged:
    *  real film scans carry grain as strong as their faint dust and scratches */
   grain?: number;
@@ -288,7 +290,7 @@ export async function makeSample(file: string, rng: Rng, o: SampleOptions): Prom
   let image = aged;
   let mask: Uint8Array = new Uint8Array(S * S);
   if (rng.uniform() >= (o.cleanFraction ?? 0.25)) {
-    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform(), faint: o.faint, chips: o.chips });
+    const d = generateDamage(aged, { seed: rng.int(2 ** 31), film: o.film, scale: 0.5 + 0.7 * rng.uniform(), faint: o.faint, chips: o.chips, broken: o.broken });
     image = d.image;
     mask = d.mask;
   }

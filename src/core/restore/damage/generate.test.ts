@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { synthPhoto } from '../../../../test/fixtures/synth';
 import { DAMAGE_KINDS, agePhoto, generateDamage } from './generate';
 import { filmMaskFiles, loadFilmMarks } from './film';
+import { hysteresisComponents } from '../detect/morph';
 
 const FILM = '../shared/data/scratches/film-aa-masks';
 
@@ -11,6 +12,9 @@ function fraction(mask: Uint8Array): number {
   for (const v of mask) if (v) n++;
   return n / mask.length;
 }
+
+/** Number of 8-connected components of a mask. */
+const components = (mask: Uint8Array, w: number, h: number): number => hysteresisComponents(mask, mask, w, h, w * h).length;
 
 describe('synthetic damage generator', () => {
   const photo = agePhoto(synthPhoto(320, 240, { seed: 3, textures: false }), { seed: 4 });
@@ -55,6 +59,17 @@ describe('synthetic damage generator', () => {
       if (diff > 60) { changed++; if (!d.mask[i]) unmarked++; }
     }
     expect(unmarked / changed).toBeLessThan(0.05);
+  });
+
+  it('broken scratches: dashes with gaps only when asked for; seeds without it keep their damage', () => {
+    const plain = generateDamage(photo, { seed: 17, kinds: ['scratches'] });
+    const zero = generateDamage(photo, { seed: 17, kinds: ['scratches'], broken: 0 });
+    expect(Buffer.from(zero.image.data).equals(Buffer.from(plain.image.data))).toBe(true);
+    const broken = generateDamage(photo, { seed: 17, kinds: ['scratches'], broken: 1 });
+    // the same strokes cut into pieces: less of the print marked, in more separate marks
+    expect(fraction(broken.mask)).toBeGreaterThan(0);
+    expect(fraction(broken.mask)).toBeLessThan(0.9 * fraction(plain.mask));
+    expect(components(broken.mask, photo.width, photo.height)).toBeGreaterThan(components(plain.mask, photo.width, photo.height) + 2);
   });
 
   it.each(['scratches', 'dust', 'hairs', 'cracks'] as const)('faint %s shift the photo by 12–45 grey levels, and every marked pixel changed visibly', (kind) => {

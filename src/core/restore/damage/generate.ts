@@ -37,6 +37,10 @@ export interface GenerateOptions {
    *  at 1000 px), the flakes real prints lose (old-photos-no-masks) and `flaking`'s rounded, petal-shaped
    *  blobs do not resemble. Default 0; r() is drawn only when set, so seeds keep their damage */
   chips?: number;
+  /** probability that a scratch is broken into dashes, as a scratch dragged along a film strip often
+   *  is (a held-out film-aa scan has one across the whole frame). Default 0; r() is drawn only when
+   *  set, so seeds keep their damage */
+  broken?: number;
 }
 
 export interface DamagedImage {
@@ -104,15 +108,28 @@ function cracks(cov: Float32Array, W: number, H: number, r: Uniform, s: number, 
   }
 }
 
-function scratches(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
+function scratches(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number, broken = 0): void {
   const n = 1 + Math.floor(r() * 4 * amount);
   for (let i = 0; i < n; i++) {
     const wide = r() < 0.25;
     const w = (wide ? rand(r, 3, 7.5) : rand(r, 0.5, 2.2)) * s;
     const len = rand(r, 0.3, 1.2) * Math.max(W, H);
     const pts = wander(r, r() * W, r() * H, r() * 6.283, len, 8 * s, 0.02, (t) => w * (0.7 + 0.3 * Math.sin(t * 9 + i)));
-    stroke(cov, W, H, pts, Math.max(0.7, 0.8 * s), rand(r, 0.7, 1));
+    const soft = Math.max(0.7, 0.8 * s), peak = rand(r, 0.7, 1);
+    if (broken > 0 && r() < broken) for (const dash of dashes(r, pts)) stroke(cov, W, H, dash, soft, peak);
+    else stroke(cov, W, H, pts, soft, peak);
   }
+}
+
+/** A polyline (points 8 px apart at 1000 px) cut into dashes of 3–12 steps with gaps of 1–4 steps. */
+function dashes<T>(r: Uniform, pts: T[]): T[][] {
+  const out: T[][] = [];
+  for (let k = Math.floor(r() * 3); k < pts.length - 1; ) {
+    const on = 3 + Math.floor(r() * 10);
+    out.push(pts.slice(k, k + on + 1));
+    k += on + 1 + Math.floor(r() * 4);
+  }
+  return out;
 }
 
 function flaking(cov: Float32Array, W: number, H: number, r: Uniform, s: number, amount: number): void {
@@ -215,7 +232,7 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     const bright = r() < 0.7;
     const cov = plane();
     if (kind === 'cracks') cracks(cov, W, H, r, s, amount);
-    else if (kind === 'scratches') scratches(cov, W, H, r, s, amount);
+    else if (kind === 'scratches') scratches(cov, W, H, r, s, amount, opts.broken);
     else if (kind === 'flaking') flaking(cov, W, H, r, s, amount);
     else if (kind === 'dust') dust(cov, W, H, r, s, amount);
     else if (kind === 'hairs') hairs(cov, W, H, r, s, amount);
