@@ -9,6 +9,7 @@ import type { ImageBuffer } from '../../image/types';
 import { detectDamage, type DamageResult, type DetectOptions } from './index';
 import { growIntoHalo } from './halo';
 import { clearLitRims } from './rims';
+import { clearCircleArcs } from './arcs';
 import { detectLearned, thresholds, type DetectorModel } from './learned';
 
 /**
@@ -54,6 +55,8 @@ export async function detectCombined(image: ImageBuffer, model: DetectorModel, o
   growIntoHalo(image, mask);
   // lit rims along an edge of the photo are the photo's (rims.ts)
   clearLitRims(image, mask, wide, W / learned.work.width);
+  // …and so are arcs of circles the photo goes on drawing, whatever the tones beside them (arcs.ts)
+  clearCircleArcs(image, mask, wide, W / learned.work.width);
   let pixels = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) pixels++;
   const thin = wide ? mask.map((v, i) => (wide && wide[i] ? 0 : v)) : mask;
