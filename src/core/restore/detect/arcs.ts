@@ -39,7 +39,10 @@ interface Circle {
   r: number;
 }
 
-/** Least-squares circle through the points (Kåsa's algebraic fit), or null when they are collinear. */
+/**
+ * Least-squares circle through the points: Kåsa's algebraic fit, refined on the geometric distances;
+ * null when they are collinear.
+ */
 export function fitCircle(xs: ArrayLike<number>, ys: ArrayLike<number>): Circle | null {
   const n = xs.length;
   if (n < 3) return null;
@@ -97,7 +100,7 @@ function lumaBilinear(image: ImageBuffer, x: number, y: number): number {
  * Is the mark (`pixels`, full-resolution indices) an arc of a circle the photo goes on drawing?
  * `k` is full-resolution pixels per working pixel.
  */
-export function isCircleArc(image: ImageBuffer, mask: Uint8Array, pixels: number[], k: number): boolean {
+function isCircleArc(image: ImageBuffer, mask: Uint8Array, pixels: number[], k: number): boolean {
   const { width: W, height: H } = image;
   const n = pixels.length;
   const stride = Math.max(1, Math.floor(n / FIT_SAMPLES));
@@ -128,7 +131,8 @@ export function isCircleArc(image: ImageBuffer, mask: Uint8Array, pixels: number
     const a = from + ((to - from) * s) / (samples - 1);
     const ca = Math.cos(a), sa = Math.sin(a);
     const mx = Math.round(c.cx + ca * c.r), my = Math.round(c.cy + sa * c.r);
-    const inside = radii.every((r) => {
+    // the radii run along one ray, so the band is inside the image when both its ends are
+    const inside = [radii[0], radii[radii.length - 1]].every((r) => {
       const x = c.cx + ca * r, y = c.cy + sa * r;
       return x >= 0 && y >= 0 && x < W - 1 && y < H - 1;
     });
