@@ -5,17 +5,19 @@ import { clearCircleArcs, fitCircle } from './arcs';
 
 /**
  * A grey print with grain σ 3 (`size` px square, features scaled by `k`); optionally a disc of
- * radius 40k darker than its surroundings (a dial); a bright band 4k px wide on the circle of radius
+ * radius 40k darker than its surroundings (a dial; `disc` may show only the sectors at the angles
+ * where it returns true, the rest of the dial having the surroundings' tone); a bright band 4k px wide on the circle of radius
  * 40k between the angles `from` and `to` (radians), which is the mark.
  */
-function scene(k: number, disc: boolean, mark: (x: number, y: number) => boolean): { image: ImageBuffer; mask: Uint8Array } {
+function scene(k: number, disc: boolean | ((angle: number) => boolean), mark: (x: number, y: number) => boolean): { image: ImageBuffer; mask: Uint8Array } {
   const size = 160 * k, c = 80 * k;
   const rng = new Rng(7);
   const data = new Uint8Array(size * size * 3);
   const mask = new Uint8Array(size * size);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const inDisc = disc && Math.hypot(x - c, y - c) < 40 * k;
+      const shown = typeof disc === 'function' ? disc(Math.atan2(y - c, x - c)) : disc;
+      const inDisc = shown && Math.hypot(x - c, y - c) < 40 * k;
       const on = mark(x, y);
       const v = on ? 230 : (inDisc ? 90 : 140) + 3 * rng.normal();
       data.fill(Math.max(0, Math.min(255, Math.round(v))), (y * size + x) * 3, (y * size + x) * 3 + 3);
@@ -65,6 +67,26 @@ describe('circle arcs', () => {
     const straight = scene(1, true, (x, y) => Math.abs(y - 0.3 * x - 20) <= 2 && x > 20 && x < 140);
     expect(clearCircleArcs(straight.image, straight.mask, null, 1)).toBe(0);
     expect(count(straight.mask)).toBeGreaterThan(100);
+  });
+
+  it('leaves the arc when the dial shows against its surroundings round under half of the rest, not round a quarter', () => {
+    // the mark covers −0.3..1.2 rad; the rest of the circle is 4.78 rad, read from 1.29 to 6.19
+    const shownFrom = (share: number) => (a: number): boolean => ((a + 2 * Math.PI) % (2 * Math.PI)) < 1.29 + share * 4.9;
+    const half = scene(1, shownFrom(0.45), arc(1, -0.3, 1.2));
+    expect(clearCircleArcs(half.image, half.mask, null, 1)).toBe(1);
+    const quarter = scene(1, shownFrom(0.25), arc(1, -0.3, 1.2));
+    expect(clearCircleArcs(quarter.image, quarter.mask, null, 1)).toBe(0);
+  });
+
+  it('finds the dial for a short arc whose own pixels fit a tighter circle', () => {
+    // a 40° arc of the rim whose ends bend 3 px inward, as a highlight's may: fitted alone, the mark
+    // gives a circle too small, which misses the rim round the rest of the dial
+    const bent = (x: number, y: number): boolean => {
+      const r = Math.hypot(x - 80, y - 80), a = Math.atan2(y - 80, x - 80);
+      return Math.abs(a) <= 0.35 && Math.abs(r - 38.5 - 3 * Math.cos((a / 0.35) * (Math.PI / 2)) ** 2) <= 2;
+    };
+    const { image, mask } = scene(1, true, bent);
+    expect(clearCircleArcs(image, mask, null, 1)).toBe(1);
   });
 
   it('keeps a small curl (a hair) even on a small disc', () => {
