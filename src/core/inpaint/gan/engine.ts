@@ -13,7 +13,7 @@ import type { DcganSpec } from '../../nets/dcgan';
 import { Runtime, type CompiledGraph } from '../../onnx/runtime';
 import { InpaintError } from '../errors';
 import { validateInpaintInput } from '../validate';
-import { extractCrop, growRect, holeBox, labelComponents, pasteHoles, type Crop } from '../regions';
+import { extractCrop, labelComponents, pasteHoles, planCrops, type Crop } from '../regions';
 import { serializeGanZGraph } from './graph';
 import { CONTEXT_LOSSES, contextWeights, type ContextLoss } from './weights';
 import { optimizeLatent, type ZOptResult } from './zopt';
@@ -266,7 +266,7 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
     let final = blend === 'off' ? fill : blendFillPlanes(side, side, crop.C, crop.data, fill, crop.hole, { mode: blend, signal: o.signal });
     if (params.refine === 'patchmatch') {
       o.onProgress?.(Math.min(1, (h + 0.96) / windows.length), `hole ${h + 1}/${windows.length}: texture from the photo (PatchMatch), shading shared with the GAN fill`);
-      final = refineWithExemplar({ width, height, channels, data: out }, remaining, crop, final, blend, seed, o.signal);
+      final = refineWithExemplar({ width, height, channels, data: out }, remaining, crop, final, blend, o.seed ?? 1, o.signal);
     }
     pasteHoles(out, width, channels, crop, final);
     for (let yy = 0; yy < side; yy++) for (let xx = 0; xx < side; xx++) remaining[(yy + rect.y0) * width + xx + rect.x0] = 0;
@@ -283,38 +283,39 @@ export async function ganInpaint(image: ImageBuffer, mask: MaskBuffer, o: GanInp
 /**
  * Share of the refined fill's shading (σ 2 px, shading.ts) taken from the GAN fill. The exemplar
  * fill already carries half the membrane's, so a third makes the three estimates equal partners.
- * Measured on 24 held-out landscape holes with the 128-px model (bench/zopt/style.ts, BENCHMARKS.md):
- * 17.79 dB mean masked PSNR (median 17.29), better than the exemplar fill alone (17.60, median
- * 17.50) on 16 holes; in the prototype, a second pull toward the membrane in the GAN's place scored
- * below the exemplar fill, so the GAN's shading is what helps. Texture 1.12 and seam 6.85 against
- * its 1.02 and 6.83. Looked at: the exemplar's copied texture, with at most a faint shade where the
- * GAN drew a wrong blob; the PatchMatch search guided by the GAN fill that this replaces (16.60 dB
- * mean) copied such blobs in full.
+ * Measured on 24 held-out landscape holes with the 128-px model (bench/zopt/style.ts, BENCHMARKS.md,
+ * session 18, the exemplar part being object removal's own fill): 17.67 dB median masked PSNR
+ * (mean 17.75) against the exemplar fill alone's 17.50 (17.60), better on 16 holes; a half scored
+ * 17.60 (17.66). In the session-14 prototype a second pull toward the membrane in the GAN's place
+ * scored below the exemplar fill, so the GAN's shading is what helps. Looked at: the exemplar's
+ * copied texture, with at most a faint shade where the GAN drew a wrong blob; the PatchMatch search
+ * guided by the GAN fill that this replaced (16.60 dB mean) copied such blobs in full.
  */
 export const GAN_SHADING_SHARE = 1 / 3;
 
 /**
- * The exemplar fill of the window's holes as object removal makes it (the same crop around them:
- * exemplar.ts), with GAN_SHADING_SHARE of its shading moved to the GAN fill's (`ganFinal`, the
- * window's values). `image`/`remaining`: the photo as filled so far and the holes still open.
+ * The exemplar fill of the window's holes as object removal makes it (the same crops around them,
+ * planned as inpaint() plans them, and the same seed: exemplar.ts), with GAN_SHADING_SHARE of its
+ * shading moved to the GAN fill's (`ganFinal`, the window's values). `image`/`remaining`: the photo
+ * as filled so far and the holes still open. For a photo with one hole the exemplar part is
+ * object removal's fill exactly, so the refinement differs from it only by the GAN's shading.
  */
 function refineWithExemplar(image: ImageBuffer, remaining: Uint8Array, win: Crop, ganFinal: Float32Array, blend: 'off' | 'normal' | 'mixed', seed: number, signal: AbortSignal | undefined): Float32Array {
-  const { w: side, C } = win;
-  const hb = holeBox(win);
-  const margin = exemplarMargin(Math.max(hb.x1 - hb.x0 + 1, hb.y1 - hb.y0 + 1));
-  const holesInImage = { x0: win.rect.x0 + hb.x0, y0: win.rect.y0 + hb.y0, x1: win.rect.x0 + hb.x1, y1: win.rect.y0 + hb.y1 };
-  const rect = growRect(holesInImage, margin, image.width, image.height);
-  const crop = extractCrop(image, remaining, rect);
-  const ex = exemplarFill(crop, { patchMatch: { seed, signal }, blend, hedgeShading: true, matchDetail: true });
-  // the window's hole pixels take the exemplar's values (every one lies in its box: the box holds the crop's holes)
+  const { w: side, C, rect: wr } = win;
+  const components = labelComponents(win.hole, side, side).map((c) => ({ ...c, rect: { x0: c.rect.x0 + wr.x0, y0: c.rect.y0 + wr.y0, x1: c.rect.x1 + wr.x0, y1: c.rect.y1 + wr.y0 } }));
+  const rects = planCrops(components, image.width, image.height, (c) => exemplarMargin(Math.max(c.rect.x1 - c.rect.x0 + 1, c.rect.y1 - c.rect.y0 + 1)));
+  // the window's hole pixels take the exemplar's values (each lies in one crop, inside its fill's box)
   const values = Float32Array.from(ganFinal);
-  const bw = ex.box.x1 - ex.box.x0 + 1;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const p = y * side + x;
-      if (!win.hole[p]) continue;
-      const q = (win.rect.y0 + y - rect.y0 - ex.box.y0) * bw + (win.rect.x0 + x - rect.x0 - ex.box.x0);
-      for (let c = 0; c < C; c++) values[p * C + c] = ex.values[q * C + c];
+  for (const rect of rects) {
+    const ex = exemplarFill(extractCrop(image, remaining, rect), { patchMatch: { seed, signal }, blend, hedgeShading: true, matchDetail: true });
+    const bw = ex.box.x1 - ex.box.x0 + 1;
+    for (let y = Math.max(rect.y0, wr.y0); y <= Math.min(rect.y1, wr.y0 + side - 1); y++) {
+      for (let x = Math.max(rect.x0, wr.x0); x <= Math.min(rect.x1, wr.x0 + side - 1); x++) {
+        const p = (y - wr.y0) * side + (x - wr.x0);
+        if (!win.hole[p]) continue;
+        const q = (y - rect.y0 - ex.box.y0) * bw + (x - rect.x0 - ex.box.x0);
+        for (let c = 0; c < C; c++) values[p * C + c] = ex.values[q * C + c];
+      }
     }
   }
   return pullShading(values, ganFinal, side, side, C, win.hole, GAN_SHADING_SHARE);

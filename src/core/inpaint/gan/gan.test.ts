@@ -4,6 +4,7 @@ import { makeImage, makeMask } from '../../../../test/fixtures/inpaint';
 import { inpaint, InpaintError } from '..';
 import { GAN_SHADING_SHARE, ganInpaint, ganSession } from './engine';
 import { importanceWeights } from './weights';
+import { pullShading } from '../shading';
 import { optimizeLatent } from './zopt';
 import { buildGanZGraph } from './graph';
 import { smallGanModel } from '../../../../test/fixtures/gan-model';
@@ -200,6 +201,28 @@ describe('gan-zopt engine', () => {
     const again = await ganInpaint(photo, hole, { ...base, refine: 'patchmatch' });
     expect(Buffer.from(again.image.data).equals(Buffer.from(refined.image.data))).toBe(true);
     await expect(ganInpaint(photo, hole, { ...base, refine: 'telea' as never })).rejects.toMatchObject({ code: 'BAD_GAN_PARAMS' });
+  });
+
+  it('refine: with one hole, the exemplar part is object removal\'s own fill (same crop, same seed)', async () => {
+    // grain over a ramp: where PatchMatch copies from depends on the crop it searches
+    const W = 96, H = 96;
+    const rng = new Rng(5);
+    const truth = makeImage(W, H, 3, (x, y) => 60 + x + 40 * rng.uniform());
+    const hole = makeMask(W, H, (x, y) => x >= 40 && x < 58 && y >= 38 && y < 56);
+    const photo = { ...truth, data: new Uint8Array(truth.data) };
+    for (let p = 0; p < W * H; p++) if (hole.data[p]) photo.data.fill(255, p * 3, p * 3 + 3);
+    const base = { model, iterations: 10, restarts: 2, runtime: rt, seed: 4, blend: 'normal' as const };
+    const gan = await ganInpaint(photo, hole, base);
+    const refined = await ganInpaint(photo, hole, { ...base, refine: 'patchmatch' });
+    const removal = await inpaint(photo, hole, { engine: 'patchmatch', seed: 4 });
+    const f32 = (a: Uint8Array): Float32Array => Float32Array.from(a);
+    const hole01 = Uint8Array.from(hole.data, (v) => (v ? 1 : 0));
+    const expected = pullShading(f32(removal.image.data), f32(gan.image.data), W, H, 3, hole01, GAN_SHADING_SHARE);
+    let worst = 0;
+    for (let p = 0; p < W * H; p++) if (hole.data[p]) for (let c = 0; c < 3; c++) {
+      worst = Math.max(worst, Math.abs(refined.image.data[p * 3 + c] - Math.min(255, Math.max(0, expected[p * 3 + c]))));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it('the refined fill keeps the grain of the photo (texture from the photo, not a smear)', async () => {
