@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../onnx/runtime';
+import type { ImageBuffer, MaskBuffer } from '../../image/types';
 import { makeImage, makeMask } from '../../../../test/fixtures/inpaint';
 import { inpaint, InpaintError } from '..';
 import { GAN_SHADING_SHARE, ganInpaint, ganSession } from './engine';
@@ -14,6 +15,14 @@ const rt = new Runtime({ provider: 'cpu', threads: 1, spin: false });
 const model = smallGanModel(3);
 const R = model.spec.resolution;
 const nz = model.spec.nz;
+
+/** `truth` (96×96 RGB) with an 18×18 hole painted white, and the hole. */
+function withHole(truth: ImageBuffer): { photo: ImageBuffer; hole: MaskBuffer } {
+  const hole = makeMask(96, 96, (x, y) => x >= 40 && x < 58 && y >= 38 && y < 56);
+  const photo = { ...truth, data: new Uint8Array(truth.data) };
+  for (let p = 0; p < 96 * 96; p++) if (hole.data[p]) photo.data.fill(255, p * 3, p * 3 + 3);
+  return { photo, hole };
+}
 
 /** G(z) for one latent, through a batch-1 session. */
 async function generate(z: Float32Array): Promise<Float32Array> {
@@ -184,9 +193,7 @@ describe('gan-zopt engine', () => {
     // a periodic texture the tiny random test GAN cannot draw, but the photo holds elsewhere
     const W = 96, H = 96;
     const truth = makeImage(W, H, 3, (x, y, c) => 128 + 70 * Math.sin((2 * Math.PI * x) / 8 + c) * Math.cos((2 * Math.PI * y) / 6));
-    const hole = makeMask(W, H, (x, y) => x >= 40 && x < 58 && y >= 38 && y < 56);
-    const photo = { ...truth, data: new Uint8Array(truth.data) };
-    for (let p = 0; p < W * H; p++) if (hole.data[p]) photo.data.fill(255, p * 3, p * 3 + 3);
+    const { photo, hole } = withHole(truth);
     const base = { model, iterations: 10, restarts: 2, runtime: rt, seed: 4, blend: 'off' as const };
     const plain = await ganInpaint(photo, hole, base);
     const refined = await ganInpaint(photo, hole, { ...base, refine: 'patchmatch' });
@@ -208,9 +215,7 @@ describe('gan-zopt engine', () => {
     const W = 96, H = 96;
     const rng = new Rng(5);
     const truth = makeImage(W, H, 3, (x, y) => 60 + x + 40 * rng.uniform());
-    const hole = makeMask(W, H, (x, y) => x >= 40 && x < 58 && y >= 38 && y < 56);
-    const photo = { ...truth, data: new Uint8Array(truth.data) };
-    for (let p = 0; p < W * H; p++) if (hole.data[p]) photo.data.fill(255, p * 3, p * 3 + 3);
+    const { photo, hole } = withHole(truth);
     const base = { model, iterations: 10, restarts: 2, runtime: rt, seed: 4, blend: 'normal' as const };
     const gan = await ganInpaint(photo, hole, base);
     const refined = await ganInpaint(photo, hole, { ...base, refine: 'patchmatch' });
@@ -230,9 +235,7 @@ describe('gan-zopt engine', () => {
     const W = 96, H = 96;
     const rng = new Rng(11);
     const truth = makeImage(W, H, 3, () => 128 + 40 * (rng.uniform() - 0.5));
-    const hole = makeMask(W, H, (x, y) => x >= 40 && x < 58 && y >= 38 && y < 56);
-    const photo = { ...truth, data: new Uint8Array(truth.data) };
-    for (let p = 0; p < W * H; p++) if (hole.data[p]) photo.data.fill(255, p * 3, p * 3 + 3);
+    const { photo, hole } = withHole(truth);
     const refined = await ganInpaint(photo, hole, { model, iterations: 10, restarts: 2, runtime: rt, seed: 4, blend: 'normal', refine: 'patchmatch' });
     // Laplacian variance of the first channel 2 px and more inside the hole, fill ÷ truth
     const lapVar = (a: Uint8Array): number => {
