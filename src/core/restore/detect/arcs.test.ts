@@ -5,9 +5,8 @@ import { clearCircleArcs, fitCircle } from './arcs';
 
 /**
  * A grey print with grain σ 3 (`size` px square, features scaled by `k`); optionally a disc of
- * radius 40k darker than its surroundings (a dial; `disc` may show only the sectors at the angles
- * where it returns true, the rest of the dial having the surroundings' tone); a bright band 4k px wide on the circle of radius
- * 40k between the angles `from` and `to` (radians), which is the mark.
+ * radius 40k darker than its surroundings (a dial; a function shows it only at the angles where it
+ * returns true, the rest of the dial having the surroundings' tone); and the mark.
  */
 function scene(k: number, disc: boolean | ((angle: number) => boolean), mark: (x: number, y: number) => boolean): { image: ImageBuffer; mask: Uint8Array } {
   const size = 160 * k, c = 80 * k;
@@ -70,8 +69,9 @@ describe('circle arcs', () => {
   });
 
   it('leaves the arc when the dial shows against its surroundings round under half of the rest, not round a quarter', () => {
-    // the mark covers −0.3..1.2 rad; the rest of the circle is 4.78 rad, read from 1.29 to 6.19
-    const shownFrom = (share: number) => (a: number): boolean => ((a + 2 * Math.PI) % (2 * Math.PI)) < 1.29 + share * 4.9;
+    // the mark covers −0.3..1.2 rad; the rule reads the rest from 1.2 + 5° to 2π − 0.3 − 5° (4.61 rad)
+    const from = 1.2 + Math.PI / 36, span = 2 * Math.PI - 1.5 - Math.PI / 18;
+    const shownFrom = (share: number) => (a: number): boolean => ((a + 2 * Math.PI) % (2 * Math.PI)) < from + share * span;
     const half = scene(1, shownFrom(0.45), arc(1, -0.3, 1.2));
     expect(clearCircleArcs(half.image, half.mask, null, 1)).toBe(1);
     const quarter = scene(1, shownFrom(0.25), arc(1, -0.3, 1.2));
