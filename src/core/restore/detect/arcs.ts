@@ -7,8 +7,7 @@
 // following its circle beyond its ends. Small circles are not judged: a curled hair's circle is too
 // short to read, and its own edges lie on it.
 import type { ImageBuffer } from '../../image/types';
-import { floodFill8 } from '../../../shared/raster/flood';
-import { lumaAt } from './morph';
+import { clearMarks, lumaAt, marksOf } from './morph';
 
 /** Marks smaller than this many working pixels are not judged. */
 const MIN_AREA = 40;
@@ -104,7 +103,7 @@ function lumaBilinear(image: ImageBuffer, x: number, y: number): number {
  * Is the mark (`pixels`, full-resolution indices) an arc of a circle the photo goes on drawing?
  * `k` is full-resolution pixels per working pixel.
  */
-function isCircleArc(image: ImageBuffer, mask: Uint8Array, pixels: number[], k: number): boolean {
+function isCircleArc(image: ImageBuffer, mask: Uint8Array, pixels: ArrayLike<number>, k: number): boolean {
   const n = pixels.length;
   const stride = Math.max(1, Math.floor(n / FIT_SAMPLES));
   const xs: number[] = [], ys: number[] = [];
@@ -190,23 +189,9 @@ function photoDrawsCircle(image: ImageBuffer, mask: Uint8Array, n: number, xs: n
  * full-resolution pixels per working pixel. Returns the number of marks cleared.
  */
 export function clearCircleArcs(image: ImageBuffer, mask: Uint8Array, wide: Uint8Array | null, scale: number): number {
-  const { width: W, height: H } = image;
   const k = Math.max(1, scale);
-  const seen = new Uint8Array(W * H);
-  const marks: number[][] = [];
-  for (let s = 0; s < W * H; s++) {
-    if (!mask[s] || seen[s]) continue;
-    const pixels: number[] = [];
-    floodFill8(mask, W, H, s, seen, (p) => { pixels.push(p); });
-    if (pixels.length >= MIN_AREA * k * k) marks.push(pixels);
-  }
   // judged against the mask as the detectors left it, so the order of the marks does not matter
-  const arcs = marks.filter((pixels) => isCircleArc(image, mask, pixels, k));
-  for (const pixels of arcs) {
-    for (const p of pixels) {
-      mask[p] = 0;
-      if (wide) wide[p] = 0;
-    }
-  }
+  const arcs = marksOf(mask, image.width, image.height, MIN_AREA * k * k).filter((pixels) => isCircleArc(image, mask, pixels, k));
+  clearMarks(arcs, mask, wide);
   return arcs.length;
 }

@@ -283,6 +283,21 @@ export function hysteresisComponents(seed: Uint8Array, grow: Uint8Array, width: 
   return out;
 }
 
+/** The 8-connected marks of `mask` with at least `minArea` pixels: each its pixel indices, in scan order. */
+export function marksOf(mask: Uint8Array, width: number, height: number, minArea: number): Int32Array[] {
+  return hysteresisComponents(mask, mask, width, height, width * height).filter((b) => b.pixels.length >= minArea).map((b) => b.pixels);
+}
+
+/** Clears `marks` from `mask` and, when given, from `wide` (the rules that leave a mark to the photo). */
+export function clearMarks(marks: ArrayLike<number>[], mask: Uint8Array, wide: Uint8Array | null): void {
+  for (const pixels of marks) {
+    for (let i = 0; i < pixels.length; i++) {
+      mask[pixels[i]] = 0;
+      if (wide) wide[pixels[i]] = 0;
+    }
+  }
+}
+
 /** Length of the major axis of a blob, from its second moments (exact for a thin straight segment). */
 export function majorLength(b: Blob): number {
   const tr = b.cxx + b.cyy;

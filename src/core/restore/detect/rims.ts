@@ -8,8 +8,7 @@
 // is not mistaken for a second tone; small marks are not judged (a speck on an edge has a step
 // beside it too).
 import type { ImageBuffer } from '../../image/types';
-import { floodFill8 } from '../../../shared/raster/flood';
-import { lumaAt } from './morph';
+import { clearMarks, lumaAt, marksOf } from './morph';
 
 /** Half-size, in working pixels, of the window around a mark pixel in which its sides are read. */
 const R = 6;
@@ -58,9 +57,6 @@ export function clearLitRims(image: ImageBuffer, mask: Uint8Array, wide: Uint8Ar
   const { width: W, height: H, channels: C, data } = image;
   const k = Math.max(1, scale);
   const reach = Math.round(R * k), gap = Math.round(GAP * k), step = Math.max(1, Math.round(k));
-  const minArea = MIN_AREA * k * k;
-  const seen = new Uint8Array(W * H);
-  const pixels: number[] = [];
   const tones = new Float64Array((2 * reach + 1) * (2 * reach + 1));
   // "near the mask" tested on demand: any mask pixel within `gap`
   const nearMask = (x: number, y: number): boolean => {
@@ -70,11 +66,8 @@ export function clearLitRims(image: ImageBuffer, mask: Uint8Array, wide: Uint8Ar
     return false;
   };
   let cleared = 0;
-  for (let s = 0; s < W * H; s++) {
-    if (!mask[s] || seen[s]) continue;
-    pixels.length = 0;
-    floodFill8(mask, W, H, s, seen, (p) => { pixels.push(p); });
-    if (pixels.length < minArea) continue;
+  // judged in scan order, each against the mask as the marks before it left it
+  for (const pixels of marksOf(mask, W, H, MIN_AREA * k * k)) {
     const stride = Math.max(1, Math.floor(pixels.length / SAMPLES));
     let read = 0, steps = 0, markTone = 0, sideTone = 0, sides = 0;
     for (let i = 0; i < pixels.length; i += stride) {
@@ -94,10 +87,7 @@ export function clearLitRims(image: ImageBuffer, mask: Uint8Array, wide: Uint8Ar
     }
     const lit = sides > 0 && markTone / read > sideTone / sides;
     if (!lit || steps < RIM_SHARE * read) continue;
-    for (const p of pixels) {
-      mask[p] = 0;
-      if (wide) wide[p] = 0;
-    }
+    clearMarks([pixels], mask, wide);
     cleared++;
   }
   return cleared;
