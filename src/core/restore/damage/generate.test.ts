@@ -98,6 +98,25 @@ describe('synthetic damage generator', () => {
     expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data))).toBe(true);
   });
 
+  it('trace: a kind for every truth pixel and none elsewhere, the same damage as without it', () => {
+    const kinds = ['dust', 'scratches', 'stains', 'creases'] as const;
+    const a = generateDamage(photo, { seed: 23, kinds: [...kinds] });
+    const b = generateDamage(photo, { seed: 23, kinds: [...kinds], trace: true });
+    expect(a.kindMap).toBeUndefined();
+    expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data))).toBe(true);
+    expect(Buffer.from(a.mask).equals(Buffer.from(b.mask))).toBe(true);
+    const seen = new Set<string>();
+    for (let i = 0; i < b.mask.length; i++) {
+      expect(b.kindMap![i] > 0).toBe(b.mask[i] > 0);
+      if (b.kindMap![i]) seen.add(b.kinds[b.kindMap![i] - 1]);
+    }
+    // stains are never damage; each damaging kind drawn here leaves truth pixels of its own
+    expect([...seen].sort()).toEqual(['creases', 'dust', 'scratches']);
+    // a layer's pixels are attributed to it: dust alone marks only dust
+    const dust = generateDamage(photo, { seed: 23, kinds: ['dust'], trace: true });
+    expect(new Set(Array.from(dust.kindMap!).filter((v) => v > 0))).toEqual(new Set([1]));
+  });
+
   it('stains change the photo but are not damage in the mask', () => {
     const d = generateDamage(photo, { seed: 5, kinds: ['stains'] });
     expect(fraction(d.mask)).toBe(0);

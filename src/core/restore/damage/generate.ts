@@ -41,6 +41,8 @@ export interface GenerateOptions {
    *  is (a held-out film-aa scan has one across the whole frame). Default 0; r() is drawn only when
    *  set, so seeds keep their damage */
   broken?: number;
+  /** also return `kindMap` (evaluation only; draws no random numbers, so seeds keep their damage) */
+  trace?: boolean;
 }
 
 export interface DamagedImage {
@@ -48,6 +50,9 @@ export interface DamagedImage {
   /** 255 where the photo was damaged (visibly changed by a damage layer) */
   mask: Uint8Array;
   kinds: DamageKind[];
+  /** with `trace`: per truth-mask pixel, 1 + the index in `kinds` of the topmost damaging layer there
+   *  (0 outside the damage), so an evaluation can say which kind of damage its residual error is in */
+  kindMap?: Uint8Array;
 }
 
 /** Minimum visible change (grey levels) for a damaged pixel to count in the truth mask. */
@@ -60,6 +65,7 @@ interface Layer {
   damage: boolean;
   /** a faint layer shifts the photo by this many grey levels (signed) instead of blending to `rgb` */
   shift?: number;
+  kind: DamageKind;
 }
 
 /** Kinds whose marks may be faint (thin damage; flaking, corners, foxing and stains stay as they are). */
@@ -244,7 +250,7 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     if (kind === 'creases') {
       const dark = plane();
       crease(cov, dark, W, H, r, s);
-      layers.push({ cov, rgb: tone(r, true, paper), damage: true }, { cov: dark, rgb: tone(r, false, paper), damage: true });
+      layers.push({ cov, rgb: tone(r, true, paper), damage: true, kind }, { cov: dark, rgb: tone(r, false, paper), damage: true, kind });
       continue;
     }
     const brown: [number, number, number] = [rand(r, 120, 170), rand(r, 80, 110), rand(r, 40, 70)];
@@ -252,18 +258,20 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
     // (r() is drawn only when faint layers are asked for, so seeds without them keep their damage)
     const faint = !!opts.faint && FAINT_KINDS.has(kind) && r() < opts.faint;
     const shift = faint ? (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128 ? 1 : -1) * rand(r, 12, 45) : undefined;
-    layers.push({ cov, rgb, damage: kind !== 'stains', shift });
+    layers.push({ cov, rgb, damage: kind !== 'stains', shift, kind });
   }
   if (opts.chips && r() < opts.chips) {
     const cov = plane();
     chips(cov, W, H, r, s);
-    layers.push({ cov, rgb: tone(r, r() < 0.85, paper), damage: true });
+    layers.push({ cov, rgb: tone(r, r() < 0.85, paper), damage: true, kind: 'chips' });
     kinds.push('chips');
   }
   const out = new Uint8Array(photo.data);
   const mask = new Uint8Array(W * H);
+  const kindMap = opts.trace ? new Uint8Array(W * H) : undefined;
   const G = C >= 3;
   for (const L of layers) {
+    const kindCode = 1 + kinds.indexOf(L.kind);
     const [lr, lg, lb] = L.rgb;
     const ll = 0.299 * lr + 0.587 * lg + 0.114 * lb;
     for (let i = 0; i < W * H; i++) {
@@ -275,7 +283,7 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
         const d = L.shift * a;
         for (let c = 0; c < (G ? 3 : 1); c++) out[o + c] = Math.max(0, Math.min(255, Math.round(out[o + c] + d)));
         const after = G ? 0.299 * out[o] + 0.587 * out[o + 1] + 0.114 * out[o + 2] : out[o];
-        if (a > 0.3 && Math.abs(after - before) >= VISIBLE) mask[i] = 255;
+        if (a > 0.3 && Math.abs(after - before) >= VISIBLE) { mask[i] = 255; if (kindMap) kindMap[i] = kindCode; }
         continue;
       }
       const jitter = 1 + 0.04 * (r() - 0.5);
@@ -284,10 +292,10 @@ export function generateDamage(photo: ImageBuffer, opts: GenerateOptions): Damag
         out[o + 1] = Math.min(255, Math.round(out[o + 1] * (1 - a) + lg * jitter * a));
         out[o + 2] = Math.min(255, Math.round(out[o + 2] * (1 - a) + lb * jitter * a));
       } else out[o] = Math.min(255, Math.round(out[o] * (1 - a) + ll * jitter * a));
-      if (L.damage && a > 0.3 && Math.abs((ll - before) * a) >= VISIBLE) mask[i] = 255;
+      if (L.damage && a > 0.3 && Math.abs((ll - before) * a) >= VISIBLE) { mask[i] = 255; if (kindMap) kindMap[i] = kindCode; }
     }
   }
-  return { image: { width: W, height: H, channels: C, data: out }, mask, kinds };
+  return { image: { width: W, height: H, channels: C, data: out }, mask, kinds, ...(kindMap ? { kindMap } : {}) };
 }
 
 export interface AgeOptions {
